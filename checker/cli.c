@@ -1,0 +1,401 @@
+/* cli.c: options: defaults, WEFT_* environment variables, command-line flags; the test registry; weft_main. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The flags that take a value, and their environment variable names. */
+static const struct flag {
+    const char *name;
+    const char *env;
+    bool has_value;
+} flags[] = {
+    {"strategy", "WEFT_STRATEGY", true},         {"max-preemptions", "WEFT_MAX_PREEMPTIONS", true},
+    {"max-executions", "WEFT_MAX_EXECUTIONS", true}, {"max-steps", "WEFT_MAX_STEPS", true},
+    {"time-limit", "WEFT_TIME_LIMIT", true},     {"seed", "WEFT_SEED", true},
+    {"iterations", "WEFT_ITERATIONS", true},     {"pct-depth", "WEFT_PCT_DEPTH", true},
+    {"time", "WEFT_TIME", true},                 {"leak-horizon", "WEFT_LEAK_HORIZON", true},
+    {"stack-size", "WEFT_STACK_SIZE", true},     {"replay", "WEFT_REPLAY", true},
+    {"report", "WEFT_REPORT", true},             {"quiet", "WEFT_QUIET", false},
+    {"verbose", "WEFT_VERBOSE", false},
+};
+
+static bool parse_ll(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return false;
+    unsigned long long mul = 1;
+    if (*end == 'k' || *end == 'K')
+        mul = 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+        mul = 1024 * 1024, end++;
+    if (*end || v == 0 || v > (1ull << 30) / mul)
+        return false;
+    *out = (size_t)(v * mul);
+    return true;
+}
+
+/* A duration: an integer with unit ns, us, ms, s, m or h (bare: nanoseconds). */
+static bool parse_duration(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0)
+        return false;
+    int64_t mul = 1;
+    if (!strcmp(end, "") || !strcmp(end, "ns"))
+        mul = 1;
+    else if (!strcmp(end, "us"))
+        mul = WEFT_US;
+    else if (!strcmp(end, "ms"))
+        mul = WEFT_MS;
+    else if (!strcmp(end, "s"))
+        mul = WEFT_SECOND;
+    else if (!strcmp(end, "m"))
+        mul = WEFT_MINUTE;
+    else if (!strcmp(end, "h"))
+        mul = 60 * WEFT_MINUTE;
+    else
+        return false;
+    if (v > INT64_MAX / mul)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes"))
+        *out = true;
+    else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, ""))
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+/* Apply option `name` (without dashes) with `value` to o. On a bad value, a one-line message in err. */
+bool weft__apply_option(weft_options *o, const char *name, const char *value, char *err, size_t errlen)
+{
+    long long v;
+    double d;
+    char *end;
+#define BAD(...) return snprintf(err, errlen, __VA_ARGS__), false
+    if (!strcmp(name, "strategy")) {
+        if (!strcmp(value, "dfs"))
+            o->strategy = WEFT_STRATEGY_DFS;
+        else if (!strcmp(value, "random"))
+            o->strategy = WEFT_STRATEGY_RANDOM;
+        else if (!strcmp(value, "dpor") || !strcmp(value, "pct"))
+            BAD("--strategy %s: not built yet in this weft; the strategies built are dfs and random", value);
+        else
+            BAD("--strategy: unknown strategy '%s' (dfs, random)", value);
+    } else if (!strcmp(name, "max-preemptions")) {
+        if (!parse_ll(value, 0, 1000000, &v))
+            BAD("--max-preemptions: '%s' is not a number from 0 to 1000000", value);
+        o->max_preemptions = (int)v;
+    } else if (!strcmp(name, "max-executions")) {
+        if (!parse_ll(value, 1, INT64_MAX, &v))
+            BAD("--max-executions: '%s' is not a positive number", value);
+        o->max_executions = v;
+    } else if (!strcmp(name, "max-steps")) {
+        if (!parse_ll(value, 1, 1000000000, &v))
+            BAD("--max-steps: '%s' is not a number from 1 to 1000000000", value);
+        o->max_steps = v;
+    } else if (!strcmp(name, "time-limit")) {
+        errno = 0;
+        d = strtod(value, &end);
+        if (errno || end == value || *end || !(d > 0) || d > 1e9)
+            BAD("--time-limit: '%s' is not a positive number of seconds", value);
+        o->time_limit = d;
+    } else if (!strcmp(name, "seed")) {
+        errno = 0;
+        unsigned long long s = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-')
+            BAD("--seed: '%s' is not a non-negative number", value);
+        o->seed = s;
+    } else if (!strcmp(name, "iterations")) {
+        if (!parse_ll(value, 1, INT64_MAX, &v))
+            BAD("--iterations: '%s' is not a positive number", value);
+        o->iterations = v;
+    } else if (!strcmp(name, "pct-depth")) {
+        if (!parse_ll(value, 1, 1000, &v))
+            BAD("--pct-depth: '%s' is not a number from 1 to 1000", value);
+        o->pct_depth = (int)v;
+    } else if (!strcmp(name, "time")) {
+        if (!strcmp(value, "adversarial"))
+            o->time_mode = WEFT_TIME_ADVERSARIAL;
+        else if (!strcmp(value, "idle"))
+            o->time_mode = WEFT_TIME_IDLE;
+        else
+            BAD("--time: unknown mode '%s' (adversarial, idle)", value);
+    } else if (!strcmp(name, "leak-horizon")) {
+        int64_t ns;
+        if (!parse_duration(value, &ns))
+            BAD("--leak-horizon: '%s' is not a duration such as 60s, 500ms or 2m", value);
+        o->leak_horizon = ns;
+    } else if (!strcmp(name, "stack-size")) {
+        size_t sz;
+        if (!parse_size(value, &sz) || sz < 16 * 1024)
+            BAD("--stack-size: '%s' is not a size from 16K to 1G (bytes, or with K or M)", value);
+        o->stack_size = sz;
+    } else if (!strcmp(name, "replay")) {
+        if (!*value)
+            BAD("--replay: empty token");
+        o->replay = value;
+    } else if (!strcmp(name, "report")) {
+        if (!strcmp(value, "text"))
+            o->report = WEFT_REPORT_TEXT;
+        else if (!strcmp(value, "json"))
+            o->report = WEFT_REPORT_JSON;
+        else
+            BAD("--report: unknown format '%s' (text, json)", value);
+    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose")) {
+        bool b;
+        if (!parse_bool(value, &b))
+            BAD("--%s: '%s' is not a boolean (1, 0, true, false)", name, value);
+        if (name[0] == 'q')
+            o->quiet = b;
+        else
+            o->verbose = b;
+    } else {
+        BAD("unknown option '--%s' (see --help)", name);
+    }
+    return true;
+#undef BAD
+}
+
+/* Defaults, then WEFT_* environment variables; a bad variable is a usage error (message, exit 2). */
+void weft_options_init(weft_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->strategy = WEFT_STRATEGY_DFS; /* dpor, the contract's default, is not built yet */
+    o->max_preemptions = -1;
+    o->max_steps = 100000;
+    o->iterations = 1000;
+    o->pct_depth = 3;
+    o->time_mode = WEFT_TIME_ADVERSARIAL;
+    o->leak_horizon = WEFT_MINUTE;
+    o->stack_size = 256 * 1024;
+    o->report = WEFT_REPORT_TEXT;
+    char err[300];
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        const char *v = getenv(flags[i].env);
+        if (!v)
+            continue;
+        if (!weft__apply_option(o, flags[i].name, v, err, sizeof err)) {
+            fprintf(stderr, "weft: environment variable %s: %s\n", flags[i].env, err);
+            exit(2);
+        }
+    }
+}
+
+/* Parse argv[i] as a checker flag (consuming its value from argv[i+1] when needed). Returns the number of
+ * arguments used (1 or 2), 0 when argv[i] is not a checker flag, or -1 with a message in err. */
+int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, size_t errlen)
+{
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0)
+        return 0;
+    const char *name = a + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    for (size_t k = 0; k < sizeof flags / sizeof *flags; k++) {
+        if (strlen(flags[k].name) != len || strncmp(flags[k].name, name, len) != 0)
+            continue;
+        char fname[32];
+        snprintf(fname, sizeof fname, "%s", flags[k].name);
+        if (!flags[k].has_value)
+            return weft__apply_option(o, fname, eq ? eq + 1 : "1", err, errlen) ? 1 : -1;
+        if (eq)
+            return weft__apply_option(o, fname, eq + 1, err, errlen) ? 1 : -1;
+        if (i + 1 >= argc) {
+            snprintf(err, errlen, "--%s needs a value", fname);
+            return -1;
+        }
+        return weft__apply_option(o, fname, argv[i + 1], err, errlen) ? 2 : -1;
+    }
+    return 0;
+}
+
+/* The usage text shared by weft_main and the weft tool. */
+const char *weft__flags_help =
+    "  --strategy dfs|random      exploration strategy (default dfs; dpor and pct are not built yet)\n"
+    "  --max-preemptions N        fixed preemption bound (default: 0, 1, 2, ... until nothing new)\n"
+    "  --max-executions N         stop after N executions\n"
+    "  --max-steps N              steps before LIVELOCK (default 100000)\n"
+    "  --time-limit SECONDS       stop after this much wall time\n"
+    "  --seed N, --iterations N   random strategy (default seed 0, 1000 iterations)\n"
+    "  --pct-depth D              PCT bug depth (pct is not built yet)\n"
+    "  --time adversarial|idle    virtual time mode (default adversarial)\n"
+    "  --leak-horizon DURATION    virtual time after the body returns before a live task is a leak (default 1m)\n"
+    "  --stack-size BYTES         stack per task, e.g. 256K (default 256K)\n"
+    "  --replay TOKEN             rerun the execution a report printed\n"
+    "  --report text|json         report format (default text)\n"
+    "  --quiet, --verbose         less or more output\n"
+    "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000.\n";
+
+/* ---- registry ----------------------------------------------------------- */
+
+static weft_test *registry;
+
+/* Register a test (WEFT_TEST does this before main). */
+void weft_register(weft_test *t)
+{
+    t->next = registry;
+    registry = t;
+}
+
+static int cmp_test(const void *a, const void *b)
+{
+    const weft_test *x = *(weft_test *const *)a, *y = *(weft_test *const *)b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : x->line - y->line;
+}
+
+/* Print one check's outcome: the report (unless quiet) and a summary line. Returns its exit status. */
+int weft__print_result(const char *name, const weft_result *r, const weft_options *o)
+{
+    if (r->error) {
+        fprintf(stderr, "weft: %s: %s\n", name, r->error);
+        return 2;
+    }
+    if (r->verdict != WEFT_OK) {
+        if (!o->quiet)
+            fputs(r->report, stdout);
+        if (o->report == WEFT_REPORT_TEXT)
+            printf("%-8s %s: found after %lld execution%s (%d preemption%s)\n", weft_verdict_name(r->verdict), name,
+                   r->executions, r->executions == 1 ? "" : "s", r->preemptions, r->preemptions == 1 ? "" : "s");
+        return 1;
+    }
+    if (o->report == WEFT_REPORT_TEXT)
+        printf("%-8s %s: %lld execution%s, %s\n", "ok", name, r->executions, r->executions == 1 ? "" : "s",
+               r->complete ? "complete" : o->replay ? "replayed" : "not complete (a limit stopped the search)");
+    else
+        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"executions\": %lld, \"complete\": %s}\n", name,
+               r->executions, r->complete ? "true" : "false");
+    return 0;
+}
+
+/* Run the registered tests under the flags in argv. Exit status: 0 clean, 1 a bug, 2 a usage error. */
+int weft_main(int argc, char **argv)
+{
+    weft_options o;
+    weft_options_init(&o);
+    const char *pattern = getenv("WEFT_TEST");
+    bool list = false;
+    char err[300];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
+            return 0;
+        }
+        if (!strcmp(a, "--list")) {
+            list = true;
+            continue;
+        }
+        if (!strcmp(a, "--test") || !strncmp(a, "--test=", 7)) {
+            if (a[6] == '=')
+                pattern = a + 7;
+            else if (i + 1 < argc)
+                pattern = argv[++i];
+            else {
+                fprintf(stderr, "weft: --test needs a pattern\n");
+                return 2;
+            }
+            continue;
+        }
+        int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
+        if (used < 0) {
+            fprintf(stderr, "weft: %s\n", err);
+            return 2;
+        }
+        if (used == 0) {
+            fprintf(stderr, "weft: unknown argument '%s' (see --help)\n", a);
+            return 2;
+        }
+        i += used - 1;
+    }
+    int n = 0;
+    for (weft_test *t = registry; t; t = t->next)
+        n++;
+    weft_test **tests = malloc(sizeof *tests * (size_t)(n ? n : 1));
+    if (!tests)
+        abort();
+    n = 0;
+    for (weft_test *t = registry; t; t = t->next)
+        tests[n++] = t;
+    qsort(tests, (size_t)n, sizeof *tests, cmp_test);
+    /* --replay without --test: the token's fingerprint names the test */
+    uint32_t want = 0;
+    bool by_token = false;
+    if (o.replay && !pattern && !list) {
+        weft__token tok;
+        if (!weft__token_decode(o.replay, &tok, err, sizeof err)) {
+            fprintf(stderr, "weft: bad replay token: %s\n", err);
+            free(tests);
+            return 2;
+        }
+        free(tok.values);
+        want = tok.fingerprint;
+        by_token = true;
+    }
+    int status = 0, ran = 0, bugs = 0;
+    for (int i = 0; i < n; i++) {
+        weft_test *t = tests[i];
+        if (pattern && fnmatch(pattern, t->name, 0) != 0)
+            continue;
+        if (by_token && weft__fnv(2166136261u, t->name, strlen(t->name)) != want)
+            continue;
+        if (list) {
+            printf("%s\n", t->name);
+            ran++;
+            continue;
+        }
+        char prefix[1024];
+        snprintf(prefix, sizeof prefix, "%s --test %s", argv[0], t->name);
+        weft__R.replay_prefix = prefix;
+        weft_result r = weft_check(t->name, t->body, NULL, &o);
+        weft__R.replay_prefix = NULL;
+        int s = weft__print_result(t->name, &r, &o);
+        weft_result_free(&r);
+        ran++;
+        bugs += s == 1;
+        if (s > status)
+            status = s;
+        if (s == 2)
+            break;
+    }
+    free(tests);
+    if (ran == 0) {
+        if (by_token)
+            fprintf(stderr, "weft: bad replay token: it was made for a test this program does not have\n");
+        else if (pattern)
+            fprintf(stderr, "weft: no test matches '%s' (see --list)\n", pattern);
+        else
+            fprintf(stderr, "weft: no tests registered\n");
+        return 2;
+    }
+    if (!list && !o.quiet && o.report == WEFT_REPORT_TEXT && ran > 1)
+        printf("weft: %d test%s, %d clean, %d with a bug\n", ran, ran == 1 ? "" : "s", ran - bugs, bugs);
+    return status;
+}

@@ -1,0 +1,222 @@
+/* explore.c: the driver loop: run executions, ask the strategy at each branch, bound preemptions, classify. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "strategy.h"
+
+/* Grow *p (elements of size sz) so that it holds at least n elements. */
+void weft__grow(void **p, int *cap, int n, size_t sz)
+{
+    if (n <= *cap)
+        return;
+    int c = *cap ? *cap : 64;
+    while (c < n)
+        c *= 2;
+    void *q = realloc(*p, sz * (size_t)c);
+    if (!q) {
+        fprintf(stderr, "weft: out of memory\n");
+        abort();
+    }
+    *p = q;
+    *cap = c;
+}
+
+/* The runtime's question at a branch point: apply the preemption bound, let the strategy pick, record it. */
+int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
+{
+    weft__rt *R = &weft__R;
+    weft__explorer *x = R->x;
+    weft__grow((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch);
+    int na = 0;
+    bool limit = kind == WEFT__BR_TASK && x->bound >= 0 && R->preemptions >= x->bound;
+    for (int i = 0; i < n; i++)
+        if (!limit || !preempt[i])
+            x->scratch[na++] = i;
+    if (na < n)
+        x->cut = true;
+    weft__branch b = {kind, n, ids, x->scratch, na};
+    int idx = x->strat->choose(x, &b);
+    weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
+    x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] : idx};
+    return idx;
+}
+
+/* "OK", "DEADLOCK", ... */
+const char *weft_verdict_name(weft_verdict v)
+{
+    static const char *const names[] = {"OK", "DEADLOCK", "LEAK", "PANIC", "ASSERT", "LIVELOCK", "CRASH"};
+    return (unsigned)v < sizeof names / sizeof *names ? names[v] : "UNKNOWN";
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort();
+    return memcpy(d, s, n);
+}
+
+static char *errorf(const char *fmt, const char *a, const char *b)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, fmt, a, b);
+    return dup(buf);
+}
+
+/* Release the strings of a result. */
+void weft_result_free(weft_result *r)
+{
+    if (!r)
+        return;
+    free(r->replay);
+    free(r->report);
+    free(r->error);
+    r->replay = r->report = r->error = NULL;
+}
+
+static const char *strategy_name(weft_strategy s)
+{
+    switch (s) {
+    case WEFT_STRATEGY_DPOR:
+        return "dpor";
+    case WEFT_STRATEGY_DFS:
+        return "dfs";
+    case WEFT_STRATEGY_RANDOM:
+        return "random";
+    case WEFT_STRATEGY_PCT:
+        return "pct";
+    }
+    return "?";
+}
+
+/* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found. */
+weft_result weft_check(const char *name, void (*body)(void *), void *arg, const weft_options *opt)
+{
+    weft_result r;
+    memset(&r, 0, sizeof r);
+    r.bound = -1;
+    weft_options defaults;
+    if (!opt) {
+        weft_options_init(&defaults);
+        opt = &defaults;
+    }
+    weft__rt *R = &weft__R;
+    if (R->active) {
+        r.error = dup("weft_check: called from inside a running check");
+        return r;
+    }
+    if (!name || !body) {
+        r.error = dup(!name ? "weft_check: NULL test name" : "weft_check: NULL body");
+        return r;
+    }
+    weft__explorer x;
+    memset(&x, 0, sizeof x);
+    x.opt = opt;
+    weft__token token;
+    memset(&token, 0, sizeof token);
+    if (opt->replay) {
+        char err[256];
+        if (!weft__token_decode(opt->replay, &token, err, sizeof err)) {
+            r.error = errorf("bad replay token: %s%s", err, "");
+            return r;
+        }
+        if (token.fingerprint != weft__fnv(2166136261u, name, strlen(name))) {
+            free(token.values);
+            r.error = errorf("bad replay token: it was made for another test, not '%s'%s", name, "");
+            return r;
+        }
+        x.token = &token;
+        x.strat = &weft__replay;
+        x.bound = -1;
+    } else if (opt->strategy == WEFT_STRATEGY_DFS) {
+        x.strat = &weft__dfs;
+        x.bound = opt->max_preemptions >= 0 ? opt->max_preemptions : 0;
+    } else if (opt->strategy == WEFT_STRATEGY_RANDOM) {
+        x.strat = &weft__random;
+        x.bound = -1;
+    } else {
+        r.error = errorf("strategy '%s' is not built yet; use --strategy dfs or --strategy random%s",
+                         strategy_name(opt->strategy), "");
+        return r;
+    }
+    weft_options o = *opt;
+    if (x.token) {
+        o.max_steps = token.max_steps;
+        o.time_mode = (weft_time_mode)token.time_mode;
+    }
+    size_t page = 4096;
+    size_t ss = (o.stack_size + page - 1) & ~(page - 1);
+    if (R->stack_size != ss) {
+        weft__stack_release_all();
+        R->stack_size = ss;
+    }
+    R->opt = &o;
+    R->x = &x;
+    double t0 = o.time_limit > 0 ? now_seconds() : 0;
+    bool iterative = !x.token && o.strategy == WEFT_STRATEGY_DFS && o.max_preemptions < 0;
+    bool stopped = false;
+    for (;;) {
+        x.nrec = 0;
+        x.strat->begin(&x);
+        weft__exec_begin(body, arg);
+        weft__exec_run();
+        x.executions++;
+        if (R->end.usage || R->end.nondet) {
+            r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
+            break;
+        }
+        if (x.token && (x.tcursor != token.nvalues || weft__trace_hash() != token.trace ||
+                        R->nsteps != token.nsteps)) {
+            char m[200];
+            snprintf(m, sizeof m,
+                     "the replay ended after %lld steps and %d choices, the token's execution after %lld and %d, "
+                     "or its schedule differs",
+                     R->nsteps, x.tcursor, token.nsteps, token.nvalues);
+            r.error = errorf("nondeterministic program: %s%s", m, "");
+            break;
+        }
+        if (R->end.verdict != WEFT_OK) {
+            r.verdict = R->end.verdict;
+            r.steps = R->nsteps;
+            r.preemptions = R->preemptions;
+            r.replay = weft__token_encode(&x, name, weft__trace_hash(), R->nsteps);
+            r.report = weft__report(name, r.replay, o.report);
+            break;
+        }
+        if (!x.strat->next(&x)) {
+            if (iterative && x.cut) {
+                x.bound++;
+                x.cut = false;
+                x.npath = x.nalts = 0;
+                continue;
+            }
+            break;
+        }
+        if ((o.max_executions > 0 && x.executions >= o.max_executions) ||
+            (o.time_limit > 0 && (x.executions & 63) == 0 && now_seconds() - t0 >= o.time_limit)) {
+            stopped = true;
+            break;
+        }
+    }
+    r.executions = x.executions;
+    r.bound = x.bound;
+    r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && x.strat == &weft__dfs;
+    R->opt = NULL;
+    R->x = NULL;
+    free(x.rec);
+    free(x.scratch);
+    free(x.path);
+    free(x.alts);
+    free(token.values);
+    return r;
+}

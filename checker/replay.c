@@ -1,0 +1,34 @@
+/* replay.c: follow the choices a replay token recorded, refusing any the program no longer offers. */
+#include "strategy.h"
+
+static void begin(weft__explorer *x)
+{
+    x->tcursor = 0;
+}
+
+static int choose(weft__explorer *x, const weft__branch *b)
+{
+    const weft__token *t = x->token;
+    long long step = weft__R.nsteps + 1;
+    if (x->tcursor >= t->nvalues)
+        weft__nondet("at step %lld the program makes choice %d; the token recorded only %d", step, x->tcursor + 1,
+                     t->nvalues);
+    int v = t->values[x->tcursor++];
+    if (b->kind == WEFT__BR_TASK) {
+        for (int i = 0; i < b->n; i++)
+            if (b->ids[i] == v)
+                return i;
+        weft__nondet("at step %lld the token schedules task %d, which is not enabled now", step, v);
+    }
+    if (v >= b->n)
+        weft__nondet("at step %lld the token chooses alternative %d of %d", step, v, b->n);
+    return v;
+}
+
+static bool next(weft__explorer *x)
+{
+    (void)x;
+    return false;
+}
+
+const weft__strategy weft__replay = {"replay", begin, choose, next};

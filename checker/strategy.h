@@ -1,0 +1,88 @@
+/* strategy.h: the interface every exploration strategy implements, and the explorer they serve. */
+#ifndef WEFT_STRATEGY_H
+#define WEFT_STRATEGY_H
+
+#include "../runtime/rt.h"
+
+/* One choice made in the current execution, as replay tokens record it. */
+typedef struct weft__choice {
+    int kind;      /* enum weft__branch_kind */
+    int n;         /* alternatives offered */
+    int index;     /* index chosen among them */
+    int value;     /* what a token stores: the task id for WEFT__BR_TASK, else the index */
+} weft__choice;
+
+/* A branch point as a strategy sees it: `n` alternatives, of which the `nallowed` listed in `allowed`
+ * (ascending) are permitted by the preemption bound. */
+typedef struct weft__branch {
+    int kind;
+    int n;
+    const int *ids;          /* WEFT__BR_TASK: candidate task ids, else NULL */
+    const int *allowed;
+    int nallowed;
+} weft__branch;
+
+struct weft__explorer;
+
+/* A strategy: three calls, no access to runtime objects. */
+typedef struct weft__strategy {
+    const char *name;
+    /* before each execution */
+    void (*begin)(struct weft__explorer *x);
+    /* pick an element of b->allowed (return the alternative's index, not its position) */
+    int (*choose)(struct weft__explorer *x, const weft__branch *b);
+    /* after an execution: true when there is another to run */
+    bool (*next)(struct weft__explorer *x);
+} weft__strategy;
+
+/* A decoded replay token. */
+typedef struct weft__token {
+    uint32_t fingerprint;   /* of the test name */
+    int time_mode;
+    long long max_steps;
+    int *values;            /* choice values in order */
+    int nvalues;
+    uint32_t trace;         /* hash of the schedule */
+    long long nsteps;       /* steps of the execution */
+} weft__token;
+
+/* The checker's side of a check. Invariant: `rec` holds the choices of the current execution only. */
+typedef struct weft__explorer {
+    const weft_options *opt;
+    const weft__strategy *strat;
+    int bound;               /* preemption bound in force, -1 none */
+    bool cut;                /* the bound removed an alternative in this round */
+    long long executions;
+    weft__choice *rec;       /* choices of the current execution */
+    int nrec, rec_cap;
+    int *scratch;            /* allowed indices */
+    int scratch_cap;
+    /* DFS: the path of branch points from the root, and the replay cursor */
+    struct dfs_entry *path;
+    int npath, path_cap, cursor;
+    int *alts;               /* allowed lists of path entries, concatenated */
+    int nalts, alts_cap;
+    /* random */
+    uint64_t rng;
+    /* replay */
+    const weft__token *token;
+    int tcursor;
+} weft__explorer;
+
+extern const weft__strategy weft__dfs WEFT__HIDDEN;
+extern const weft__strategy weft__random WEFT__HIDDEN;
+extern const weft__strategy weft__replay WEFT__HIDDEN;
+
+/* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
+void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;
+
+/* Tokens (schedule.c). */
+char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t trace, long long nsteps) WEFT__HIDDEN;
+bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen) WEFT__HIDDEN;
+uint32_t weft__fnv(uint32_t h, const void *p, size_t n) WEFT__HIDDEN;
+uint32_t weft__trace_hash(void) WEFT__HIDDEN;
+
+/* Reports (report.c). */
+char *weft__report(const char *name, const char *token, weft_report_format fmt) WEFT__HIDDEN;
+
+#endif

@@ -1,0 +1,217 @@
+/* verdict.c: why an execution ended as it did: the state of what each task waits on, and why nothing wakes it. */
+#include <string.h>
+
+#include "verdict.h"
+
+static void cat(char *buf, size_t n, const char *fmt, ...) WEFT__PRINTF(3, 4);
+static void cat(char *buf, size_t n, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, n - len, fmt, ap);
+    va_end(ap);
+}
+
+/* "chan#2 `results`", "mutex#1", "nil channel", "addr#3 `counter`". */
+void weft__obj_label(const void *obj, bool raw, char *buf, size_t n)
+{
+    if (!obj) {
+        snprintf(buf, n, "nil channel");
+        return;
+    }
+    const char *name = weft__name_of(obj);
+    if (raw) {
+        const weft__rt *R = &weft__R;
+        int id = 0;
+        const void *seen[256];
+        int nseen = 0;
+        for (long long i = 0; i < R->nsteps && !id; i++) {
+            const weft__step *s = &R->steps[i];
+            if (!s->raw)
+                continue;
+            int j = 0;
+            while (j < nseen && seen[j] != s->obj)
+                j++;
+            if (j == nseen && nseen < 256)
+                seen[nseen++] = s->obj;
+            if (s->obj == obj)
+                id = j + 1;
+        }
+        snprintf(buf, n, name ? "addr#%d `%s`" : "addr#%d", id, name);
+        return;
+    }
+    const weft__obj *h = obj;
+    if (name)
+        snprintf(buf, n, "%s#%d `%s`", weft__kind_name(h->kind), h->id, name);
+    else
+        snprintf(buf, n, "%s#%d", weft__kind_name(h->kind), h->id);
+}
+
+/* "task 2 `worker`" or "task 0 (the test body)". */
+void weft__task_label(int id, char *buf, size_t n)
+{
+    if (id < 0) {
+        snprintf(buf, n, "the clock");
+        return;
+    }
+    const weft__task *t = weft__R.tasks[id];
+    if (id == 0)
+        snprintf(buf, n, "task 0 (the test body)");
+    else
+        snprintf(buf, n, "task %d `%s`", id, t->name);
+}
+
+/* The tasks (other than `except`) pending with a clause of `kind` on obj, as "task 1, task 3" or "none". */
+static void waiters(const void *obj, int kind, char *buf, size_t n)
+{
+    const weft__rt *R = &weft__R;
+    buf[0] = 0;
+    for (int i = 0; i < R->ntasks; i++) {
+        const weft__task *u = R->tasks[i];
+        if (u->state != WEFT__T_PENDING)
+            continue;
+        for (int j = 0; j < u->ncl; j++)
+            if (u->cl[j].obj == obj && u->cl[j].kind == kind) {
+                cat(buf, n, "%stask %d", buf[0] ? ", " : "", u->id);
+                break;
+            }
+    }
+    if (!buf[0])
+        snprintf(buf, n, "none");
+}
+
+static void task_list(const int *ids, int k, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (int i = 0; i < k; i++)
+        cat(buf, n, "%stask %d", i ? ", " : "", ids[i]);
+    if (!k)
+        snprintf(buf, n, "none");
+}
+
+/* What has become of task `id` that another task depends on: "has exited", "is blocked (see its entry)". */
+static const char *fate(int id, int self)
+{
+    if (id == self)
+        return "is this task itself";
+    const weft__task *t = weft__R.tasks[id];
+    if (t->state == WEFT__T_DONE)
+        return "has exited";
+    if (t->state == WEFT__T_PENDING && !weft__task_enabled(t))
+        return "is blocked itself (see its entry)";
+    return "is still running";
+}
+
+/* Describe clause c of blocked task t: the object's state in `state`, why nothing can make it ready in `why`. */
+void weft__explain(const weft__task *t, const weft__clause *c, char *state, size_t sn, char *why, size_t wn)
+{
+    const weft__rt *R = &weft__R;
+    char lbl[128], a[128], b[128];
+    weft__obj_label(c->obj, false, lbl, sizeof lbl);
+    state[0] = why[0] = 0;
+    const char *others = R->body_done ? "every other task has exited or is blocked, and the test body has returned"
+                                      : "every other task has exited or is blocked";
+    switch (c->kind) {
+    case WEFT__CL_SEND:
+    case WEFT__CL_RECV: {
+        const weft_chan *ch = c->obj;
+        bool send = c->kind == WEFT__CL_SEND;
+        if (!ch) {
+            snprintf(state, sn, "nil channel");
+            snprintf(why, wn, "a %s on a nil channel blocks forever", send ? "send" : "receive");
+            return;
+        }
+        waiters(ch, WEFT__CL_SEND, a, sizeof a);
+        waiters(ch, WEFT__CL_RECV, b, sizeof b);
+        if (ch->cap)
+            snprintf(state, sn, "%s: cap %zu, len %zu, %s; waiting to send: %s; waiting to receive: %s", lbl,
+                     ch->cap, ch->len, ch->closed ? "closed" : "open", a, b);
+        else
+            snprintf(state, sn, "%s: unbuffered, %s; waiting to send: %s; waiting to receive: %s", lbl,
+                     ch->closed ? "closed" : "open", a, b);
+        if (send && ch->cap)
+            snprintf(why, wn, "its buffer is full and no task will receive from it: %s", others);
+        else if (send)
+            snprintf(why, wn, "no task will receive from it: %s", others);
+        else
+            snprintf(why, wn, "it is empty and no task will send on it or close it: %s", others);
+        return;
+    }
+    case WEFT__CL_LOCK: {
+        const weft_mutex *m = c->obj;
+        weft__task_label(m->holder, a, sizeof a);
+        snprintf(state, sn, "%s: locked by %s at %s:%d", lbl, a, m->lock_file, m->lock_line);
+        if (m->holder == t->id)
+            snprintf(why, wn, "this task already holds it: Go mutexes are not reentrant, so locking twice "
+                              "blocks forever");
+        else
+            snprintf(why, wn, "its holder, task %d, %s and will not unlock it", m->holder, fate(m->holder, t->id));
+        return;
+    }
+    case WEFT__CL_WLOCK:
+    case WEFT__CL_WDRAIN:
+    case WEFT__CL_PARKED:
+        if (c->obj && ((const weft__obj *)c->obj)->kind == WEFT__K_RWMUTEX) {
+            const weft_rwmutex *m = c->obj;
+            task_list(m->rtasks, m->readers, a, sizeof a);
+            if (m->wtask >= 0)
+                snprintf(b, sizeof b, "task %d (%s, Lock at %s:%d)", m->wtask, m->writer ? "holding" : "waiting",
+                         m->wfile, m->wline);
+            else
+                snprintf(b, sizeof b, "none");
+            snprintf(state, sn, "%s: readers: %s; writer: %s; readers parked behind the writer: %d", lbl, a, b,
+                     m->nblocked);
+            if (c->kind == WEFT__CL_WDRAIN)
+                snprintf(why, wn, "it waits for the readers to RUnlock, and none of them will: %s", others);
+            else if (c->kind == WEFT__CL_WLOCK)
+                snprintf(why, wn, "another writer, task %d, holds the writer slot and %s", m->wtask,
+                         fate(m->wtask, t->id));
+            else if (m->wtask == t->id)
+                snprintf(why, wn, "this task is the waiting writer itself");
+            else if (m->writer)
+                snprintf(why, wn, "a writer (task %d) holds the lock and %s", m->wtask, fate(m->wtask, t->id));
+            else
+                snprintf(why, wn, "a writer (task %d) is waiting, so new readers block (Go's writer preference); "
+                                  "it waits for readers that will not RUnlock",
+                         m->wtask);
+            return;
+        }
+        if (c->obj && ((const weft__obj *)c->obj)->kind == WEFT__K_WG) {
+            const weft_wg *wg = c->obj;
+            snprintf(state, sn, "%s: counter %d, %d waiting", lbl, wg->counter, wg->waiters);
+            snprintf(why, wn, "the counter stays above zero: no task will call Done: %s", others);
+            return;
+        }
+        if (c->obj && ((const weft__obj *)c->obj)->kind == WEFT__K_COND) {
+            const weft_cond *cv = c->obj;
+            task_list(cv->waitq, cv->nwait, a, sizeof a);
+            snprintf(state, sn, "%s: waiting: %s", lbl, a);
+            snprintf(why, wn, "no task will call Signal or Broadcast: %s", others);
+            return;
+        }
+        snprintf(state, sn, "%s", lbl);
+        snprintf(why, wn, "no task will wake it");
+        return;
+    case WEFT__CL_ONCE: {
+        const weft_once *o = c->obj;
+        snprintf(state, sn, "%s: running in task %d", lbl, o->runner);
+        if (o->runner == t->id)
+            snprintf(why, wn, "this task is inside the Once's function itself: calling Do again blocks forever");
+        else
+            snprintf(why, wn, "the first call, in task %d, has not returned: that task %s", o->runner,
+                     fate(o->runner, t->id));
+        return;
+    }
+    case WEFT__CL_NEVER:
+        snprintf(state, sn, "select with no cases");
+        snprintf(why, wn, "an empty select blocks forever");
+        return;
+    default:
+        snprintf(state, sn, "%s", lbl);
+        snprintf(why, wn, "nothing can make it ready");
+        return;
+    }
+}

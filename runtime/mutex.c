@@ -1,0 +1,71 @@
+/* mutex.c: sync.Mutex: not reentrant, may be unlocked by another task, barging allowed. */
+#include "rt.h"
+
+/* Public: a new unlocked mutex. */
+weft_mutex *weft_mutex_make_at(const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_mutex_make", file, line);
+    weft_mutex *m = weft__obj_make(WEFT__K_MUTEX, sizeof *m, file, line);
+    m->holder = -1;
+    return m;
+}
+
+static void check(weft_mutex *m, const char *call, const char *file, int line)
+{
+    weft__require(call, file, line);
+    weft__obj_check(m, WEFT__K_MUTEX, call, file, line);
+}
+
+static void take(weft_mutex *m, const char *file, int line)
+{
+    m->locked = true;
+    m->holder = weft__R.cur->id;
+    m->lock_file = file;
+    m->lock_line = line;
+}
+
+/* Release m (the step is already taken); panics as Go when it is not locked. */
+void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__mutex_release(weft_mutex *m, const char *file, int line)
+{
+    if (!m->locked)
+        weft__fail(WEFT_PANIC, file, line, "sync: unlock of unlocked mutex");
+    m->locked = false;
+    m->holder = -1;
+}
+
+/* Public: lock m, blocking while another holds it. */
+void weft_mutex_lock_at(weft_mutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_mutex_lock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_LOCK, .obj = m};
+    weft__wait("mutex_lock", &cl, 1, false, file, line);
+    take(m, file, line);
+}
+
+/* Public: unlock m (any task may). */
+void weft_mutex_unlock_at(weft_mutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_mutex_unlock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("mutex_unlock", &cl, 1, false, file, line);
+    weft__mutex_release(m, file, line);
+}
+
+/* Public: lock m if it is free; a failure counts as polling. */
+bool weft_mutex_trylock_at(weft_mutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_mutex_trylock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("mutex_trylock", &cl, 1, false, file, line);
+    if (m->locked) {
+        weft__poll_failed();
+        return false;
+    }
+    take(m, file, line);
+    return true;
+}

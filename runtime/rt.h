@@ -1,0 +1,311 @@
+/* rt.h: the runtime's internal types: objects, wait clauses, tasks and the one context struct. */
+#ifndef WEFT_RT_H
+#define WEFT_RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "weft.h"
+#include "ctx.h"
+
+#define WEFT__HIDDEN __attribute__((visibility("hidden")))
+#define WEFT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define WEFT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- Objects ----------------------------------------------------------- */
+
+/* What kind of weft object a header belongs to. */
+enum weft__kind {
+    WEFT__K_NONE = 0,
+    WEFT__K_CHAN,
+    WEFT__K_MUTEX,
+    WEFT__K_RWMUTEX,
+    WEFT__K_WG,
+    WEFT__K_ONCE,
+    WEFT__K_COND,
+    WEFT__K_TIMER,
+    WEFT__K_TICKER,
+    WEFT__K_CTX,
+    WEFT__K_COUNT
+};
+
+/* The header every weft object starts with.
+ * Invariant: gen equals the generation of the execution that made it; id is
+ * 1 + the number of objects of the same kind made before it in that execution. */
+typedef struct weft__obj {
+    uint32_t magic;     /* WEFT__MAGIC | kind: tells a weft object from stray memory */
+    uint32_t gen;       /* execution generation (stale-handle check) */
+    int kind;           /* enum weft__kind */
+    int id;             /* per-kind sequence number in this execution, from 1 */
+    const char *file;   /* creation site */
+    int line;
+} weft__obj;
+#define WEFT__MAGIC 0x77656600u /* "wef\0" */
+
+/* ---- Wait clauses ------------------------------------------------------ */
+
+/* What a clause waits for. A task's pending step is enabled when any clause is ready. */
+enum weft__clause_kind {
+    WEFT__CL_ALWAYS = 0, /* always ready: a step that cannot block */
+    WEFT__CL_SEND,       /* obj: weft_chan; in: value */
+    WEFT__CL_RECV,       /* obj: weft_chan; out, ok */
+    WEFT__CL_LOCK,       /* obj: weft_mutex */
+    WEFT__CL_WLOCK,      /* obj: weft_rwmutex: take the writer slot */
+    WEFT__CL_WDRAIN,     /* obj: weft_rwmutex: the announced writer waits for readers to leave */
+    WEFT__CL_PARKED,     /* obj: cond, rwmutex or waitgroup; never ready: only another task's operation completes it */
+    WEFT__CL_ONCE,       /* obj: weft_once: done or not running */
+    WEFT__CL_NEVER,      /* never ready: nil channel, empty select */
+    WEFT__CL_SLEEP,      /* ready when the clock reaches `deadline` */
+};
+
+/* One thing a task waits for (libdill's clause). */
+typedef struct weft__clause {
+    int kind;            /* enum weft__clause_kind */
+    void *obj;           /* the object waited on, or NULL */
+    void *out;           /* receive: destination, or NULL */
+    const void *in;      /* send: source */
+    bool *ok;            /* receive: ok flag, or NULL */
+    int64_t deadline;    /* WEFT__CL_SLEEP */
+} weft__clause;
+
+/* ---- Tasks ------------------------------------------------------------- */
+
+enum weft__task_state {
+    WEFT__T_NEW = 0, /* spawned; runs to its first visible operation before the next choice */
+    WEFT__T_PENDING, /* suspended at a visible operation (`op`), waiting to be chosen */
+    WEFT__T_RUNNING, /* the task on the CPU */
+    WEFT__T_WOKEN,   /* its operation was completed by another task; resumes before the next choice */
+    WEFT__T_DONE,    /* returned */
+};
+
+/* A task. Task structs and their stacks are pooled across executions.
+ * Invariant: state == PENDING implies op, site and clauses describe the step it waits to take;
+ * state == WOKEN implies fired >= 0 names the clause another task completed. */
+typedef struct weft__task {
+    int id;                   /* 0 is the test body */
+    int state;                /* enum weft__task_state */
+    weft__ctx ctx;            /* saved registers while not running */
+    struct weft__stack *stack;/* its stack, from the pool */
+    /* what it runs */
+    void (*fn)(void *);       /* plain entry (weft_go), or NULL for an ffi entry */
+    void *arg;
+    void (*ffi_fn)(void);     /* WEFT_GO entry */
+    int nargs;
+    weft__arg args[8];
+    const char *name;         /* text of the spawned function */
+    int parent;               /* spawning task id, -1 for the body */
+    const char *spawn_file;
+    int spawn_line;
+    /* the pending step */
+    const char *op;           /* operation name, e.g. "chan_send" */
+    const char *file;         /* its call site */
+    int line;
+    const weft__clause *cl;   /* clauses (on the task's own stack) */
+    int ncl;
+    bool has_default;         /* a select with default: always enabled */
+    uint64_t arrival;         /* when it reached this step: partners are matched oldest first */
+    int fired;                /* clause completed by a partner, or -1 */
+    /* scheduling history in this execution */
+    long long last_step;      /* index of its last step, -1 if none */
+    long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1 */
+    struct weft__task *next_resume; /* resume queue link */
+} weft__task;
+
+/* ---- Steps (the schedule of one execution) ----------------------------- */
+
+/* One step: the task chosen and the operation it performed. */
+typedef struct weft__step {
+    int task;               /* task id, or -1 for the clock */
+    bool preempt;           /* choosing it preempted an enabled task */
+    const char *op;
+    const void *obj;        /* the object operated on (weft object or touched address), or NULL */
+    bool raw;               /* obj is a plain address (weft_touch), not a weft object */
+    int detail;             /* select: chosen case; choose: the value; else -1 */
+    const char *file;
+    int line;
+} weft__step;
+
+/* ---- The execution's end ----------------------------------------------- */
+
+typedef struct weft__end {
+    weft_verdict verdict;
+    int task;               /* panic/assert: the task; else -1 */
+    const char *file;       /* panic/assert site */
+    int line;
+    char msg[256];          /* panic message or assertion text */
+    bool usage;             /* msg is a usage error (misuse of the API), not a bug in the program */
+    bool nondet;            /* msg says where a replay or re-execution diverged */
+} weft__end;
+
+/* ---- Pools -------------------------------------------------------------- */
+
+typedef struct weft__stack {
+    void *base;             /* mapping start (guard page first) */
+    void *lo;               /* lowest usable byte, just above the guard page */
+    size_t size;            /* usable bytes above the guard */
+    unsigned vg_id;         /* valgrind stack id */
+    struct weft__stack *next_free;
+} weft__stack;
+
+typedef struct weft__arena_chunk {
+    struct weft__arena_chunk *next;
+    size_t size;            /* usable bytes */
+    size_t used;
+    max_align_t data[];
+} weft__arena_chunk;
+
+/* Per-execution memory: bump allocation over retained chunks; reset is O(chunks). */
+typedef struct weft__arena {
+    weft__arena_chunk *first;   /* all chunks ever allocated, kept */
+    weft__arena_chunk *cur;     /* chunk being filled */
+} weft__arena;
+
+struct weft__explorer;
+struct weft__name;
+
+/* The one context struct: pools, the running execution and the checker hooks.
+ * Invariant: outside weft_check, `active` is false and no task exists. */
+typedef struct weft__rt {
+    bool active;                /* inside an execution */
+    const weft_options *opt;
+    struct weft__explorer *x;   /* the checker side */
+    /* pools, kept across executions */
+    weft__task **tasks;         /* tasks[i] has id i in the current execution */
+    int task_cap;
+    weft__stack *free_stacks;
+    weft__stack **all_stacks;
+    int nstacks, stacks_cap;
+    size_t stack_size;
+    weft__arena arena;
+    weft__step *steps;          /* the schedule so far */
+    long long steps_cap;
+    /* the current execution */
+    uint32_t gen;
+    int ntasks;
+    int live;                   /* tasks not DONE */
+    weft__task *cur;
+    weft__ctx driver;           /* the checker's own context */
+    weft__task *resume_head, *resume_tail;
+    long long nsteps;
+    int last;                   /* task of the previous step, -1 none */
+    int preemptions;
+    uint64_t arrivals;
+    int ids[WEFT__K_COUNT];     /* per-kind object counters */
+    struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
+    bool body_done;             /* task 0 returned */
+    long long body_end;         /* steps taken when task 0 returned */
+    int64_t now;                /* the virtual clock */
+    weft__end end;
+    char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
+    /* scratch for the scheduler */
+    int *cand;
+    bool *cand_pre;
+    int cand_cap;
+} weft__rt;
+
+extern weft__rt weft__R WEFT__HIDDEN;
+
+/* ---- Arena (arena.c) ---------------------------------------------------- */
+void *weft__arena_alloc(size_t n) WEFT__HIDDEN;
+void weft__arena_reset(weft__arena *a) WEFT__HIDDEN;
+void weft__arena_release(weft__arena *a) WEFT__HIDDEN;
+
+/* ---- Stacks (stack.c) --------------------------------------------------- */
+weft__stack *weft__stack_get(void) WEFT__HIDDEN;
+void weft__stack_put(weft__stack *s) WEFT__HIDDEN;
+void weft__stack_release_all(void) WEFT__HIDDEN;
+
+/* ---- Objects (object.c) ------------------------------------------------- */
+void *weft__obj_make(int kind, size_t size, const char *file, int line) WEFT__HIDDEN;
+void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+const char *weft__kind_name(int kind) WEFT__HIDDEN;
+const char *weft__name_of(const void *obj) WEFT__HIDDEN;
+void weft__names_reset(void) WEFT__HIDDEN;
+
+/* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
+void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
+weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
+int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+#define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
+void weft__poll_failed(void) WEFT__HIDDEN;
+void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
+void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
+void weft__schedule(void) WEFT__HIDDEN;
+WEFT__NORETURN void weft__finish(weft_verdict v) WEFT__HIDDEN;
+WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
+    WEFT__PRINTF(4, 5);
+WEFT__NORETURN void weft__usage(const char *call, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
+    WEFT__PRINTF(4, 5);
+bool weft__clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
+bool weft__task_enabled(const weft__task *t) WEFT__HIDDEN;
+weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except, int *clause) WEFT__HIDDEN;
+void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
+void weft__exec_run(void) WEFT__HIDDEN;
+WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
+
+/* An internal report format: the counterexample narrated in plain words (weft explain). */
+#define WEFT__REPORT_STORY ((weft_report_format)2)
+
+/* ---- Checker hooks (checker/explore.c) ---------------------------------- */
+enum weft__branch_kind { WEFT__BR_TASK = 0, WEFT__BR_CASE, WEFT__BR_VALUE };
+/* Pick one of n > 1 alternatives at a branch point. For WEFT__BR_TASK, ids are the candidate task ids and
+ * preempt[i] tells whether choosing i preempts a task that could have gone on. */
+int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
+
+/* ---- Primitive state the scheduler and reports read --------------------- */
+
+struct weft_chan {
+    weft__obj h;
+    size_t elem_size;
+    size_t cap;
+    size_t len;
+    size_t head;            /* index of the oldest element in buf */
+    bool closed;
+    unsigned char *buf;     /* cap * elem_size bytes */
+};
+
+struct weft_mutex {
+    weft__obj h;
+    bool locked;
+    int holder;             /* task that locked it, -1 when unlocked */
+    const char *lock_file;  /* where it was locked */
+    int lock_line;
+};
+
+struct weft_rwmutex {
+    weft__obj h;
+    int readers;            /* active readers */
+    bool wslot;             /* a writer holds the writer slot (Lock started) */
+    bool writer;            /* the writer holds the lock (readers drained) */
+    int wtask;              /* the writer, -1 if none */
+    const char *wfile;      /* where the writer slot was taken */
+    int wline;
+    int nblocked;           /* readers parked behind the writer */
+    int *rtasks;            /* tasks holding read locks, in order (arena) */
+    int rcap;
+};
+
+struct weft_wg {
+    weft__obj h;
+    int counter;
+    int waiters;            /* tasks parked in Wait */
+};
+
+struct weft_once {
+    weft__obj h;
+    bool done;
+    bool running;
+    int runner;             /* task running fn, -1 */
+};
+
+struct weft_cond {
+    weft__obj h;
+    int lock_kind;          /* 0 mutex, 1 rwmutex write side, 2 rwmutex read side */
+    void *lock;
+    int nwait;              /* tasks parked, in FIFO order below */
+    int *waitq;             /* task ids (arena) */
+    int wcap;
+};
+
+#endif

@@ -1,0 +1,187 @@
+/* rwmutex.c: sync.RWMutex with Go's writer preference: once a writer waits, new readers block. */
+#include <string.h>
+
+#include "rt.h"
+
+/* Public: a new unlocked RWMutex. */
+weft_rwmutex *weft_rwmutex_make_at(const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_rwmutex_make", file, line);
+    weft_rwmutex *m = weft__obj_make(WEFT__K_RWMUTEX, sizeof *m, file, line);
+    m->wtask = -1;
+    return m;
+}
+
+static void check(weft_rwmutex *m, const char *call, const char *file, int line)
+{
+    weft__require(call, file, line);
+    weft__obj_check(m, WEFT__K_RWMUTEX, call, file, line);
+}
+
+static void add_reader(weft_rwmutex *m, int task)
+{
+    if (m->readers == m->rcap) {
+        int cap = m->rcap ? 2 * m->rcap : 4;
+        int *r = weft__arena_alloc(sizeof *r * (size_t)cap);
+        if (m->readers)
+            memcpy(r, m->rtasks, sizeof *r * (size_t)m->readers);
+        m->rtasks = r;
+        m->rcap = cap;
+    }
+    m->rtasks[m->readers++] = task;
+}
+
+/* Drop one read lock: the running task's own if it holds one, else the oldest (Go lets any task RUnlock). */
+static void drop_reader(weft_rwmutex *m, int task)
+{
+    int i = 0;
+    for (int j = 0; j < m->readers; j++)
+        if (m->rtasks[j] == task) {
+            i = j;
+            break;
+        }
+    memmove(m->rtasks + i, m->rtasks + i + 1, sizeof *m->rtasks * (size_t)(m->readers - i - 1));
+    m->readers--;
+}
+
+/* Take the writer slot and announce the writer (the step is taken); returns true when no reader is active. */
+static bool writer_announce(weft_rwmutex *m, const char *file, int line)
+{
+    m->wslot = true;
+    m->wtask = weft__R.cur->id;
+    m->wfile = file;
+    m->wline = line;
+    m->writer = m->readers == 0;
+    return m->writer;
+}
+
+/* Acquire the write side for the running task (its own steps). */
+void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_lock(weft_rwmutex *m, const char *file, int line)
+{
+    weft__clause cl = {.kind = WEFT__CL_WLOCK, .obj = m};
+    weft__wait("rwmutex_lock", &cl, 1, false, file, line);
+    if (writer_announce(m, file, line))
+        return;
+    weft__clause drain = {.kind = WEFT__CL_WDRAIN, .obj = m};
+    weft__wait("rwmutex_lock(wait for readers)", &drain, 1, false, file, line);
+    m->writer = true;
+}
+
+/* Release the write side (the step is taken): parked readers get the lock, then the writer slot frees. */
+void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_unlock(weft_rwmutex *m, const char *file, int line)
+{
+    if (!m->writer)
+        weft__fail(WEFT_PANIC, file, line, "sync: Unlock of unlocked RWMutex");
+    m->writer = false;
+    m->wslot = false;
+    m->wtask = -1;
+    weft__rt *R = &weft__R;
+    /* wake parked readers oldest first; each now holds a read lock */
+    while (m->nblocked > 0) {
+        weft__task *best = NULL;
+        for (int i = 0; i < R->ntasks; i++) {
+            weft__task *u = R->tasks[i];
+            if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_PARKED &&
+                u->cl[0].obj == m && (!best || u->arrival < best->arrival))
+                best = u;
+        }
+        if (!best)
+            break;
+        add_reader(m, best->id);
+        m->nblocked--;
+        weft__wake(best, 0);
+    }
+}
+
+/* Acquire a read lock for the running task (its own steps). */
+void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_rlock(weft_rwmutex *m, const char *file, int line)
+{
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("rwmutex_rlock", &cl, 1, false, file, line);
+    if (!m->wslot) {
+        add_reader(m, weft__R.cur->id);
+        return;
+    }
+    m->nblocked++;
+    weft__clause park = {.kind = WEFT__CL_PARKED, .obj = m};
+    weft__wait("rwmutex_rlock", &park, 1, false, file, line);
+}
+
+/* Release a read lock (the step is taken); panics as Go when none is held. */
+void weft__rw_runlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_runlock(weft_rwmutex *m, const char *file, int line)
+{
+    if (m->readers == 0)
+        weft__fail(WEFT_PANIC, file, line, "sync: RUnlock of unlocked RWMutex");
+    drop_reader(m, weft__R.cur->id);
+}
+
+/* Public: acquire the write side; waits for the writer slot, then for active readers to leave. */
+void weft_rwmutex_lock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_lock", file, line);
+    weft__rw_lock(m, file, line);
+}
+
+/* Public: release the write side (any task may). */
+void weft_rwmutex_unlock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_unlock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("rwmutex_unlock", &cl, 1, false, file, line);
+    weft__rw_unlock(m, file, line);
+}
+
+/* Public: acquire a read lock; blocks while a writer holds or waits for the lock. */
+void weft_rwmutex_rlock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_rlock", file, line);
+    weft__rw_rlock(m, file, line);
+}
+
+/* Public: release a read lock (any task may). */
+void weft_rwmutex_runlock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_runlock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("rwmutex_runlock", &cl, 1, false, file, line);
+    weft__rw_runlock(m, file, line);
+}
+
+/* Public: take the write side if it is free and no reader holds it; a failure counts as polling. */
+bool weft_rwmutex_trylock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_trylock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("rwmutex_trylock", &cl, 1, false, file, line);
+    if (m->wslot || m->readers > 0) {
+        weft__poll_failed();
+        return false;
+    }
+    writer_announce(m, file, line);
+    return true;
+}
+
+/* Public: take a read lock unless a writer holds or waits; a failure counts as polling. */
+bool weft_rwmutex_tryrlock_at(weft_rwmutex *m, const char *file, int line, const char *func)
+{
+    (void)func;
+    check(m, "weft_rwmutex_tryrlock", file, line);
+    weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
+    weft__wait("rwmutex_tryrlock", &cl, 1, false, file, line);
+    if (m->wslot) {
+        weft__poll_failed();
+        return false;
+    }
+    add_reader(m, weft__R.cur->id);
+    return true;
+}

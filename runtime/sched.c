@@ -1,0 +1,283 @@
+/* sched.c: the visible-operation hook: announce a step, let the checker choose, switch, end the execution. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+weft__rt weft__R;
+
+static void resume_push(weft__task *t)
+{
+    weft__rt *R = &weft__R;
+    t->next_resume = NULL;
+    if (R->resume_tail)
+        R->resume_tail->next_resume = t;
+    else
+        R->resume_head = t;
+    R->resume_tail = t;
+}
+
+static weft__task *resume_pop(void)
+{
+    weft__rt *R = &weft__R;
+    weft__task *t = R->resume_head;
+    R->resume_head = t->next_resume;
+    if (!R->resume_head)
+        R->resume_tail = NULL;
+    return t;
+}
+
+/* Queue a new task to run up to its first visible operation before the next choice. */
+void weft__resume_new(weft__task *t) WEFT__HIDDEN;
+void weft__resume_new(weft__task *t)
+{
+    resume_push(t);
+}
+
+/* Complete task t's pending step on its behalf (clause `clause` fired); it resumes before the next choice. */
+void weft__wake(weft__task *t, int clause)
+{
+    t->fired = clause;
+    t->state = WEFT__T_WOKEN;
+    resume_push(t);
+}
+
+/* End the running execution with verdict v and return to the checker; never returns to the task. */
+void weft__finish(weft_verdict v)
+{
+    weft__rt *R = &weft__R;
+    R->end.verdict = v;
+    weft__task *me = R->cur;
+    R->cur = NULL;
+    weft__ctx_switch(&me->ctx, &R->driver);
+    abort(); /* a finished execution is never resumed */
+}
+
+/* End the execution with verdict v (PANIC, ASSERT, ...) raised by the running task at file:line. */
+void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...)
+{
+    weft__rt *R = &weft__R;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(R->end.msg, sizeof R->end.msg, fmt, ap);
+    va_end(ap);
+    R->end.task = R->cur ? R->cur->id : -1;
+    R->end.file = file;
+    R->end.line = line;
+    weft__finish(v);
+}
+
+/* A usage error in `call` at file:line: inside an execution it ends the check with the message;
+ * outside, it is printed and the process exits with status 2. */
+void weft__usage(const char *call, const char *file, int line, const char *fmt, ...)
+{
+    weft__rt *R = &weft__R;
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (R->active && R->cur) {
+        if (file)
+            snprintf(R->end.msg, sizeof R->end.msg, "%s:%d: %s: %s", file, line, call, msg);
+        else
+            snprintf(R->end.msg, sizeof R->end.msg, "%s: %s", call, msg);
+        R->end.usage = true;
+        R->end.task = R->cur->id;
+        R->end.file = file;
+        R->end.line = line;
+        weft__finish(WEFT_OK);
+    }
+    if (file)
+        fprintf(stderr, "weft: %s:%d: %s: %s\n", file, line, call, msg);
+    else
+        fprintf(stderr, "weft: %s: %s\n", call, msg);
+    exit(2);
+}
+
+/* The program behaved differently when re-executed under the same choices: end the check with the message. */
+void weft__nondet(const char *fmt, ...)
+{
+    weft__rt *R = &weft__R;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(R->end.msg, sizeof R->end.msg, fmt, ap);
+    va_end(ap);
+    R->end.nondet = true;
+    R->end.task = R->cur ? R->cur->id : -1;
+    weft__finish(WEFT_OK);
+}
+
+/* Refuse a weft call made outside a running check. */
+void weft__require(const char *call, const char *file, int line)
+{
+    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur)) {
+        if (file)
+            fprintf(stderr, "weft: %s:%d: %s called outside a running check (call it from a test body or a task)\n",
+                    file, line, call);
+        else
+            fprintf(stderr, "weft: %s called outside a running check (call it from a test body or a task)\n", call);
+        exit(2);
+    }
+}
+
+static void grow_scratch(int n)
+{
+    weft__rt *R = &weft__R;
+    if (n <= R->cand_cap)
+        return;
+    int cap = R->cand_cap ? R->cand_cap : 16;
+    while (cap < n)
+        cap *= 2;
+    R->cand = realloc(R->cand, sizeof *R->cand * (size_t)cap);
+    R->cand_pre = realloc(R->cand_pre, sizeof *R->cand_pre * (size_t)cap);
+    if (!R->cand || !R->cand_pre)
+        abort();
+    R->cand_cap = cap;
+}
+
+/* Fair scheduling (CHESS): a task whose last step was a poll that found nothing may go again only
+ * once every other enabled task has taken a step since. */
+static bool eligible(const weft__task *t, const int *cand, int n)
+{
+    if (t->poll_step < 0)
+        return true;
+    for (int i = 0; i < n; i++) {
+        const weft__task *u = weft__R.tasks[cand[i]];
+        if (u != t && u->last_step <= t->poll_step)
+            return false;
+    }
+    return true;
+}
+
+/* Nothing can move: classify how the execution ended. */
+static WEFT__NORETURN void stuck(void)
+{
+    weft__rt *R = &weft__R;
+    if (R->live == 0)
+        weft__finish(WEFT_OK);
+    weft__finish(R->body_done ? WEFT_LEAK : WEFT_DEADLOCK);
+}
+
+/* Choose the task that takes the next step, record the step and return it (never returns when
+ * the execution is over). */
+static weft__task *pick(void)
+{
+    weft__rt *R = &weft__R;
+    if (WEFT__UNLIKELY(R->nsteps >= R->opt->max_steps)) {
+        R->end.task = -1;
+        weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
+    }
+    grow_scratch(R->ntasks);
+    int n = 0;
+    for (int i = 0; i < R->ntasks; i++) {
+        weft__task *t = R->tasks[i];
+        if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
+            R->cand[n++] = i;
+    }
+    if (n == 0)
+        stuck();
+    /* fairness filter; the previous task goes first so that the first choice never preempts */
+    int m = 0, lastpos = -1;
+    for (int i = 0; i < n; i++) {
+        if (eligible(R->tasks[R->cand[i]], R->cand, n)) {
+            if (R->cand[i] == R->last)
+                lastpos = m;
+            R->cand[m++] = R->cand[i];
+        }
+    }
+    if (lastpos > 0) {
+        int t = R->cand[lastpos];
+        memmove(R->cand + 1, R->cand, sizeof *R->cand * (size_t)lastpos);
+        R->cand[0] = t;
+    }
+    bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
+    for (int i = 0; i < m; i++)
+        R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
+    int k = m == 1 ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    weft__task *t = R->tasks[R->cand[k]];
+    if (WEFT__UNLIKELY(R->nsteps >= R->steps_cap)) {
+        long long cap = R->steps_cap ? 2 * R->steps_cap : 1024;
+        R->steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
+        if (!R->steps)
+            abort();
+        R->steps_cap = cap;
+    }
+    weft__step *s = &R->steps[R->nsteps];
+    s->task = t->id;
+    s->preempt = R->cand_pre[k];
+    s->op = t->op;
+    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
+    s->raw = false;
+    s->detail = -1;
+    s->file = t->file;
+    s->line = t->line;
+    R->preemptions += s->preempt;
+    t->last_step = R->nsteps++;
+    t->poll_step = -1;
+    R->last = t->id;
+    return t;
+}
+
+/* Give up the CPU at a scheduling point: resume woken and new tasks first, then let the checker choose.
+ * Returns when the running task is chosen or resumed. */
+void weft__schedule(void)
+{
+    weft__rt *R = &weft__R;
+    weft__task *me = R->cur;
+    weft__task *next = R->resume_head ? resume_pop() : pick();
+    next->state = WEFT__T_RUNNING;
+    if (next != me) {
+        R->cur = next;
+        weft__ctx_switch(&me->ctx, &next->ctx);
+    }
+}
+
+/* Announce the step `op` waiting on clauses cl[0..n) and return once chosen: the index of the ready clause
+ * to perform (a branch when several are), -1 for a select's default, or (index | WEFT__FIRED) when
+ * another task completed clause `index` on our behalf. cl must stay valid until then. */
+int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, const char *file, int line)
+{
+    weft__rt *R = &weft__R;
+    weft__task *t = R->cur;
+    t->op = op;
+    t->file = file;
+    t->line = line;
+    t->cl = cl;
+    t->ncl = n;
+    t->has_default = has_default;
+    t->fired = -1;
+    t->arrival = ++R->arrivals;
+    t->state = WEFT__T_PENDING;
+    weft__schedule();
+    if (t->fired >= 0)
+        return t->fired | WEFT__FIRED;
+    if (n == 1 && !has_default)
+        return 0;
+    int ready[n > 0 ? n : 1], nr = 0;
+    for (int i = 0; i < n; i++)
+        if (weft__clause_ready(t, &cl[i]))
+            ready[nr++] = i;
+    if (nr == 0)
+        return -1;
+    if (nr == 1)
+        return ready[0];
+    return ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
+}
+
+/* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
+void weft__poll_failed(void)
+{
+    weft__task *t = weft__R.cur;
+    t->poll_step = t->last_step;
+}
+
+/* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
+void weft__step_obj(const void *obj, int detail)
+{
+    weft__rt *R = &weft__R;
+    weft__step *s = &R->steps[R->nsteps - 1];
+    s->obj = obj;
+    s->detail = detail;
+}

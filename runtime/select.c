@@ -1,0 +1,51 @@
+/* select.c: Go's select over send and receive cases, with or without default. */
+#include "rt.h"
+
+void weft__chan_do_send(const weft__clause *cl, const char *file, int line) WEFT__HIDDEN;
+bool weft__chan_do_recv(const weft__clause *cl) WEFT__HIDDEN;
+
+/* Public: block until one case can proceed and perform it (several ready: each is explored);
+ * with has_default, return WEFT_DEFAULT when none is ready. Returns the case index. */
+int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, int line, const char *func)
+{
+    (void)func;
+    const char *call = has_default ? "weft_select_default" : "weft_select";
+    weft__require(call, file, line);
+    if (n < 0 || n > 4096)
+        weft__usage(call, file, line, "bad number of cases %d", n);
+    if (n > 0 && !cases)
+        weft__usage(call, file, line, "NULL cases array");
+    weft__clause local[8];
+    weft__clause *cl = n <= 8 ? local : weft__arena_alloc(sizeof *cl * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        const weft_case *c = &cases[i];
+        if (c->dir != WEFT__CASE_RECV && c->dir != WEFT__CASE_SEND)
+            weft__usage(call, file, line, "case %d is neither WEFT_RECV nor WEFT_SEND", i);
+        if (c->chan) {
+            weft__obj_check(c->chan, WEFT__K_CHAN, call, file, line);
+            if (c->dir == WEFT__CASE_SEND && c->chan->elem_size && !c->in)
+                weft__usage(call, file, line, "case %d sends from a NULL pointer", i);
+        }
+        cl[i] = (weft__clause){
+            .kind = c->dir == WEFT__CASE_RECV ? WEFT__CL_RECV : WEFT__CL_SEND,
+            .obj = c->chan,
+            .out = c->out,
+            .in = c->in,
+            .ok = c->ok,
+        };
+    }
+    int k = weft__wait(has_default ? "select_default" : "select", cl, n, has_default, file, line);
+    if (k & WEFT__FIRED)
+        return k & ~WEFT__FIRED;
+    if (k < 0) {
+        weft__step_obj(NULL, -1);
+        weft__poll_failed();
+        return WEFT_DEFAULT;
+    }
+    weft__step_obj(cl[k].obj, k);
+    if (cl[k].kind == WEFT__CL_SEND)
+        weft__chan_do_send(&cl[k], file, line);
+    else
+        weft__chan_do_recv(&cl[k]);
+    return k;
+}

@@ -1,0 +1,185 @@
+/* task.c: tasks: spawn, entry and exit, the start and end of an execution, and the task-level calls. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+void weft__resume_new(weft__task *t) WEFT__HIDDEN;
+void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
+
+/* First code on a task's stack: run its function, then exit. */
+static void task_entry(void)
+{
+    weft__rt *R = &weft__R;
+    weft__task *t = R->cur;
+    if (t->fn)
+        t->fn(t->arg);
+    else
+        weft__ffi_run(t);
+    t = R->cur;
+    t->state = WEFT__T_DONE;
+    R->live--;
+    if (t->id == 0) {
+        R->body_done = true;
+        R->body_end = R->nsteps;
+    }
+    /* The stack goes back to the pool now; nothing runs on it after the switch below. */
+    weft__stack_put(t->stack);
+    t->stack = NULL;
+    weft__schedule();
+    abort(); /* a finished task is never chosen */
+}
+
+/* A new task (state NEW) named `name`, spawned by the running task at file:line; the caller sets what it runs.
+ * It runs up to its first visible operation before the next scheduling choice. */
+weft__task *weft__spawn(const char *name, const char *file, int line)
+{
+    weft__rt *R = &weft__R;
+    if (R->ntasks == R->task_cap) {
+        int cap = R->task_cap ? 2 * R->task_cap : 16;
+        weft__task **tasks = realloc(R->tasks, sizeof *tasks * (size_t)cap);
+        if (!tasks)
+            abort();
+        for (int i = R->task_cap; i < cap; i++)
+            if (!(tasks[i] = malloc(sizeof **tasks)))
+                abort();
+        R->tasks = tasks;
+        R->task_cap = cap;
+    }
+    weft__task *t = R->tasks[R->ntasks];
+    memset(t, 0, sizeof *t);
+    t->id = R->ntasks++;
+    t->state = WEFT__T_NEW;
+    t->name = name;
+    t->parent = R->cur ? R->cur->id : -1;
+    t->spawn_file = file;
+    t->spawn_line = line;
+    t->fired = -1;
+    t->last_step = -1;
+    t->poll_step = -1;
+    t->stack = weft__stack_get();
+    weft__ctx_make(&t->ctx, t->stack->lo, t->stack->size, task_entry);
+    R->live++;
+    weft__resume_new(t);
+    return t;
+}
+
+/* Reset the per-execution state and create task 0 running body(arg). */
+void weft__exec_begin(void (*body)(void *), void *arg)
+{
+    weft__rt *R = &weft__R;
+    R->gen++;
+    weft__arena_reset(&R->arena);
+    weft__names_reset();
+    memset(R->ids, 0, sizeof R->ids);
+    R->ntasks = 0;
+    R->live = 0;
+    R->cur = NULL;
+    R->resume_head = R->resume_tail = NULL;
+    R->nsteps = 0;
+    R->last = -1;
+    R->preemptions = 0;
+    R->arrivals = 0;
+    R->body_done = false;
+    memset(&R->end, 0, sizeof R->end);
+    R->end.task = -1;
+    R->active = true;
+    weft__task *t = weft__spawn("body", NULL, 0);
+    t->fn = body;
+    t->arg = arg;
+}
+
+/* Run the execution begun by weft__exec_begin until it ends; R->end tells how. */
+void weft__exec_run(void)
+{
+    weft__rt *R = &weft__R;
+    weft__task *t = R->resume_head;
+    R->resume_head = t->next_resume;
+    if (!R->resume_head)
+        R->resume_tail = NULL;
+    t->state = WEFT__T_RUNNING;
+    R->cur = t;
+    weft__ctx_switch(&R->driver, &t->ctx);
+    R->active = false;
+    R->cur = NULL;
+    for (int i = 0; i < R->ntasks; i++) {
+        weft__task *u = R->tasks[i];
+        if (u->stack) {
+            weft__stack_put(u->stack);
+            u->stack = NULL;
+        }
+    }
+}
+
+/* Public: spawn fn(arg) as a new task. */
+void weft_go_at(void (*fn)(void *), void *arg, const char *name, const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_go", file, line);
+    if (!fn)
+        weft__usage("weft_go", file, line, "NULL function");
+    weft__task *t = weft__spawn(name, file, line);
+    t->fn = fn;
+    t->arg = arg;
+}
+
+/* Public: a scheduling point that counts as polling for fairness. */
+void weft_yield_at(const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_yield", file, line);
+    static const weft__clause always = {0};
+    weft__wait("yield", &always, 1, false, file, line);
+    weft__poll_failed();
+}
+
+/* Public: a scheduling point standing for an access to shared memory at addr. */
+void weft_touch_at(const void *addr, const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_touch", file, line);
+    weft__clause c = {0};
+    weft__wait("touch", &c, 1, false, file, line);
+    weft__step_obj(addr, -1);
+    weft__R.steps[weft__R.nsteps - 1].raw = true;
+}
+
+/* Public: the running task's id (0 is the test body). */
+int weft_task_id(void)
+{
+    weft__require("weft_task_id", NULL, 0);
+    return weft__R.cur->id;
+}
+
+/* Public: a value in [0, n); every value is explored. */
+int weft_choose_at(int n, const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_choose", file, line);
+    if (n <= 0)
+        weft__usage("weft_choose", file, line, "n must be at least 1 (got %d)", n);
+    return n == 1 ? 0 : weft__x_choose(WEFT__BR_VALUE, n, NULL, NULL);
+}
+
+/* Public: end the execution with WEFT_ASSERT when ok is false. */
+void weft_assert_at(int ok, const char *expr, const char *file, int line, const char *func)
+{
+    (void)func;
+    weft__require("weft_assert", file, line);
+    if (!ok)
+        weft__fail(WEFT_ASSERT, file, line, "assertion failed: %s", expr);
+}
+
+/* Public: end the execution with WEFT_PANIC and the formatted message. */
+void weft_panic_at(const char *file, int line, const char *func, const char *fmt, ...)
+{
+    (void)func;
+    weft__require("weft_panic", file, line);
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    weft__fail(WEFT_PANIC, file, line, "%s", msg);
+}
