@@ -226,6 +226,10 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
         return false;
     }
     size_t nbytes = nch * 5 / 8;
+    if ((nbytes * 8 + 4) / 5 != nch) {
+        snprintf(err, errlen, "the token has a wrong length (truncated or extended)");
+        return false;
+    }
     unsigned char *bytes = calloc(nbytes + 1, 1);
     if (!bytes)
         abort();
@@ -239,8 +243,14 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
         unsigned v = (unsigned)(q - B32);
         for (int k = 0; k < 5; k++) {
             size_t bit = i * 5 + (size_t)k;
-            if (bit / 8 < nbytes && ((v >> (4 - k)) & 1))
-                bytes[bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
+            if (!((v >> (4 - k)) & 1))
+                continue;
+            if (bit / 8 >= nbytes) {
+                snprintf(err, errlen, "the token is corrupted (bad padding at its end)");
+                free(bytes);
+                return false;
+            }
+            bytes[bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
         }
     }
     rd r = {bytes, nbytes, 0, false};
@@ -249,7 +259,6 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
         free(bytes);
         return false;
     }
-    r.n = nbytes - 4;
     r.i = nbytes - 4;
     uint32_t sum = get_u32(&r);
     if (sum != weft__fnv(2166136261u, bytes, nbytes - 4)) {
