@@ -39,7 +39,7 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
     weft__branch b = {kind, n, ids, x->scratch, na};
     int idx = x->strat->choose(x, &b);
     weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
-    x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] : idx};
+    x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
     return idx;
 }
 

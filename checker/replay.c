@@ -16,9 +16,11 @@ static int choose(weft__explorer *x, const weft__branch *b)
     int v = t->values[x->tcursor++];
     if (b->kind == WEFT__BR_TASK) {
         for (int i = 0; i < b->n; i++)
-            if (b->ids[i] == v)
+            if (b->ids[i] == v - 1)
                 return i;
-        weft__nondet("at step %lld the token schedules task %d, which is not enabled now", step, v);
+        if (v == 0)
+            weft__nondet("at step %lld the token fires the clock, which has nothing to fire now", step);
+        weft__nondet("at step %lld the token schedules task %d, which is not enabled now", step, v - 1);
     }
     if (v >= b->n)
         weft__nondet("at step %lld the token chooses alternative %d of %d", step, v, b->n);

@@ -86,6 +86,9 @@ static void headline(char *buf, size_t n)
         if (R->nsteps >= R->opt->max_steps)
             snprintf(buf, n, "the test body returned, but tasks kept running for %lld steps without finishing",
                      R->nsteps);
+        else if (unfinished == 0)
+            snprintf(buf, n, "every task finished, but the execution left a ticker running or a context "
+                             "uncancelled");
         else
             snprintf(buf, n, "the test body returned, but %d task%s blocked forever", unfinished,
                      unfinished == 1 ? " is" : "s are");
@@ -135,6 +138,42 @@ static const char *clause_dir(int kind)
     }
 }
 
+/* Tickers never stopped and cancellable contexts never cancelled, one line each ("" when none). */
+static void resources(sb *b, bool json)
+{
+    const weft__rt *R = &weft__R;
+    bool first = true;
+    char line[400];
+    for (const struct weft_timer *t = R->timers; t; t = t->next) {
+        if (t->kind != WEFT__TM_TICKER || t->stopped)
+            continue;
+        snprintf(line, sizeof line, "ticker#%d made at %s:%d was never stopped (call weft_ticker_stop)", t->h.id,
+                 t->h.file, t->h.line);
+        if (json) {
+            sb_printf(b, "%s", first ? "" : ", ");
+            sb_json(b, line);
+        } else {
+            sb_printf(b, "%s\n", line);
+        }
+        first = false;
+    }
+    for (const struct weft_ctx *c = R->ctxs; c; c = c->next) {
+        if (c->cancel_called || c->err)
+            continue;
+        snprintf(line, sizeof line,
+                 "context#%d made at %s:%d was never cancelled (call weft_ctx_cancel on every path; go vet: "
+                 "lostcancel)",
+                 c->h.id, c->h.file, c->h.line);
+        if (json) {
+            sb_printf(b, "%s", first ? "" : ", ");
+            sb_json(b, line);
+        } else {
+            sb_printf(b, "%s\n", line);
+        }
+        first = false;
+    }
+}
+
 static void text_tasks(sb *b)
 {
     const weft__rt *R = &weft__R;
@@ -145,8 +184,11 @@ static void text_tasks(sb *b)
             continue;
         weft__task_label(t->id, lbl, sizeof lbl);
         sb_printf(b, "%s", lbl);
-        if (t->id > 0)
+        if (t->id > 0 && t->parent >= 0)
             sb_printf(b, ", spawned by task %d at %s", t->parent, site(t->spawn_file, t->spawn_line, at, sizeof at));
+        else if (t->id > 0)
+            sb_printf(b, ", started by a timer (weft_after_func at %s)",
+                      site(t->spawn_file, t->spawn_line, at, sizeof at));
         sb_printf(b, "\n");
         const char *st = task_state(t);
         if (t->state == WEFT__T_RUNNING) {
@@ -201,7 +243,15 @@ static void text_schedule(sb *b)
             snprintf(lbl, sizeof lbl, "%s (case %d)", s->op, s->detail);
         else
             snprintf(lbl, sizeof lbl, "%s", s->op);
-        sb_printf(b, "  %5lld  %-8s %-26s %-22s %s%s\n", i + 1, task, lbl, obj, site(s->file, s->line, at, sizeof at),
+        if (s->task < 0) {
+            char d[32];
+            weft__dur(s->when, d, sizeof d);
+            snprintf(obj, sizeof obj, "t=%s", d);
+            snprintf(at, sizeof at, "fires timers");
+        } else {
+            site(s->file, s->line, at, sizeof at);
+        }
+        sb_printf(b, "  %5lld  %-8s %-26s %-22s %s%s\n", i + 1, task, lbl, obj, at,
                   s->preempt ? "  <- preemption" : "");
     }
 }
@@ -222,6 +272,7 @@ static char *text_report(const char *name, const char *token)
     headline(head, sizeof head);
     sb_printf(&b, "%s in %s\n  %s\n\n", weft_verdict_name(weft__R.end.verdict), name, head);
     text_tasks(&b);
+    resources(&b, false);
     sb_printf(&b, "\n");
     text_schedule(&b);
     replay_command(name, token, cmd, sizeof cmd);
@@ -291,6 +342,8 @@ static char *json_report(const char *name, const char *token)
         }
         sb_printf(&b, "]}");
     }
+    sb_printf(&b, "],\n \"unreleased\": [");
+    resources(&b, true);
     sb_printf(&b, "],\n \"steps\": %lld, \"preemptions\": %d,\n \"schedule\": [", R->nsteps, R->preemptions);
     for (long long i = 0; i < R->nsteps; i++) {
         const weft__step *s = &R->steps[i];
@@ -301,7 +354,7 @@ static char *json_report(const char *name, const char *token)
         sb_json(&b, s->op);
         sb_printf(&b, ", \"object\": ");
         sb_json(&b, lbl);
-        sb_printf(&b, ", \"detail\": %d, \"file\": ", s->detail);
+        sb_printf(&b, ", \"detail\": %d, \"time\": %lld, \"file\": ", s->detail, (long long)s->when);
         json_site(&b, s->file, s->line);
         sb_printf(&b, ", \"preemption\": %s}", s->preempt ? "true" : "false");
     }
@@ -343,6 +396,13 @@ static char *story_report(const char *name, const char *token)
         if (R->body_done && R->body_end == i)
             sb_printf(&b, "  the test body returns.\n");
         const weft__step *s = &R->steps[i];
+        if (s->task < 0) {
+            char d[32];
+            weft__dur(s->when, d, sizeof d);
+            sb_printf(&b, "  step %lld: the clock advances to t=%s and fires what is due%s\n", i + 1, d,
+                      s->preempt ? ", before the running task could go on" : "");
+            continue;
+        }
         weft__task_label(s->task, who, sizeof who);
         obj[0] = 0;
         if (s->obj || !strncmp(s->op, "chan_", 5))
@@ -370,6 +430,11 @@ static char *story_report(const char *name, const char *token)
                       site(t->file, t->line, at, sizeof at), state, why);
         }
     }
+    sb b2 = {0};
+    resources(&b2, false);
+    if (b2.p)
+        sb_printf(&b, "    %s", b2.p);
+    free(b2.p);
     replay_command(name, token, cmd, sizeof cmd);
     sb_printf(&b, "  replay it: %s\n", cmd);
     return b.p;

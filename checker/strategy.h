@@ -9,7 +9,7 @@ typedef struct weft__choice {
     int kind;      /* enum weft__branch_kind */
     int n;         /* alternatives offered */
     int index;     /* index chosen among them */
-    int value;     /* what a token stores: the task id for WEFT__BR_TASK, else the index */
+    int value;     /* what a token stores: 1 + the task id (0: the clock) for WEFT__BR_TASK, else the index */
 } weft__choice;
 
 /* A branch point as a strategy sees it: `n` alternatives, of which the `nallowed` listed in `allowed`

@@ -50,6 +50,49 @@ void weft__obj_label(const void *obj, bool raw, char *buf, size_t n)
         snprintf(buf, n, "%s#%d", weft__kind_name(h->kind), h->id);
 }
 
+/* A virtual time as Go prints durations: "1.5s", "250ms", "3us", "0s". */
+void weft__dur(int64_t ns, char *buf, size_t n)
+{
+    static const struct {
+        int64_t unit;
+        const char *name;
+    } units[] = {{WEFT_SECOND, "s"}, {WEFT_MS, "ms"}, {WEFT_US, "us"}, {1, "ns"}};
+    if (ns == 0) {
+        snprintf(buf, n, "0s");
+        return;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (ns >= units[i].unit || units[i].unit == 1) {
+            int64_t whole = ns / units[i].unit, frac = ns % units[i].unit;
+            if (!frac) {
+                snprintf(buf, n, "%lld%s", (long long)whole, units[i].name);
+            } else {
+                char f[24];
+                snprintf(f, sizeof f, "%0*lld", i == 0 ? 9 : i == 1 ? 6 : 3, (long long)frac);
+                size_t k = strlen(f);
+                while (k > 0 && f[k - 1] == '0')
+                    f[--k] = 0;
+                snprintf(buf, n, "%lld.%s%s", (long long)whole, f, units[i].name);
+            }
+            return;
+        }
+    }
+}
+
+/* What the clock will still do for a timer: "fires at t=2s", "was stopped", "has fired". */
+static void timer_fate(const struct weft_timer *t, char *buf, size_t n)
+{
+    char d[32];
+    weft__dur(t->when, d, sizeof d);
+    if (t->active)
+        snprintf(buf, n, "its %s fires at t=%s, past the leak horizon", t->kind == WEFT__TM_TICKER ? "ticker" : "timer",
+                 d);
+    else if (t->stopped)
+        snprintf(buf, n, "its %s was stopped", t->kind == WEFT__TM_TICKER ? "ticker" : "timer");
+    else
+        snprintf(buf, n, "its timer has fired already and will not send again");
+}
+
 /* "task 2 `worker`" or "task 0 (the test body)". */
 void weft__task_label(int id, char *buf, size_t n)
 {
@@ -126,6 +169,22 @@ void weft__explain(const weft__task *t, const weft__clause *c, char *state, size
         }
         waiters(ch, WEFT__CL_SEND, a, sizeof a);
         waiters(ch, WEFT__CL_RECV, b, sizeof b);
+        if (!send && ch->timer) {
+            char f[160];
+            timer_fate(ch->timer, f, sizeof f);
+            snprintf(state, sn, "%s: the channel of a %s made at %s:%d, cap 1, empty", lbl,
+                     ch->timer->kind == WEFT__TM_TICKER ? "ticker" : "timer", ch->timer->h.file, ch->timer->h.line);
+            snprintf(why, wn, "%s", f);
+            return;
+        }
+        if (!send && ch->ctx) {
+            snprintf(state, sn, "%s: Done of context#%d made at %s:%d, not cancelled", lbl, ch->ctx->h.id,
+                     ch->ctx->h.file, ch->ctx->h.line);
+            snprintf(why, wn, "no task will cancel the context%s: %s",
+                     ch->ctx->timer && ch->ctx->timer->active ? " and its deadline lies past the leak horizon" : "",
+                     others);
+            return;
+        }
         if (ch->cap)
             snprintf(state, sn, "%s: cap %zu, len %zu, %s; waiting to send: %s; waiting to receive: %s", lbl,
                      ch->cap, ch->len, ch->closed ? "closed" : "open", a, b);
@@ -203,6 +262,14 @@ void weft__explain(const weft__task *t, const weft__clause *c, char *state, size
         else
             snprintf(why, wn, "the first call, in task %d, has not returned: that task %s", o->runner,
                      fate(o->runner, t->id));
+        return;
+    }
+    case WEFT__CL_SLEEP: {
+        char d[32], h[32];
+        weft__dur(c->deadline, d, sizeof d);
+        weft__dur(R->body_time + R->opt->leak_horizon, h, sizeof h);
+        snprintf(state, sn, "sleeping until t=%s", d);
+        snprintf(why, wn, "the clock stops at the leak horizon (t=%s: --leak-horizon after the body returned)", h);
         return;
     }
     case WEFT__CL_NEVER:

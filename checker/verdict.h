@@ -8,6 +8,7 @@
 
 void weft__obj_label(const void *obj, bool raw, char *buf, size_t n) WEFT__HIDDEN;
 void weft__task_label(int id, char *buf, size_t n) WEFT__HIDDEN;
+void weft__dur(int64_t ns, char *buf, size_t n) WEFT__HIDDEN;
 void weft__explain(const weft__task *t, const weft__clause *c, char *state, size_t sn, char *why, size_t wn)
     WEFT__HIDDEN;
 

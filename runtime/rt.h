@@ -121,6 +121,7 @@ typedef struct weft__step {
     const char *op;
     const void *obj;        /* the object operated on (weft object or touched address), or NULL */
     bool raw;               /* obj is a plain address (weft_touch), not a weft object */
+    int64_t when;           /* the clock: the virtual time after the step */
     int detail;             /* select: chosen case; choose: the value; else -1 */
     const char *file;
     int line;
@@ -196,6 +197,11 @@ typedef struct weft__rt {
     bool body_done;             /* task 0 returned */
     long long body_end;         /* steps taken when task 0 returned */
     int64_t now;                /* the virtual clock */
+    int64_t body_time;          /* the clock when task 0 returned */
+    int nsleep;                 /* tasks in weft_sleep */
+    struct weft_timer *timers, *timers_tail;  /* every timer and ticker of the execution, in creation order */
+    struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */
+    struct weft_ctx *background;              /* this execution's background context */
     weft__end end;
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
     /* scratch for the scheduler */
@@ -263,6 +269,8 @@ struct weft_chan {
     size_t head;            /* index of the oldest element in buf */
     bool closed;
     unsigned char *buf;     /* cap * elem_size bytes */
+    struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
+    struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
 };
 
 struct weft_mutex {
@@ -307,5 +315,51 @@ struct weft_cond {
     int *waitq;             /* task ids (arena) */
     int wcap;
 };
+
+enum weft__timer_kind { WEFT__TM_CHAN, WEFT__TM_FUNC, WEFT__TM_TICKER, WEFT__TM_CTX };
+
+/* A timer, a ticker (struct weft_ticker wraps one) or a context's deadline.
+ * Invariant: active iff it will fire at `when`; a ticker's `when` is its next tick. */
+struct weft_timer {
+    weft__obj h;
+    int kind;               /* enum weft__timer_kind */
+    bool active;
+    bool stopped;           /* Stop was called (tickers: the lost-ticker check) */
+    int64_t when;
+    int64_t period;         /* ticker */
+    long long seq;          /* creation order: ties in `when` fire oldest first */
+    weft_chan *c;           /* channel of capacity 1 (timer, ticker), or NULL */
+    void (*fn)(void *);     /* weft_after_func */
+    void *arg;
+    const char *name;
+    struct weft_ctx *ctx;   /* WEFT__TM_CTX: the context to cancel */
+    struct weft_timer *next;
+};
+
+struct weft_ticker {
+    struct weft_timer t;
+};
+
+/* A context. Invariant: err != 0 iff cancelled, and then done (if any) is closed; a cancelled context's
+ * descendants are all cancelled. */
+struct weft_ctx {
+    weft__obj h;
+    struct weft_ctx *parent;
+    struct weft_ctx *child, *child_tail, *sibling; /* children in creation order */
+    weft_chan *done;        /* NULL for background */
+    int err;                /* 0, WEFT_CANCELED or WEFT_DEADLINE_EXCEEDED */
+    bool cancel_called;     /* weft_ctx_cancel was called on it */
+    bool has_deadline;
+    int64_t deadline;
+    struct weft_timer *timer;
+    struct weft_ctx *next;  /* all cancellable contexts of the execution */
+};
+
+/* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
+int64_t weft__clock_now(void) WEFT__HIDDEN;
+bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
+void weft__clock_advance(int64_t when) WEFT__HIDDEN;
+void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;
+weft_verdict weft__end_checks(void) WEFT__HIDDEN;
 
 #endif

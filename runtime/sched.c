@@ -156,12 +156,40 @@ static WEFT__NORETURN void stuck(void)
 {
     weft__rt *R = &weft__R;
     if (R->live == 0)
-        weft__finish(WEFT_OK);
+        weft__finish(weft__end_checks());
     weft__finish(R->body_done ? WEFT_LEAK : WEFT_DEADLOCK);
 }
 
-/* Choose the task that takes the next step, record the step and return it (never returns when
- * the execution is over). */
+static weft__step *new_step(void)
+{
+    weft__rt *R = &weft__R;
+    if (WEFT__UNLIKELY(R->nsteps >= R->steps_cap)) {
+        long long cap = R->steps_cap ? 2 * R->steps_cap : 1024;
+        R->steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
+        if (!R->steps)
+            abort();
+        R->steps_cap = cap;
+    }
+    return &R->steps[R->nsteps];
+}
+
+/* Whether the clock may take the next step, and to what time. Adversarial time: whenever a timer or a
+ * sleeper is pending; idle time: only when no task can move. Never past the leak horizon once the body
+ * has returned, and never once every task has finished. */
+static bool clock_candidate(int ntask_cands, int64_t *when)
+{
+    weft__rt *R = &weft__R;
+    if (R->live == 0 || (R->opt->time_mode == WEFT_TIME_IDLE && ntask_cands > 0))
+        return false;
+    if (!weft__clock_next(when))
+        return false;
+    if (R->body_done && *when - R->body_time > R->opt->leak_horizon)
+        return false;
+    return true;
+}
+
+/* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
+ * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
@@ -169,14 +197,16 @@ static weft__task *pick(void)
         R->end.task = -1;
         weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
     }
-    grow_scratch(R->ntasks);
+    grow_scratch(R->ntasks + 1);
     int n = 0;
     for (int i = 0; i < R->ntasks; i++) {
         weft__task *t = R->tasks[i];
         if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
             R->cand[n++] = i;
     }
-    if (n == 0)
+    int64_t when = 0;
+    bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
+    if (n == 0 && !clock)
         stuck();
     /* fairness filter; the previous task goes first so that the first choice never preempts */
     int m = 0, lastpos = -1;
@@ -192,28 +222,36 @@ static weft__task *pick(void)
         memmove(R->cand + 1, R->cand, sizeof *R->cand * (size_t)lastpos);
         R->cand[0] = t;
     }
+    if (clock)
+        R->cand[m++] = -1;
     bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
     int k = m == 1 ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
-    weft__task *t = R->tasks[R->cand[k]];
-    if (WEFT__UNLIKELY(R->nsteps >= R->steps_cap)) {
-        long long cap = R->steps_cap ? 2 * R->steps_cap : 1024;
-        R->steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
-        if (!R->steps)
-            abort();
-        R->steps_cap = cap;
-    }
-    weft__step *s = &R->steps[R->nsteps];
-    s->task = t->id;
+    weft__step *s = new_step();
     s->preempt = R->cand_pre[k];
-    s->op = t->op;
-    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
     s->raw = false;
     s->detail = -1;
+    R->preemptions += s->preempt;
+    if (R->cand[k] < 0) {
+        weft__clock_advance(when);
+        s->task = -1;
+        s->op = "clock";
+        s->obj = NULL;
+        s->file = NULL;
+        s->line = 0;
+        s->when = R->now;
+        R->nsteps++;
+        R->last = -1;
+        return NULL;
+    }
+    weft__task *t = R->tasks[R->cand[k]];
+    s->task = t->id;
+    s->op = t->op;
+    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
     s->file = t->file;
     s->line = t->line;
-    R->preemptions += s->preempt;
+    s->when = R->now;
     t->last_step = R->nsteps++;
     t->poll_step = -1;
     R->last = t->id;
@@ -226,7 +264,10 @@ void weft__schedule(void)
 {
     weft__rt *R = &weft__R;
     weft__task *me = R->cur;
-    weft__task *next = R->resume_head ? resume_pop() : pick();
+    weft__task *next;
+    do
+        next = R->resume_head ? resume_pop() : pick();
+    while (!next);
     next->state = WEFT__T_RUNNING;
     if (next != me) {
         R->cur = next;

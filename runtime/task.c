@@ -23,6 +23,7 @@ static void task_entry(void)
     if (t->id == 0) {
         R->body_done = true;
         R->body_end = R->nsteps;
+        R->body_time = R->now;
     }
     /* The stack goes back to the pool now; nothing runs on it after the switch below. */
     weft__stack_put(t->stack);
@@ -82,6 +83,12 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->preemptions = 0;
     R->arrivals = 0;
     R->body_done = false;
+    R->now = 0;
+    R->nsleep = 0;
+    R->body_time = 0;
+    R->timers = R->timers_tail = NULL;
+    R->ctxs = R->ctxs_tail = NULL;
+    R->background = NULL;
     memset(&R->end, 0, sizeof R->end);
     R->end.task = -1;
     R->active = true;
