@@ -203,6 +203,9 @@ typedef struct weft__rt {
     struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */
     struct weft_ctx *background;              /* this execution's background context */
     weft__end end;
+    const void *driver_lo;      /* AddressSanitizer: the checker's stack, learnt on the first switch */
+    size_t driver_size;
+    bool from_driver;           /* the switch under way leaves the checker's stack */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
     /* scratch for the scheduler */
     int *cand;
@@ -228,6 +231,11 @@ void weft__obj_check(const void *obj, int kind, const char *call, const char *fi
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
 void weft__names_reset(void) WEFT__HIDDEN;
+
+/* ---- Switching (fiber.c) ------------------------------------------------ */
+void weft__switch(weft__ctx *from, weft__ctx *to, const weft__stack *to_stack, bool dying) WEFT__HIDDEN;
+void weft__fiber_start(void) WEFT__HIDDEN;
+void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
 void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;

@@ -50,7 +50,7 @@ void weft__finish(weft_verdict v)
     R->end.verdict = v;
     weft__task *me = R->cur;
     R->cur = NULL;
-    weft__ctx_switch(&me->ctx, &R->driver);
+    weft__switch(&me->ctx, &R->driver, NULL, me->state == WEFT__T_DONE);
     abort(); /* a finished execution is never resumed */
 }
 
@@ -271,7 +271,7 @@ void weft__schedule(void)
     next->state = WEFT__T_RUNNING;
     if (next != me) {
         R->cur = next;
-        weft__ctx_switch(&me->ctx, &next->ctx);
+        weft__switch(&me->ctx, &next->ctx, next->stack, me->state == WEFT__T_DONE);
     }
 }
 

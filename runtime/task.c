@@ -12,6 +12,7 @@ void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
 static void task_entry(void)
 {
     weft__rt *R = &weft__R;
+    weft__fiber_start();
     weft__task *t = R->cur;
     if (t->fn)
         t->fn(t->arg);
@@ -60,6 +61,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     t->last_step = -1;
     t->poll_step = -1;
     t->stack = weft__stack_get();
+    weft__fiber_fresh(t->stack);
     weft__ctx_make(&t->ctx, t->stack->lo, t->stack->size, task_entry);
     R->live++;
     weft__resume_new(t);
@@ -107,7 +109,7 @@ void weft__exec_run(void)
         R->resume_tail = NULL;
     t->state = WEFT__T_RUNNING;
     R->cur = t;
-    weft__ctx_switch(&R->driver, &t->ctx);
+    weft__switch(&R->driver, &t->ctx, t->stack, false);
     R->active = false;
     R->cur = NULL;
     for (int i = 0; i < R->ntasks; i++) {
