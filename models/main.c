@@ -117,7 +117,7 @@ static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, co
             printf("%-40s %-9s %-9s %11lld %-8s %7.3fs  %s%s\n", m->name, weft_verdict_name(m->expect),
                    weft_verdict_name(r.verdict), r.executions, r.complete ? "yes" : "no", dt,
                    r.replay ? r.replay : "", ok ? "" : "   <- MISMATCH");
-            if (!ok && r.report && o->verbose)
+            if (r.report && (!ok || o->verbose || o->replay))
                 fputs(r.report, stdout);
         }
         weft_result_free(&r);
