@@ -92,7 +92,6 @@ typedef struct weft__task {
     void *arg;
     void (*ffi_fn)(void);     /* WEFT_GO entry */
     int nargs;
-    weft__arg args[8];
     const char *name;         /* text of the spawned function */
     int parent;               /* spawning task id, -1 for the body */
     const char *spawn_file;
@@ -110,6 +109,7 @@ typedef struct weft__task {
     long long last_step;      /* index of its last step, -1 if none */
     long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1 */
     struct weft__task *next_resume; /* resume queue link */
+    weft__arg args[8];        /* WEFT_GO arguments (last: not cleared at spawn, only nargs are meaningful) */
 } weft__task;
 
 /* ---- Steps (the schedule of one execution) ----------------------------- */

@@ -50,7 +50,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
         R->task_cap = cap;
     }
     weft__task *t = R->tasks[R->ntasks];
-    memset(t, 0, sizeof *t);
+    memset(t, 0, offsetof(weft__task, args));
     t->id = R->ntasks++;
     t->state = WEFT__T_NEW;
     t->name = name;
