@@ -50,7 +50,7 @@ static void usage(FILE *f)
             "usage: weft list [--category C]\n"
             "       weft check [MODEL...] [--all] [--category C] [flags]\n"
             "       weft explain MODEL [flags]\n"
-            "A MODEL is a model's name or the name of a pattern (every model whose name starts with it and '_').\n"
+            "A MODEL is a model's name, or else a pattern's: every model whose name starts with it and '_'.\n"
             "flags:\n%s",
             weft__flags_help);
 }
@@ -204,9 +204,11 @@ int main(int argc, char **argv)
             }
             i += used - 1;
         } else {
-            bool any = false;
+            bool any = false, exact = false;
             for (int k = 0; k < n; k++)
-                if (matches(v[k], a))
+                exact |= !strcmp(v[k]->name, a);
+            for (int k = 0; k < n; k++)
+                if (exact ? !strcmp(v[k]->name, a) : matches(v[k], a))
                     sel[k] = any = true;
             if (!any) {
                 fprintf(stderr, "weft: no model named '%s' (see weft list)\n", a);

@@ -35,13 +35,13 @@ int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, 
         };
     }
     int k = weft__wait(has_default ? "select_default" : "select", cl, n, has_default, file, line);
-    if (k & WEFT__FIRED)
-        return k & ~WEFT__FIRED;
     if (k < 0) {
         weft__step_obj(NULL, -1);
         weft__poll_failed();
         return WEFT_DEFAULT;
     }
+    if (k & WEFT__FIRED)
+        return k & ~WEFT__FIRED;
     weft__step_obj(cl[k].obj, k);
     if (cl[k].kind == WEFT__CL_SEND)
         weft__chan_do_send(&cl[k], file, line);
