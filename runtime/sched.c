@@ -275,6 +275,32 @@ void weft__schedule(void)
     }
 }
 
+/* Whether clause c is ready only because another task waits at the other end of an unbuffered channel. */
+static bool by_partner(const weft__clause *c)
+{
+    const weft_chan *ch = c->obj;
+    return (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV) && ch && ch->cap == 0 && !ch->closed;
+}
+
+/* The chosen task's ready clause (a branch when several are), or -1 for the default. A select with default
+ * may also take the default when its only ready cases are rendezvous with waiting partners: in Go the
+ * partner may not have reached its operation yet. */
+static int choose_clause(const weft__task *t, const weft__clause *cl, int n, bool has_default)
+{
+    int ready[n + 1], nr = 0;
+    bool firm = false;
+    for (int i = 0; i < n; i++)
+        if (weft__clause_ready(t, &cl[i])) {
+            ready[nr++] = i;
+            firm |= !by_partner(&cl[i]);
+        }
+    if (has_default && !firm)
+        ready[nr++] = -1;
+    if (nr <= 1)
+        return nr ? ready[0] : -1;
+    return ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
+}
+
 /* Announce the step `op` waiting on clauses cl[0..n) and return once chosen: the index of the ready clause
  * to perform (a branch when several are), -1 for a select's default, or (index | WEFT__FIRED) when
  * another task completed clause `index` on our behalf. cl must stay valid until then. */
@@ -296,15 +322,7 @@ int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, 
         return t->fired | WEFT__FIRED;
     if (n == 1 && !has_default)
         return 0;
-    int ready[n > 0 ? n : 1], nr = 0;
-    for (int i = 0; i < n; i++)
-        if (weft__clause_ready(t, &cl[i]))
-            ready[nr++] = i;
-    if (nr == 0)
-        return -1;
-    if (nr == 1)
-        return ready[0];
-    return ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
+    return choose_clause(t, cl, n, has_default);
 }
 
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */

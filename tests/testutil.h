@@ -1,0 +1,134 @@
+/* testutil.h: helpers shared by the cmocka tests: exhaustive options, outcome strings and outcome sets. */
+#ifndef WEFT_TESTUTIL_H
+#define WEFT_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <weft.h>
+
+/* Exhaustive search: DFS with no preemption bound, so every interleaving is explored exactly once; every other
+ * option at its default whatever WEFT_* variables the environment sets. */
+static inline weft_options tu_exhaustive(void)
+{
+    weft_options o;
+    weft_options_init(&o);
+    o.strategy = WEFT_STRATEGY_DFS;
+    o.max_preemptions = 1000000;
+    o.max_executions = 0;
+    o.max_steps = 100000;
+    o.time_limit = 0;
+    o.seed = 0;
+    o.iterations = 1000;
+    o.time_mode = WEFT_TIME_ADVERSARIAL;
+    o.leak_horizon = WEFT_MINUTE;
+    o.replay = NULL;
+    o.report = WEFT_REPORT_TEXT;
+    o.quiet = true;
+    o.verbose = false;
+    return o;
+}
+
+/* ---- the outcome of one execution: a short string the body builds ------ */
+
+#define TU_OUT_MAX 1024
+static char tu_out[TU_OUT_MAX];
+
+/* Start a new outcome (call at the top of every body: statics persist across executions). */
+static inline void tu_begin(void)
+{
+    tu_out[0] = 0;
+}
+
+/* Append formatted text to the outcome, separated from what is there by one space. */
+static inline void tu_emit(const char *fmt, ...) WEFT__PRINTF(1, 2);
+static inline void tu_emit(const char *fmt, ...)
+{
+    size_t n = strlen(tu_out);
+    if (n && n + 1 < TU_OUT_MAX)
+        tu_out[n++] = ' ', tu_out[n] = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tu_out + n, TU_OUT_MAX - n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the set of outcomes over every execution of a check ---------------- */
+
+#define TU_SET_MAX 64
+static char tu_set[TU_SET_MAX][TU_OUT_MAX];
+static int tu_nset;
+static long long tu_recorded; /* outcomes recorded (one per execution that reached tu_record) */
+
+/* Forget every outcome (call before weft_check). */
+static inline void tu_reset(void)
+{
+    tu_nset = 0;
+    tu_recorded = 0;
+}
+
+/* Add the current outcome to the set (call where the execution's result is final, usually the body's end). */
+static inline void tu_record(void)
+{
+    tu_recorded++;
+    for (int i = 0; i < tu_nset; i++)
+        if (!strcmp(tu_set[i], tu_out))
+            return;
+    if (tu_nset < TU_SET_MAX)
+        strcpy(tu_set[tu_nset++], tu_out);
+}
+
+/* Whether the set of outcomes seen is exactly `want` (NULL-terminated); prints both sets when not. */
+static inline int tu_set_equals(const char *const *want)
+{
+    int nwant = 0, ok = 1;
+    for (; want[nwant]; nwant++) {
+        int found = 0;
+        for (int i = 0; i < tu_nset; i++)
+            found |= !strcmp(tu_set[i], want[nwant]);
+        if (!found) {
+            print_error("  expected outcome never seen: \"%s\"\n", want[nwant]);
+            ok = 0;
+        }
+    }
+    for (int i = 0; i < tu_nset; i++) {
+        int found = 0;
+        for (int k = 0; k < nwant; k++)
+            found |= !strcmp(tu_set[i], want[k]);
+        if (!found) {
+            print_error("  unexpected outcome: \"%s\"\n", tu_set[i]);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+/* Whether haystack contains needle; prints the haystack when it does not. */
+static inline int tu_contains(const char *haystack, const char *needle)
+{
+    if (haystack && strstr(haystack, needle))
+        return 1;
+    print_error("  \"%s\" not found in:\n%s\n", needle, haystack ? haystack : "(null)");
+    return 0;
+}
+
+#define assert_contains(h, n) assert_true(tu_contains((h), (n)))
+
+/* Fail with the report when a check did not end as expected. */
+static inline void tu_expect_verdict(const weft_result *r, weft_verdict v)
+{
+    if (r->error)
+        print_error("  weft error: %s\n", r->error);
+    if (r->verdict != v && r->report)
+        print_error("%s", r->report);
+    assert_null(r->error);
+    assert_string_equal(weft_verdict_name(r->verdict), weft_verdict_name(v));
+}
+
+#endif
