@@ -203,7 +203,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             break;
         }
         if ((o.max_executions > 0 && x.executions >= o.max_executions) ||
-            (o.time_limit > 0 && (x.executions & 63) == 0 && now_seconds() - t0 >= o.time_limit)) {
+            (o.time_limit > 0 && now_seconds() - t0 >= o.time_limit)) {
             stopped = true;
             break;
         }

@@ -83,7 +83,7 @@ static void headline(char *buf, size_t n)
         snprintf(buf, n, "the test body is blocked and no task can ever run again");
         break;
     case WEFT_LEAK:
-        if (R->nsteps >= R->opt->max_steps)
+        if (e->spinning)
             snprintf(buf, n, "the test body returned, but tasks kept running for %lld steps without finishing",
                      R->nsteps);
         else if (unfinished == 0)

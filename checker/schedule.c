@@ -5,7 +5,9 @@
 #include "strategy.h"
 
 /* Token layout, before base32: version 1 | fingerprint u32 | time mode u8 | varint max_steps |
- * varint steps | varint nvalues | values as nibbles (0-14 direct, 15 then a varint) | trace u32 | checksum u32.
+ * varint steps | varint nvalues | values as nibbles | trace u32 | checksum u32.
+ * Values: a nibble 0-12 is the value; 13 P R repeats the last P values R times (a spinning task's choices
+ * are periodic); 15 V is the value V + 13; P, R and V are written 3 bits a nibble, low first, 8 = more.
  * Text: "weft1-" followed by base32 (Crockford alphabet, lower case). */
 #define TOKEN_VERSION 1
 static const char B32[] = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -85,19 +87,52 @@ static void put_nib(nib *w, unsigned v)
     }
 }
 
-static void put_value(nib *w, unsigned v)
+static void put_num(nib *w, unsigned long long v)
 {
-    if (v < 15) {
-        put_nib(w, v);
-        return;
-    }
-    put_nib(w, 15);
-    v -= 15;
     while (v >= 8) {
-        put_nib(w, 8 | (v & 7));
+        put_nib(w, 8 | (unsigned)(v & 7));
         v >>= 3;
     }
-    put_nib(w, v);
+    put_nib(w, (unsigned)v);
+}
+
+#define LIT_MAX 13 /* values below are one nibble */
+#define OP_REPEAT 13
+#define OP_LARGE 15
+#define MAX_PERIOD 64
+
+/* Write values[0..n) compactly: literals, and repeats of the last P values where they pay. */
+static void put_values(nib *w, const weft__choice *rec, int n)
+{
+    int i = 0;
+    while (i < n) {
+        int best_p = 0;
+        long long best_len = 0;
+        for (int p = 1; p <= MAX_PERIOD && p <= i; p++) {
+            long long len = 0;
+            while (i + len < n && rec[i + len].value == rec[i + len - p].value)
+                len++;
+            len -= len % p;
+            if (len > best_len) {
+                best_len = len;
+                best_p = p;
+            }
+        }
+        if (best_len >= 6) {
+            put_nib(w, OP_REPEAT);
+            put_num(w, (unsigned long long)best_p);
+            put_num(w, (unsigned long long)(best_len / best_p));
+            i += (int)best_len;
+            continue;
+        }
+        unsigned v = (unsigned)rec[i++].value;
+        if (v < LIT_MAX) {
+            put_nib(w, v);
+        } else {
+            put_nib(w, OP_LARGE);
+            put_num(w, v - LIT_MAX);
+        }
+    }
 }
 
 /* The replay token of the current execution of test `name`: a malloc'd string. */
@@ -111,8 +146,7 @@ char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t tra
     put_varint(&b, (unsigned long long)nsteps);
     put_varint(&b, (unsigned long long)x->nrec);
     nib w = {&b, 0, 0};
-    for (int i = 0; i < x->nrec; i++)
-        put_value(&w, (unsigned)x->rec[i].value);
+    put_values(&w, x->rec, x->nrec);
     if (w.half)
         put_nib(&w, 0);
     put_u32(&b, trace);
@@ -189,23 +223,43 @@ static unsigned get_nib(nibr *w)
     return w->hold & 15;
 }
 
-static unsigned get_value(nibr *w)
+static unsigned long long get_num(nibr *w)
 {
-    unsigned v = get_nib(w);
-    if (v < 15)
-        return v;
     unsigned long long acc = 0;
-    for (int shift = 0; shift < 33; shift += 3) {
+    for (int shift = 0; shift < 42; shift += 3) {
         unsigned d = get_nib(w);
         acc |= (unsigned long long)(d & 7) << shift;
-        if (!(d & 8)) {
-            if (acc + 15 > 0x7fffffff)
-                break;
-            return (unsigned)acc + 15;
-        }
+        if (!(d & 8))
+            return acc;
     }
     w->r->bad = true;
     return 0;
+}
+
+/* Read nv values into out; false when the encoding is malformed. */
+static bool get_values(nibr *w, int *out, unsigned long long nv)
+{
+    unsigned long long i = 0;
+    while (i < nv && !w->r->bad) {
+        unsigned op = get_nib(w);
+        if (op < LIT_MAX) {
+            out[i++] = (int)op;
+        } else if (op == OP_LARGE) {
+            unsigned long long v = get_num(w) + LIT_MAX;
+            if (v > 0x7fffffff)
+                return false;
+            out[i++] = (int)v;
+        } else if (op == OP_REPEAT) {
+            unsigned long long p = get_num(w), r = get_num(w);
+            if (p == 0 || p > i || r == 0 || r > nv || p * r > nv - i)
+                return false;
+            for (unsigned long long k = 0; k < p * r; k++, i++)
+                out[i] = out[i - p];
+        } else {
+            return false;
+        }
+    }
+    return !w->r->bad;
 }
 
 /* Decode and validate token text s into t (t->values malloc'd). On failure, a one-line reason in err. */
@@ -280,7 +334,7 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
     t->max_steps = (long long)get_varint(&r);
     t->nsteps = (long long)get_varint(&r);
     unsigned long long nv = get_varint(&r);
-    if (r.bad || nv > 2 * r.n + 2 || t->time_mode > 1 || t->max_steps <= 0) {
+    if (r.bad || nv > 100000000 || t->time_mode > 1 || t->max_steps <= 0) {
         snprintf(err, errlen, "the token is malformed");
         free(bytes);
         return false;
@@ -289,8 +343,8 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
     if (!t->values)
         abort();
     nibr w = {&r, 0, 0};
-    for (unsigned long long i = 0; i < nv; i++)
-        t->values[i] = (int)get_value(&w);
+    if (!get_values(&w, t->values, nv))
+        r.bad = true;
     t->nvalues = (int)nv;
     r.n = nbytes - 4;
     r.i = nbytes - 8;

@@ -155,8 +155,9 @@ void weft__explain(const weft__task *t, const weft__clause *c, char *state, size
     char lbl[128], a[128], b[128];
     weft__obj_label(c->obj, false, lbl, sizeof lbl);
     state[0] = why[0] = 0;
-    const char *others = R->body_done ? "every other task has exited or is blocked, and the test body has returned"
-                                      : "every other task has exited or is blocked";
+    const char *others = R->end.spinning ? "the tasks still running (see their entries) never do it"
+                         : R->body_done ? "every other task has exited or is blocked, and the test body has returned"
+                                        : "every other task has exited or is blocked";
     switch (c->kind) {
     case WEFT__CL_SEND:
     case WEFT__CL_RECV: {

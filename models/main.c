@@ -73,7 +73,10 @@ static weft_result run(const weft_model *m, const weft_options *o, const char *a
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s check %s", argv0, m->name);
     weft__R.replay_prefix = prefix;
-    weft_result r = weft_check(m->name, m->body, NULL, o);
+    weft_options mo = *o;
+    if (m->budget > 0 && mo.time_limit == 0 && mo.max_executions == 0 && !mo.replay)
+        mo.time_limit = m->budget;
+    weft_result r = weft_check(m->name, m->body, NULL, &mo);
     weft__R.replay_prefix = NULL;
     return r;
 }

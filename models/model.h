@@ -13,6 +13,8 @@ typedef struct weft_model {
     const char *pattern;     /* the pattern in plain words: what goes wrong, or what the fix guards against */
     const char *fix;         /* the fix in plain words (for a leaky model: how to fix it; fixed: what it does) */
     const char *pair;        /* the name of the leaky/fixed counterpart, or NULL */
+    double budget;           /* seconds: stop the search after this long unless a limit is given (0: none);
+                              * for fixed variants too large for exhaustive DFS until partial-order reduction */
     void (*body)(void *);
     const char *file;
     int line;

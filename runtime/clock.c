@@ -28,8 +28,8 @@ bool weft__clock_next(int64_t *when)
             any = true;
         }
     }
-    for (int i = 0; i < R->ntasks; i++) {
-        const weft__task *u = R->tasks[i];
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        const weft__task *u = R->tasks[R->alive[i]];
         if (u->state != WEFT__T_PENDING)
             continue;
         for (int j = 0; j < u->ncl; j++) {

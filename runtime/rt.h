@@ -107,9 +107,12 @@ typedef struct weft__task {
     int fired;                /* clause completed by a partner, or -1 */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
-    long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1 */
+    long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
+                               * then it waits until every task in pollset has moved or cannot move */
     struct weft__task *next_resume; /* resume queue link */
-    weft__arg args[8];        /* WEFT_GO arguments (last: not cleared at spawn, only nargs are meaningful) */
+    weft__arg args[8];        /* WEFT_GO arguments (not cleared at spawn: only nargs are meaningful) */
+    int *pollset;             /* tasks that could move when it last polled in vain (kept across executions) */
+    int npollset, pollset_cap;
 } weft__task;
 
 /* ---- Steps (the schedule of one execution) ----------------------------- */
@@ -135,6 +138,7 @@ typedef struct weft__end {
     const char *file;       /* panic/assert site */
     int line;
     char msg[256];          /* panic message or assertion text */
+    bool spinning;          /* tasks kept running without end (LIVELOCK, or a LEAK by spinning) */
     bool usage;             /* msg is a usage error (misuse of the API), not a bug in the program */
     bool nondet;            /* msg says where a replay or re-execution diverged */
 } weft__end;
@@ -185,6 +189,8 @@ typedef struct weft__rt {
     uint32_t gen;
     int ntasks;
     int live;                   /* tasks not DONE */
+    int *alive;                 /* ids of tasks not DONE, ascending (compacted lazily by weft__alive) */
+    int nalive, alive_cap;
     weft__task *cur;
     weft__ctx driver;           /* the checker's own context */
     weft__task *resume_head, *resume_tail;
@@ -199,6 +205,9 @@ typedef struct weft__rt {
     int64_t now;                /* the virtual clock */
     int64_t body_time;          /* the clock when task 0 returned */
     int nsleep;                 /* tasks in weft_sleep */
+    long long clock_step;       /* the clock's last step, -1 none */
+    int *clock_wait;            /* tasks that could move when the clock last fired (fairness) */
+    int nclock_wait, clock_wait_cap;
     struct weft_timer *timers, *timers_tail;  /* every timer and ticker of the execution, in creation order */
     struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */
     struct weft_ctx *background;              /* this execution's background context */
@@ -253,6 +262,7 @@ WEFT__NORETURN void weft__usage(const char *call, const char *file, int line, co
     WEFT__PRINTF(4, 5);
 bool weft__clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
 bool weft__task_enabled(const weft__task *t) WEFT__HIDDEN;
+int weft__alive(void) WEFT__HIDDEN;
 weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except, int *clause) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;

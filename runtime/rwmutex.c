@@ -82,8 +82,8 @@ void weft__rw_unlock(weft_rwmutex *m, const char *file, int line)
     /* wake parked readers oldest first; each now holds a read lock */
     while (m->nblocked > 0) {
         weft__task *best = NULL;
-        for (int i = 0; i < R->ntasks; i++) {
-            weft__task *u = R->tasks[i];
+        for (int i = 0, na = weft__alive(); i < na; i++) {
+            weft__task *u = R->tasks[R->alive[i]];
             if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_PARKED &&
                 u->cl[0].obj == m && (!best || u->arrival < best->arrival))
                 best = u;

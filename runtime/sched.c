@@ -137,16 +137,19 @@ static void grow_scratch(int n)
     R->cand_cap = cap;
 }
 
-/* Fair scheduling (CHESS): a task whose last step was a poll that found nothing may go again only
- * once every other enabled task has taken a step since. */
+/* Fair scheduling (CHESS): a task whose last step was a poll that found nothing may go again only once
+ * every task that could move when it polled has taken a step since, or can no longer move. */
 static bool eligible(const weft__task *t, const int *cand, int n)
 {
     if (t->poll_step < 0)
         return true;
-    for (int i = 0; i < n; i++) {
-        const weft__task *u = weft__R.tasks[cand[i]];
-        if (u != t && u->last_step <= t->poll_step)
-            return false;
+    for (int i = 0; i < t->npollset; i++) {
+        const weft__task *u = weft__R.tasks[t->pollset[i]];
+        if (u->last_step > t->poll_step)
+            continue;
+        for (int j = 0; j < n; j++)
+            if (cand[j] == u->id)
+                return false;
     }
     return true;
 }
@@ -188,26 +191,82 @@ static bool clock_candidate(int ntask_cands, int64_t *when)
     return true;
 }
 
+/* Fairness for the clock, as for a poller: after it fires, it may fire again only once every task that
+ * could move before it fired has moved (or can no longer). Tasks its firing woke do not hold it back, so
+ * several timers may still fire before a task they woke gets to run. */
+static bool clock_eligible(void)
+{
+    weft__rt *R = &weft__R;
+    for (int i = 0; i < R->nclock_wait; i++) {
+        const weft__task *t = R->tasks[R->clock_wait[i]];
+        if (t->last_step <= R->clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t))
+            return false;
+    }
+    return true;
+}
+
+/* The clock takes step number R->nsteps: remember which tasks could move. */
+static void clock_fired(void)
+{
+    weft__rt *R = &weft__R;
+    if (R->ntasks > R->clock_wait_cap) {
+        R->clock_wait = realloc(R->clock_wait, sizeof *R->clock_wait * (size_t)R->ntasks);
+        if (!R->clock_wait)
+            abort();
+        R->clock_wait_cap = R->ntasks;
+    }
+    R->nclock_wait = 0;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        const weft__task *t = R->tasks[R->alive[i]];
+        if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
+            R->clock_wait[R->nclock_wait++] = t->id;
+    }
+    R->clock_step = R->nsteps;
+}
+
+/* max_steps steps have passed since the clock last moved. Time cannot stand still forever while tasks run
+ * (that would be a Zeno execution, not a livelock): in adversarial time, if a timer or a sleeper is pending,
+ * the clock takes this step. Otherwise, or after 4 * max_steps steps in all, no fair continuation makes
+ * progress: LIVELOCK, or LEAK when the body has returned. */
+static weft__task *no_progress(void)
+{
+    weft__rt *R = &weft__R;
+    int64_t when;
+    if (R->opt->time_mode == WEFT_TIME_ADVERSARIAL && R->nsteps < 4 * R->opt->max_steps &&
+        (R->timers || R->nsleep) && weft__clock_next(&when) &&
+        !(R->body_done && when - R->body_time > R->opt->leak_horizon)) {
+        weft__step *s = new_step();
+        clock_fired();
+        weft__clock_advance(when);
+        *s = (weft__step){.task = -1, .op = "clock", .detail = -1, .when = R->now};
+        R->nsteps++;
+        return NULL;
+    }
+    R->end.task = -1;
+    R->end.spinning = true;
+    weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
+}
+
 /* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
  * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
-    if (WEFT__UNLIKELY(R->nsteps >= R->opt->max_steps)) {
-        R->end.task = -1;
-        weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
-    }
+    if (WEFT__UNLIKELY(R->nsteps - (R->clock_step + 1) >= R->opt->max_steps))
+        return no_progress();
     grow_scratch(R->ntasks + 1);
     int n = 0;
-    for (int i = 0; i < R->ntasks; i++) {
-        weft__task *t = R->tasks[i];
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        weft__task *t = R->tasks[R->alive[i]];
         if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
-            R->cand[n++] = i;
+            R->cand[n++] = t->id;
     }
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
     if (n == 0 && !clock)
         stuck();
+    if (clock && n > 0 && !clock_eligible())
+        clock = false;
     /* fairness filter; the previous task goes first so that the first choice never preempts */
     int m = 0, lastpos = -1;
     for (int i = 0; i < n; i++) {
@@ -234,6 +293,7 @@ static weft__task *pick(void)
     s->detail = -1;
     R->preemptions += s->preempt;
     if (R->cand[k] < 0) {
+        clock_fired();
         weft__clock_advance(when);
         s->task = -1;
         s->op = "clock";
@@ -242,8 +302,7 @@ static weft__task *pick(void)
         s->line = 0;
         s->when = R->now;
         R->nsteps++;
-        R->last = -1;
-        return NULL;
+        return NULL; /* R->last stays: the task it interrupted goes on without a further preemption */
     }
     weft__task *t = R->tasks[R->cand[k]];
     s->task = t->id;
@@ -328,8 +387,22 @@ int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, 
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
 void weft__poll_failed(void)
 {
-    weft__task *t = weft__R.cur;
+    weft__rt *R = &weft__R;
+    weft__task *t = R->cur;
     t->poll_step = t->last_step;
+    t->npollset = 0;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        weft__task *u = R->tasks[R->alive[i]];
+        if (u == t || (u->state == WEFT__T_PENDING && !weft__task_enabled(u)))
+            continue;
+        if (t->npollset == t->pollset_cap) {
+            t->pollset_cap = t->pollset_cap ? 2 * t->pollset_cap : 8;
+            t->pollset = realloc(t->pollset, sizeof *t->pollset * (size_t)t->pollset_cap);
+            if (!t->pollset)
+                abort();
+        }
+        t->pollset[t->npollset++] = u->id;
+    }
 }
 
 /* Refine the record of the step just taken: the object really operated on and a detail (case, value). */

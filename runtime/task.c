@@ -43,9 +43,12 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
         weft__task **tasks = realloc(R->tasks, sizeof *tasks * (size_t)cap);
         if (!tasks)
             abort();
-        for (int i = R->task_cap; i < cap; i++)
+        for (int i = R->task_cap; i < cap; i++) {
             if (!(tasks[i] = malloc(sizeof **tasks)))
                 abort();
+            tasks[i]->pollset = NULL;
+            tasks[i]->pollset_cap = 0;
+        }
         R->tasks = tasks;
         R->task_cap = cap;
     }
@@ -60,12 +63,34 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     t->fired = -1;
     t->last_step = -1;
     t->poll_step = -1;
+    t->npollset = 0;
     t->stack = weft__stack_get();
     weft__fiber_fresh(t->stack);
     weft__ctx_make(&t->ctx, t->stack->lo, t->stack->size, task_entry);
     R->live++;
+    if (R->nalive == R->alive_cap) {
+        R->alive_cap = R->alive_cap ? 2 * R->alive_cap : 16;
+        R->alive = realloc(R->alive, sizeof *R->alive * (size_t)R->alive_cap);
+        if (!R->alive)
+            abort();
+    }
+    R->alive[R->nalive++] = t->id;
     weft__resume_new(t);
     return t;
+}
+
+/* Drop finished tasks from R->alive (keeping id order) and return how many remain. */
+int weft__alive(void)
+{
+    weft__rt *R = &weft__R;
+    if (R->nalive != R->live) {
+        int m = 0;
+        for (int i = 0; i < R->nalive; i++)
+            if (R->tasks[R->alive[i]]->state != WEFT__T_DONE)
+                R->alive[m++] = R->alive[i];
+        R->nalive = m;
+    }
+    return R->nalive;
 }
 
 /* Reset the per-execution state and create task 0 running body(arg). */
@@ -78,6 +103,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     memset(R->ids, 0, sizeof R->ids);
     R->ntasks = 0;
     R->live = 0;
+    R->nalive = 0;
     R->cur = NULL;
     R->resume_head = R->resume_tail = NULL;
     R->nsteps = 0;
@@ -87,6 +113,8 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->body_done = false;
     R->now = 0;
     R->nsleep = 0;
+    R->clock_step = -1;
+    R->nclock_wait = 0;
     R->body_time = 0;
     R->timers = R->timers_tail = NULL;
     R->ctxs = R->ctxs_tail = NULL;

@@ -26,8 +26,8 @@ void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const ch
         return;
     weft__rt *R = &weft__R;
     wg->waiters = 0;
-    for (int i = 0; i < R->ntasks; i++) {
-        weft__task *u = R->tasks[i];
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        weft__task *u = R->tasks[R->alive[i]];
         if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_PARKED && u->cl[0].obj == wg)
             weft__wake(u, 0);
     }

@@ -7,8 +7,8 @@ weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except
 {
     weft__rt *R = &weft__R;
     weft__task *best = NULL;
-    for (int i = 0; i < R->ntasks; i++) {
-        weft__task *u = R->tasks[i];
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        weft__task *u = R->tasks[R->alive[i]];
         if (u->state != WEFT__T_PENDING || u == except)
             continue;
         for (int j = 0; j < u->ncl; j++) {
