@@ -393,6 +393,10 @@ static char *story_report(const char *name, const char *token)
     char who[128], obj[128], at[300], state[600], why[600], cmd[1200];
     (void)name;
     for (long long i = 0; i < R->nsteps; i++) {
+        if (R->nsteps > SCHED_HEAD + SCHED_TAIL && i == SCHED_HEAD) {
+            sb_printf(&b, "  ... %lld steps not told ...\n", R->nsteps - SCHED_HEAD - SCHED_TAIL);
+            i = R->nsteps - SCHED_TAIL;
+        }
         if (R->body_done && R->body_end == i)
             sb_printf(&b, "  the test body returns.\n");
         const weft__step *s = &R->steps[i];
