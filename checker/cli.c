@@ -104,10 +104,12 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->strategy = WEFT_STRATEGY_DFS;
         else if (!strcmp(value, "random"))
             o->strategy = WEFT_STRATEGY_RANDOM;
-        else if (!strcmp(value, "dpor") || !strcmp(value, "pct"))
-            BAD("--strategy %s: not built yet in this weft; the strategies built are dfs and random", value);
+        else if (!strcmp(value, "dpor"))
+            o->strategy = WEFT_STRATEGY_DPOR;
+        else if (!strcmp(value, "pct"))
+            BAD("--strategy pct: not built yet in this weft; the strategies built are dpor, dfs and random");
         else
-            BAD("--strategy: unknown strategy '%s' (dfs, random)", value);
+            BAD("--strategy: unknown strategy '%s' (dpor, dfs, random)", value);
     } else if (!strcmp(name, "max-preemptions")) {
         if (!parse_ll(value, 0, 1000000, &v))
             BAD("--max-preemptions: '%s' is not a number from 0 to 1000000", value);
@@ -187,7 +189,7 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
 void weft_options_init(weft_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->strategy = WEFT_STRATEGY_DFS; /* dpor, the contract's default, is not built yet */
+    o->strategy = WEFT_STRATEGY_DPOR;
     o->max_preemptions = -1;
     o->max_steps = 100000;
     o->iterations = 1000;
@@ -238,7 +240,7 @@ int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, s
 
 /* The usage text shared by weft_main and the weft tool. */
 const char *weft__flags_help =
-    "  --strategy dfs|random      exploration strategy (default dfs; dpor and pct are not built yet)\n"
+    "  --strategy dpor|dfs|random exploration strategy (default dpor; pct is not built yet)\n"
     "  --max-preemptions N        fixed preemption bound (default: 0, 1, 2, ... until nothing new)\n"
     "  --max-executions N         stop after N executions\n"
     "  --max-steps N              steps before LIVELOCK (default 100000)\n"

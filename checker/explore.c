@@ -36,7 +36,7 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
             x->scratch[na++] = i;
     if (na < n)
         x->cut = true;
-    weft__branch b = {kind, n, ids, x->scratch, na};
+    weft__branch b = {kind, n, ids, preempt, x->scratch, na};
     int idx = x->strat->choose(x, &b);
     weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
     x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
@@ -138,8 +138,8 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
         x.token = &token;
         x.strat = &weft__replay;
         x.bound = -1;
-    } else if (opt->strategy == WEFT_STRATEGY_DFS) {
-        x.strat = &weft__dfs;
+    } else if (opt->strategy == WEFT_STRATEGY_DFS || opt->strategy == WEFT_STRATEGY_DPOR) {
+        x.strat = opt->strategy == WEFT_STRATEGY_DFS ? &weft__dfs : &weft__dpor;
         x.bound = opt->max_preemptions >= 0 ? opt->max_preemptions : 0;
     } else if (opt->strategy == WEFT_STRATEGY_RANDOM) {
         x.strat = &weft__random;
@@ -163,14 +163,17 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     R->opt = &o;
     R->x = &x;
     double t0 = o.time_limit > 0 ? now_seconds() : 0;
-    bool iterative = !x.token && o.strategy == WEFT_STRATEGY_DFS && o.max_preemptions < 0;
+    bool iterative = !x.token && x.strat != &weft__random && o.max_preemptions < 0;
     bool stopped = false;
     for (;;) {
         x.nrec = 0;
         x.strat->begin(&x);
         weft__exec_begin(body, arg);
         weft__exec_run();
-        x.executions++;
+        if (R->end.pruned)
+            x.pruned++;
+        else
+            x.executions++;
         if (R->end.usage || R->end.nondet) {
             r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
             break;
@@ -198,11 +201,13 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
                 x.bound++;
                 x.cut = false;
                 x.npath = x.nalts = 0;
+                if (x.dpor)
+                    weft__dpor_reset(x.dpor);
                 continue;
             }
             break;
         }
-        if ((o.max_executions > 0 && x.executions >= o.max_executions) ||
+        if ((o.max_executions > 0 && x.executions + x.pruned >= o.max_executions) ||
             (o.time_limit > 0 && now_seconds() - t0 >= o.time_limit)) {
             stopped = true;
             break;
@@ -210,9 +215,14 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     }
     r.executions = x.executions;
     r.bound = x.bound;
-    r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && x.strat == &weft__dfs;
+    r.pruned = x.pruned;
+    r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && !x.deep &&
+                 (x.strat == &weft__dfs || x.strat == &weft__dpor);
     R->opt = NULL;
     R->x = NULL;
+    R->x_every = false;
+    if (x.dpor)
+        weft__dpor_free(x.dpor);
     free(x.rec);
     free(x.scratch);
     free(x.path);

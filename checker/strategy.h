@@ -18,6 +18,7 @@ typedef struct weft__branch {
     int kind;
     int n;
     const int *ids;          /* WEFT__BR_TASK: candidate task ids, else NULL */
+    const bool *preempt;     /* WEFT__BR_TASK: choosing i preempts, else NULL */
     const int *allowed;
     int nallowed;
 } weft__branch;
@@ -67,11 +68,18 @@ typedef struct weft__explorer {
     /* replay */
     const weft__token *token;
     int tcursor;
+    /* dpor */
+    struct dpor *dpor;
+    long long pruned;        /* executions abandoned by sleep sets */
+    bool deep;               /* dpor stopped branching in an execution too long to track */
 } weft__explorer;
 
 extern const weft__strategy weft__dfs WEFT__HIDDEN;
 extern const weft__strategy weft__random WEFT__HIDDEN;
 extern const weft__strategy weft__replay WEFT__HIDDEN;
+extern const weft__strategy weft__dpor WEFT__HIDDEN;
+void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
+void weft__dpor_reset(struct dpor *d) WEFT__HIDDEN;
 
 /* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;

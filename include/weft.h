@@ -323,6 +323,7 @@ typedef struct weft_result {
     char *replay;                /* replay token of the reported execution, or NULL */
     char *report;                /* the report (text or JSON as asked), or NULL when clean */
     char *error;                 /* a usage error (bad token, ...) or NULL */
+    long long pruned;            /* dpor: executions abandoned early because they could only repeat others */
 } weft_result;
 
 /* Explore body(arg) under `opt` (NULL: defaults) and return what was found. */

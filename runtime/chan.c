@@ -25,55 +25,145 @@ static void check(weft_chan *c, const char *call, const char *file, int line)
         weft__obj_check(c, WEFT__K_CHAN, call, file, line);
 }
 
-/* Perform the send described by clause cl (ready) on behalf of the running task. */
-void weft__chan_do_send(const weft__clause *cl, const char *file, int line) WEFT__HIDDEN;
-void weft__chan_do_send(const weft__clause *cl, const char *file, int line)
+/* Whether clause cl can complete right now, as Go's chansend and chanrecv decide before parking. */
+static bool ready_now(const weft__clause *cl)
 {
     weft_chan *c = cl->obj;
-    if (c->closed)
-        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
-    if (c->cap > 0) {
-        size_t tail = (c->head + c->len) % c->cap;
+    int j;
+    if (!c)
+        return false;
+    if (cl->kind == WEFT__CL_SEND)
+        return c->closed || weft__partner(c, WEFT__CL_RECV, weft__R.cur, &j) || c->len < c->cap;
+    return c->len > 0 || c->closed || weft__partner(c, WEFT__CL_SEND, weft__R.cur, &j);
+}
+
+static void copy_elem(const weft_chan *c, void *dst, const void *src)
+{
+    if (dst && c->elem_size)
+        memcpy(dst, src, c->elem_size);
+}
+
+/* Complete the ready clause cl for the running task: hand off to a parked partner, or use the buffer. */
+static void perform(const weft__clause *cl, const char *file, int line)
+{
+    weft_chan *c = cl->obj;
+    int j = -1;
+    if (cl->kind == WEFT__CL_SEND) {
+        if (c->closed)
+            weft__fail(WEFT_PANIC, file, line, "send on closed channel");
+        weft__task *r = weft__partner(c, WEFT__CL_RECV, weft__R.cur, &j);
+        if (r) { /* a receiver waits: the buffer is empty, hand the value over */
+            copy_elem(c, r->cl[j].out, cl->in);
+            if (r->cl[j].ok)
+                *r->cl[j].ok = true;
+            weft__wake(r, j);
+            return;
+        }
         if (c->elem_size)
-            memcpy(c->buf + tail * c->elem_size, cl->in, c->elem_size);
+            memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, cl->in, c->elem_size);
         c->len++;
         return;
     }
-    int j = -1;
-    weft__task *r = weft__partner(c, WEFT__CL_RECV, weft__R.cur, &j);
-    const weft__clause *rc = &r->cl[j];
-    if (rc->out && c->elem_size)
-        memcpy(rc->out, cl->in, c->elem_size);
-    if (rc->ok)
-        *rc->ok = true;
-    weft__wake(r, j);
-}
-
-/* Perform the receive described by clause cl (ready) on behalf of the running task; returns ok. */
-bool weft__chan_do_recv(const weft__clause *cl) WEFT__HIDDEN;
-bool weft__chan_do_recv(const weft__clause *cl)
-{
-    weft_chan *c = cl->obj;
     bool ok = true;
-    if (c->len > 0) {
-        if (cl->out && c->elem_size)
-            memcpy(cl->out, c->buf + c->head * c->elem_size, c->elem_size);
+    weft__task *s = weft__partner(c, WEFT__CL_SEND, weft__R.cur, &j);
+    if (s && c->cap == 0) {
+        copy_elem(c, cl->out, s->cl[j].in);
+        weft__wake(s, j);
+    } else if (c->len > 0) {
+        copy_elem(c, cl->out, c->buf + c->head * c->elem_size);
         c->head = (c->head + 1) % c->cap;
         c->len--;
-    } else if (c->closed) {
+        if (s) { /* the buffer was full: the parked sender's value takes the freed slot */
+            if (c->elem_size)
+                memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, s->cl[j].in, c->elem_size);
+            c->len++;
+            weft__wake(s, j);
+        }
+    } else { /* closed and drained */
         if (cl->out && c->elem_size)
             memset(cl->out, 0, c->elem_size);
         ok = false;
-    } else {
-        int j = -1;
-        weft__task *s = weft__partner(c, WEFT__CL_SEND, weft__R.cur, &j);
-        if (cl->out && c->elem_size)
-            memcpy(cl->out, s->cl[j].in, c->elem_size);
-        weft__wake(s, j);
     }
     if (cl->ok)
         *cl->ok = ok;
-    return ok;
+}
+
+/* One channel operation over clauses cl[0..n) (a send, a receive or a select), as one step: complete a
+ * ready clause (several ready: each is explored), else take the default, else park in every channel's
+ * queue until a partner or a close completes one clause. Returns the clause index, or -1 for the default. */
+int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, const char *file, int line)
+{
+    weft__task *t = weft__R.cur;
+    weft__wait(op, cl, n, has_default, file, line);
+    int ready[n > 0 ? n : 1], nr = 0;
+    for (int i = 0; i < n; i++)
+        if (ready_now(&cl[i]))
+            ready[nr++] = i;
+    if (nr > 0) {
+        int k = nr == 1 ? ready[0] : ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
+        weft__step_obj(cl[k].obj, n > 1 || has_default ? k : -1);
+        perform(&cl[k], file, line);
+        return k;
+    }
+    if (has_default) {
+        weft__step_obj(NULL, -1);
+        weft__poll_failed();
+        return -1;
+    }
+    t->parked = true;
+    t->by_close = false;
+    int k = weft__wait(op, cl, n, false, file, line) & ~WEFT__FIRED;
+    t->parked = false;
+    if (t->by_close && cl[k].kind == WEFT__CL_SEND)
+        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
+    return k;
+}
+
+/* Close c now (the step is taken or a context is being cancelled): parked receivers get the zero value and
+ * ok == false; parked senders panic when they resume. */
+void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
+void weft__chan_close_now(weft_chan *c)
+{
+    weft__rt *R = &weft__R;
+    c->closed = true;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        weft__task *u = R->tasks[R->alive[i]];
+        if (u->state != WEFT__T_PENDING || !u->parked)
+            continue;
+        for (int j = 0; j < u->ncl; j++) {
+            const weft__clause *cl = &u->cl[j];
+            if (cl->obj != c)
+                continue;
+            if (cl->kind == WEFT__CL_RECV) {
+                if (cl->out && c->elem_size)
+                    memset(cl->out, 0, c->elem_size);
+                if (cl->ok)
+                    *cl->ok = false;
+            } else {
+                u->by_close = true;
+            }
+            weft__wake(u, j);
+            break;
+        }
+    }
+}
+
+/* A timer's value: handed to a parked receiver, else buffered unless the buffer is full (then dropped). */
+void weft__chan_offer(weft_chan *c, const void *elem) WEFT__HIDDEN;
+void weft__chan_offer(weft_chan *c, const void *elem)
+{
+    int j = -1;
+    weft__task *r = weft__partner(c, WEFT__CL_RECV, NULL, &j);
+    if (r) {
+        copy_elem(c, r->cl[j].out, elem);
+        if (r->cl[j].ok)
+            *r->cl[j].ok = true;
+        weft__wake(r, j);
+    } else if (c->len < c->cap) {
+        memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, elem, c->elem_size);
+        c->len++;
+    }
 }
 
 /* Public: send *elem on c (blocks until received or buffered; forever on NULL). */
@@ -85,10 +175,7 @@ void weft_chan_send_at(weft_chan *c, const void *elem, const char *file, int lin
         weft__usage("weft_chan_send", file, line, "NULL element pointer for a channel of %zu-byte elements",
                     c->elem_size);
     weft__clause cl = {.kind = WEFT__CL_SEND, .obj = c, .in = elem};
-    int k = weft__wait("chan_send", &cl, 1, false, file, line);
-    if (k & WEFT__FIRED)
-        return;
-    weft__chan_do_send(&cl, file, line);
+    weft__chan_op("chan_send", &cl, 1, false, file, line);
 }
 
 /* Public: receive from c into out (may be NULL); false once c is closed and drained. */
@@ -98,10 +185,8 @@ bool weft_chan_recv_at(weft_chan *c, void *out, const char *file, int line, cons
     check(c, "weft_chan_recv", file, line);
     bool ok = false;
     weft__clause cl = {.kind = WEFT__CL_RECV, .obj = c, .out = out, .ok = &ok};
-    int k = weft__wait("chan_recv", &cl, 1, false, file, line);
-    if (k & WEFT__FIRED)
-        return ok;
-    return weft__chan_do_recv(&cl);
+    weft__chan_op("chan_recv", &cl, 1, false, file, line);
+    return ok;
 }
 
 /* Public: close c; receivers see ok == false once it is drained, pending senders panic. */
@@ -115,7 +200,7 @@ void weft_chan_close_at(weft_chan *c, const char *file, int line, const char *fu
         weft__fail(WEFT_PANIC, file, line, "close of nil channel");
     if (c->closed)
         weft__fail(WEFT_PANIC, file, line, "close of closed channel");
-    c->closed = true;
+    weft__chan_close_now(c);
 }
 
 /* Public: the number of buffered elements (a visible read of the channel's state). */

@@ -1,6 +1,7 @@
 /* context.c: cancellation trees: background, with_cancel, with_timeout, cancel, done, err. */
 #include "rt.h"
 
+void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
 struct weft_timer *weft__timer_new(int kind, int objkind, size_t size, int64_t ns, const char *file, int line)
     WEFT__HIDDEN;
 
@@ -20,7 +21,7 @@ void weft__ctx_cancel(struct weft_ctx *c, int err)
     if (c->err || !c->done)
         return;
     c->err = err;
-    c->done->closed = true;
+    weft__chan_close_now(c->done);
     if (c->timer)
         c->timer->active = false;
     for (struct weft_ctx *k = c->child; k; k = k->sibling)

@@ -103,6 +103,8 @@ typedef struct weft__task {
     const weft__clause *cl;   /* clauses (on the task's own stack) */
     int ncl;
     bool has_default;         /* a select with default: always enabled */
+    bool parked;              /* waiting in a channel's queue: only a partner (or close) completes the step */
+    bool by_close;            /* the parked step was completed by a close of its channel */
     uint64_t arrival;         /* when it reached this step: partners are matched oldest first */
     int fired;                /* clause completed by a partner, or -1 */
     /* scheduling history in this execution */
@@ -138,6 +140,7 @@ typedef struct weft__end {
     const char *file;       /* panic/assert site */
     int line;
     char msg[256];          /* panic message or assertion text */
+    bool pruned;            /* abandoned: it could only repeat explored behaviour (dpor's sleep sets) */
     bool spinning;          /* tasks kept running without end (LIVELOCK, or a LEAK by spinning) */
     bool usage;             /* msg is a usage error (misuse of the API), not a bug in the program */
     bool nondet;            /* msg says where a replay or re-execution diverged */
@@ -200,6 +203,9 @@ typedef struct weft__rt {
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
+    struct weft__addr *addrs;   /* touched addresses numbered for footprints (uthash, arena memory) */
+    int naddrs;
+    bool x_every;               /* the checker wants every step, even without a choice (dpor) */
     bool body_done;             /* task 0 returned */
     long long body_end;         /* steps taken when task 0 returned */
     int64_t now;                /* the virtual clock */
@@ -276,6 +282,12 @@ enum weft__branch_kind { WEFT__BR_TASK = 0, WEFT__BR_CASE, WEFT__BR_VALUE };
 /* Pick one of n > 1 alternatives at a branch point. For WEFT__BR_TASK, ids are the candidate task ids and
  * preempt[i] tells whether choosing i preempts a task that could have gone on. */
 int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
+/* dpor's view of causality: task `id` was woken by the step under way, or spawned by task `parent`
+ * (-1: by the clock). */
+void weft__x_wake(int id) WEFT__HIDDEN;
+void weft__x_spawn(int id, int parent) WEFT__HIDDEN;
+int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
+WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 
 /* ---- Primitive state the scheduler and reports read --------------------- */
 

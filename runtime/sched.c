@@ -41,6 +41,15 @@ void weft__wake(weft__task *t, int clause)
     t->fired = clause;
     t->state = WEFT__T_WOKEN;
     resume_push(t);
+    if (weft__R.x_every)
+        weft__x_wake(t->id);
+}
+
+/* Abandon the execution: the checker has seen everything it could still do. */
+void weft__prune(void)
+{
+    weft__R.end.pruned = true;
+    weft__finish(WEFT_OK);
 }
 
 /* End the running execution with verdict v and return to the checker; never returns to the task. */
@@ -286,7 +295,7 @@ static weft__task *pick(void)
     bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
-    int k = m == 1 ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    int k = m == 1 && !R->x_every ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
     weft__step *s = new_step();
     s->preempt = R->cand_pre[k];
     s->raw = false;
@@ -334,35 +343,8 @@ void weft__schedule(void)
     }
 }
 
-/* Whether clause c is ready only because another task waits at the other end of an unbuffered channel. */
-static bool by_partner(const weft__clause *c)
-{
-    const weft_chan *ch = c->obj;
-    return (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV) && ch && ch->cap == 0 && !ch->closed;
-}
-
-/* The chosen task's ready clause (a branch when several are), or -1 for the default. A select with default
- * may also take the default when its only ready cases are rendezvous with waiting partners: in Go the
- * partner may not have reached its operation yet. */
-static int choose_clause(const weft__task *t, const weft__clause *cl, int n, bool has_default)
-{
-    int ready[n + 1], nr = 0;
-    bool firm = false;
-    for (int i = 0; i < n; i++)
-        if (weft__clause_ready(t, &cl[i])) {
-            ready[nr++] = i;
-            firm |= !by_partner(&cl[i]);
-        }
-    if (has_default && !firm)
-        ready[nr++] = -1;
-    if (nr <= 1)
-        return nr ? ready[0] : -1;
-    return ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
-}
-
-/* Announce the step `op` waiting on clauses cl[0..n) and return once chosen: the index of the ready clause
- * to perform (a branch when several are), -1 for a select's default, or (index | WEFT__FIRED) when
- * another task completed clause `index` on our behalf. cl must stay valid until then. */
+/* Announce the step `op` waiting on clauses cl[0..n) and return once chosen (0), or (index | WEFT__FIRED)
+ * when another task completed clause `index` on our behalf. cl must stay valid until then. */
 int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, const char *file, int line)
 {
     weft__rt *R = &weft__R;
@@ -379,9 +361,7 @@ int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, 
     weft__schedule();
     if (t->fired >= 0)
         return t->fired | WEFT__FIRED;
-    if (n == 1 && !has_default)
-        return 0;
-    return choose_clause(t, cl, n, has_default);
+    return 0;
 }
 
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */

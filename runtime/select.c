@@ -1,8 +1,7 @@
 /* select.c: Go's select over send and receive cases, with or without default. */
 #include "rt.h"
 
-void weft__chan_do_send(const weft__clause *cl, const char *file, int line) WEFT__HIDDEN;
-bool weft__chan_do_recv(const weft__clause *cl) WEFT__HIDDEN;
+int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 
 /* Public: block until one case can proceed and perform it (several ready: each is explored);
  * with has_default, return WEFT_DEFAULT when none is ready. Returns the case index. */
@@ -34,18 +33,5 @@ int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, 
             .ok = c->ok,
         };
     }
-    int k = weft__wait(has_default ? "select_default" : "select", cl, n, has_default, file, line);
-    if (k < 0) {
-        weft__step_obj(NULL, -1);
-        weft__poll_failed();
-        return WEFT_DEFAULT;
-    }
-    if (k & WEFT__FIRED)
-        return k & ~WEFT__FIRED;
-    weft__step_obj(cl[k].obj, k);
-    if (cl[k].kind == WEFT__CL_SEND)
-        weft__chan_do_send(&cl[k], file, line);
-    else
-        weft__chan_do_recv(&cl[k]);
-    return k;
+    return weft__chan_op(has_default ? "select_default" : "select", cl, n, has_default, file, line);
 }

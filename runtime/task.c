@@ -76,6 +76,8 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     }
     R->alive[R->nalive++] = t->id;
     weft__resume_new(t);
+    if (R->x_every)
+        weft__x_spawn(t->id, t->parent);
     return t;
 }
 
@@ -100,6 +102,8 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->gen++;
     weft__arena_reset(&R->arena);
     weft__names_reset();
+    R->addrs = NULL;
+    R->naddrs = 0;
     memset(R->ids, 0, sizeof R->ids);
     R->ntasks = 0;
     R->live = 0;
@@ -176,7 +180,7 @@ void weft_touch_at(const void *addr, const char *file, int line, const char *fun
 {
     (void)func;
     weft__require("weft_touch", file, line);
-    weft__clause c = {0};
+    weft__clause c = {.kind = WEFT__CL_ALWAYS, .obj = (void *)(uintptr_t)addr};
     weft__wait("touch", &c, 1, false, file, line);
     weft__step_obj(addr, -1);
     weft__R.steps[weft__R.nsteps - 1].raw = true;

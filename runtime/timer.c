@@ -35,13 +35,11 @@ static weft_chan *timer_chan(struct weft_timer *t, const char *file, int line)
     return c;
 }
 
+void weft__chan_offer(weft_chan *c, const void *elem) WEFT__HIDDEN;
+
 static void send_time(weft_chan *c, int64_t when)
 {
-    if (c->len < c->cap) {
-        size_t tail = (c->head + c->len) % c->cap;
-        *(int64_t *)(void *)(c->buf + tail * c->elem_size) = when;
-        c->len++;
-    }
+    weft__chan_offer(c, &when);
 }
 
 /* Fire timer t (its deadline has come): send the time, start the function's task, or cancel the context. */
@@ -65,6 +63,8 @@ void weft__timer_fire(struct weft_timer *t)
         t->active = false;
         weft__task *task = weft__spawn(t->name, t->h.file, t->h.line);
         task->parent = -1;
+        if (weft__R.x_every)
+            weft__x_spawn(task->id, -1);
         task->fn = t->fn;
         task->arg = t->arg;
         return;

@@ -1,15 +1,15 @@
 /* waitq.c: the one blocking mechanism: when a wait clause is ready, and who a rendezvous pairs with. */
 #include "rt.h"
 
-/* The oldest pending task other than `except` with a clause of `kind` (SEND or RECV) on channel c;
- * *clause receives that clause's index. NULL when there is none. */
+/* The task parked longest (Go's FIFO wait queues) other than `except` with a clause of `kind` (SEND or RECV)
+ * on channel c; *clause receives that clause's index. NULL when there is none. */
 weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except, int *clause)
 {
     weft__rt *R = &weft__R;
     weft__task *best = NULL;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         weft__task *u = R->tasks[R->alive[i]];
-        if (u->state != WEFT__T_PENDING || u == except)
+        if (u->state != WEFT__T_PENDING || !u->parked || u == except)
             continue;
         for (int j = 0; j < u->ncl; j++) {
             if (u->cl[j].kind == kind && u->cl[j].obj == c) {
@@ -29,30 +29,13 @@ int64_t weft__clock_now(void) WEFT__HIDDEN;
 /* Whether clause c of task t could proceed now. */
 bool weft__clause_ready(const weft__task *t, const weft__clause *c)
 {
-    int j;
     switch (c->kind) {
     case WEFT__CL_ALWAYS:
         return true;
-    case WEFT__CL_SEND: {
-        const weft_chan *ch = c->obj;
-        if (!ch)
-            return false;
-        if (ch->closed)
-            return true;
-        if (ch->cap > 0)
-            return ch->len < ch->cap;
-        return weft__partner(ch, WEFT__CL_RECV, t, &j) != NULL;
-    }
-    case WEFT__CL_RECV: {
-        const weft_chan *ch = c->obj;
-        if (!ch)
-            return false;
-        if (ch->closed || ch->len > 0)
-            return true;
-        if (ch->cap > 0)
-            return false;
-        return weft__partner(ch, WEFT__CL_SEND, t, &j) != NULL;
-    }
+    case WEFT__CL_SEND:
+    case WEFT__CL_RECV:
+        /* a channel operation can always be taken: it completes or parks; a parked one waits for a partner */
+        return c->obj && !t->parked;
     case WEFT__CL_LOCK:
         return !((const weft_mutex *)c->obj)->locked;
     case WEFT__CL_WLOCK:

@@ -713,14 +713,14 @@ static void random_clean_runs_iterations(void **state)
     weft_result_free(&r);
 }
 
-static void dpor_refused_by_weft_check(void **state)
+static void pct_refused_by_weft_check(void **state)
 {
     (void)state;
     weft_options o = tu_exhaustive();
-    o.strategy = WEFT_STRATEGY_DPOR;
+    o.strategy = WEFT_STRATEGY_PCT;
     weft_result r = weft_check("abba", abba, NULL, &o);
     assert_non_null(r.error);
-    assert_contains(r.error, "dpor");
+    assert_contains(r.error, "pct");
     assert_int_equal(r.verdict, WEFT_OK);
     assert_int_equal(r.executions, 0);
     weft_result_free(&r);
@@ -785,22 +785,22 @@ static int options_init_only(int argc, char **argv)
     return 0;
 }
 
-static void dpor_refused_by_env_and_flag(void **state)
+static void pct_refused_by_env_and_flag(void **state)
 {
     (void)state;
     char err[4096];
     char *none[] = {"test_checker", NULL};
-    assert_int_equal(in_child(options_init_only, 1, none, "WEFT_STRATEGY=dpor", err, sizeof err), 2);
+    assert_int_equal(in_child(options_init_only, 1, none, "WEFT_STRATEGY=pct", err, sizeof err), 2);
     assert_contains(err, "WEFT_STRATEGY");
-    assert_contains(err, "dpor");
+    assert_contains(err, "pct");
     assert_int_equal(in_child(options_init_only, 1, none, "WEFT_STRATEGY=dfs", err, sizeof err), 0);
 
-    char *flag[] = {"test_checker", "--test", "wt_clean", "--strategy", "dpor", NULL};
+    char *flag[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", NULL};
     assert_int_equal(in_child(weft_main, 5, flag, NULL, err, sizeof err), 2);
-    assert_contains(err, "dpor");
+    assert_contains(err, "pct");
     char *envrun[] = {"test_checker", "--test", "wt_clean", NULL};
-    assert_int_equal(in_child(weft_main, 3, envrun, "WEFT_STRATEGY=dpor", err, sizeof err), 2);
-    assert_contains(err, "dpor");
+    assert_int_equal(in_child(weft_main, 3, envrun, "WEFT_STRATEGY=pct", err, sizeof err), 2);
+    assert_contains(err, "pct");
 }
 
 static void weft_main_exit_status(void **state)
@@ -862,8 +862,8 @@ int main(void)
         cmocka_unit_test(nondeterministic_replay_reported),
         cmocka_unit_test(random_finds_abba_same_seed_same_token),
         cmocka_unit_test(random_clean_runs_iterations),
-        cmocka_unit_test(dpor_refused_by_weft_check),
-        cmocka_unit_test(dpor_refused_by_env_and_flag),
+        cmocka_unit_test(pct_refused_by_weft_check),
+        cmocka_unit_test(pct_refused_by_env_and_flag),
         cmocka_unit_test(weft_main_exit_status),
     };
     return cmocka_run_group_tests_name("checker", tests, NULL, NULL);

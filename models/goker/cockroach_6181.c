@@ -77,8 +77,7 @@ WEFT_MODEL(cockroach_6181, .category = "goker", .expect = WEFT_LEAK,
     WEFT_GO(c6181_test, false); /* G1 */
 }
 
-/* Too many interleavings for exhaustive DFS: checked for 5 seconds (not complete) until dpor lands. */
-WEFT_MODEL(cockroach_6181_fixed, .category = "goker", .expect = WEFT_OK, .budget = 5,
+WEFT_MODEL(cockroach_6181_fixed, .category = "goker", .expect = WEFT_OK,
            .summary = "cockroach#6181 fixed: lookups call stringLocked() under the read lock",
            .pattern = "The same three lookups, with no nested read lock.",
            .fix = "Without a recursive RLock, a waiting writer only waits for readers that will release.",

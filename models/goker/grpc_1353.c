@@ -150,8 +150,7 @@ WEFT_MODEL(grpc_1353, .category = "goker", .expect = WEFT_LEAK,
     grpc1353_test(false);
 }
 
-/* Too many interleavings for exhaustive DFS: checked for 5 seconds (not complete) until dpor lands. */
-WEFT_MODEL(grpc_1353_fixed, .category = "goker", .expect = WEFT_OK, .budget = 5,
+WEFT_MODEL(grpc_1353_fixed, .category = "goker", .expect = WEFT_OK,
            .summary = "grpc#1353 fixed: addrCh has capacity 1 and is drained before each send",
            .pattern = "The same balancer, watcher and closer, with the buffered, drained address channel.",
            .fix = "A send that can never block cannot hold rr.mu hostage; the watcher gets its lock, and the "

@@ -13,12 +13,10 @@
  * If the test wins the lock instead, it receives, closes stop and returns,
  * and the monitor blocks in its stop case receiving from eventCh, which
  * nobody sends on: a second bug of the same kernel (GoBench does not describe
- * it; the Go team's copy of the kernel notes it as a true positive). That leak
- * needs no preemption (the test keeps running after its rendezvous with the
- * monitor), while the described deadlock needs one (the monitor must run the
- * handler before the test takes the lock), so weft's iterative preemption
- * bounding reports the LEAK first and that is the expected verdict. The
- * described DEADLOCK is reachable too: `--strategy random --seed 3` finds it.
+ * it; the Go team's copy of the kernel notes it as a true positive). The
+ * described deadlock needs no preemption: the test parks sending the event, the
+ * monitor's select completes the hand-off and goes on into the handler, which
+ * takes the lock first. weft reports it first; the leak needs a preemption.
  */
 #include "model.h"
 
@@ -59,14 +57,13 @@ static void istio16224_run(istio16224_monitor *m, weft_chan *stop)
     }
 }
 
-WEFT_MODEL(istio_16224, .category = "goker", .expect = WEFT_LEAK,
-           .summary = "istio#16224: the handler sends on done holding the lock the test wants first (deadlock); "
-                      "with no preemption the monitor's stop path leaks instead",
+WEFT_MODEL(istio_16224, .category = "goker", .expect = WEFT_DEADLOCK,
+           .summary = "istio#16224: the handler sends on done holding the lock the test wants first",
            .pattern = "The monitor runs the handler, which locks `lock` and then sends on the unbuffered `done`. "
                       "The test, after scheduling the event, locks `lock` before receiving from `done`. If the "
                       "handler locks first, the handler waits for the test to receive and the test waits for the "
-                      "handler's lock (DEADLOCK, one preemption). Without a preemption the test wins, returns, and the "
-                      "monitor's stop path blocks receiving from eventCh forever (LEAK, found first).",
+                      "handler's lock: DEADLOCK. If the test wins the lock, it returns, and the monitor's stop path "
+                      "blocks receiving from eventCh forever: a second bug (LEAK).",
            .fix = "Do not hold the lock across the send (send on done after unlocking, or make done buffered), "
                   "and let the monitor's stop path not receive from eventCh unconditionally.",
            .pair = NULL)

@@ -1,0 +1,591 @@
+/* dpor.c: dynamic partial-order reduction (Flanagan-Godefroid races, vector clocks) with sleep sets. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategy.h"
+
+/* A set of process ids (task id, or -1 for the clock), insertion-ordered. */
+typedef struct iset {
+    int *v;
+    int n, cap;
+} iset;
+
+static void iset_add(iset *s, int x)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->v[i] == x)
+            return;
+    weft__grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v);
+    s->v[s->n++] = x;
+}
+
+static bool iset_has(const iset *s, int x)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->v[i] == x)
+            return true;
+    return false;
+}
+
+/* A branch point on the path. Task nodes are states: their candidates, the backtrack set that races asked
+ * for, what was explored (done) and what need not be (sleep); data nodes are select cases and weft_choose.
+ * Invariant: the event of a task node (footprint, vector clock) belongs to the current execution. */
+typedef struct dnode {
+    int kind;        /* enum weft__branch_kind */
+    int n;           /* data: alternatives */
+    int chosen;      /* task: the process chosen (task id, -1 clock); data: the index */
+    iset cand;       /* task: candidates, in the runtime's order */
+    bool *pre;       /* task: choosing cand.v[i] is a preemption */
+    int pre_cap;
+    int preempts;    /* preemptions before this step */
+    iset bt, done, sleep;
+    /* the event (this execution) */
+    iset fp;         /* footprint keys of the chosen step */
+    bool all;        /* dependent on everything (the clock, or a footprint too large) */
+} dnode;
+
+/* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer
+ * "not known", which only adds races (sound, less reduction) and keeps memory bounded. */
+#define VC_CAP 256
+
+/* Branch points tracked per execution; deeper ones (a spinning task's 100000 steps) take the first allowed
+ * alternative and make the search incomplete, keeping memory and time per step bounded. */
+#define DPOR_MAX_NODES 20000
+
+/* The DPOR state of one check. */
+struct dpor {
+    dnode *nodes;    /* the path; nodes past nnodes keep their memory for reuse */
+    int nnodes, cnodes, allocated;
+    int frontier;    /* the node whose choice next() changed, -1 none */
+    /* this execution */
+    int *ev;         /* event index -> node index */
+    int nev, cev;
+    int nproc;       /* processes seen: index = id + 1 */
+    iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
+    int cproc;
+    bool *fresh;     /* per process: its pending step changed since its last race check */
+    int *lastk;      /* open addressing: key -> last event touching it, and that event's clock */
+    int *lastv;
+    iset *lastvc;
+    int cmap, nmap;
+    int last_clock;  /* the last event dependent on everything (the clock), -1 */
+    iset all_vc;     /* its clock */
+    iset cur_vc;     /* the clock of the newest event */
+    iset gvc;        /* join of every event's clock */
+    iset tmp, fpa, fpb; /* scratch */
+    iset child;      /* sleep set for the next new node */
+    bool have_child;
+    bool clock_was;  /* the clock was a candidate at the previous state */
+    int keys[64];
+};
+
+static struct dpor *D(weft__explorer *x)
+{
+    if (!x->dpor) {
+        x->dpor = calloc(1, sizeof(struct dpor));
+        if (!x->dpor)
+            abort();
+    }
+    return x->dpor;
+}
+
+/* ---- processes and vector clocks ----------------------------------------- */
+
+static void ensure_proc(struct dpor *d, int p)
+{
+    if (p < d->nproc)
+        return;
+    if (p >= d->cproc) {
+        int cap = d->cproc ? d->cproc : 16;
+        while (cap <= p)
+            cap *= 2;
+        d->pvc = realloc(d->pvc, sizeof *d->pvc * (size_t)cap);
+        d->fresh = realloc(d->fresh, sizeof *d->fresh * (size_t)cap);
+        if (!d->pvc || !d->fresh)
+            abort();
+        for (int i = d->cproc; i < cap; i++)
+            d->pvc[i] = (iset){0};
+        d->cproc = cap;
+    }
+    for (int i = d->nproc; i <= p; i++) {
+        d->pvc[i].n = 0;
+        d->fresh[i] = true;
+    }
+    d->nproc = p + 1;
+}
+
+static int vc_get(const int *v, int len, int p)
+{
+    return p < len ? v[p] : 0;
+}
+
+/* a := a joined with b[0..blen) (the first VC_CAP processes) */
+static void vc_join(iset *a, const int *b, int blen)
+{
+    if (blen > VC_CAP)
+        blen = VC_CAP;
+    if (a->n < blen) {
+        weft__grow((void **)&a->v, &a->cap, blen, sizeof *a->v);
+        for (int i = a->n; i < blen; i++)
+            a->v[i] = 0;
+        a->n = blen;
+    }
+    for (int i = 0; i < blen; i++)
+        if (b[i] > a->v[i])
+            a->v[i] = b[i];
+}
+
+static void vc_copy(iset *a, const int *b, int blen)
+{
+    a->n = 0;
+    vc_join(a, b, blen);
+}
+
+
+/* ---- key -> last event map ------------------------------------------------- */
+
+static int *map_slot(struct dpor *d, int key)
+{
+    if (2 * (d->nmap + 1) > d->cmap) {
+        int oc = d->cmap, *ok = d->lastk, *ov = d->lastv;
+        iset *ovc = d->lastvc;
+        d->cmap = oc ? 2 * oc : 256;
+        d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
+        d->lastv = malloc(sizeof *d->lastv * (size_t)d->cmap);
+        d->lastvc = calloc((size_t)d->cmap, sizeof *d->lastvc);
+        if (!d->lastk || !d->lastv || !d->lastvc)
+            abort();
+        for (int i = 0; i < d->cmap; i++)
+            d->lastk[i] = -1;
+        d->nmap = 0;
+        for (int i = 0; i < oc; i++) {
+            if (ok[i] == -1) {
+                free(ovc[i].v);
+                continue;
+            }
+            int *slot = map_slot(d, ok[i]);
+            *slot = ov[i];
+            free(d->lastvc[slot - d->lastv].v);
+            d->lastvc[slot - d->lastv] = ovc[i];
+        }
+        free(ok);
+        free(ov);
+        free(ovc);
+    }
+    unsigned h = (unsigned)key * 2654435761u;
+    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+        if (d->lastk[i] == key)
+            return &d->lastv[i];
+        if (d->lastk[i] == -1) {
+            d->lastk[i] = key;
+            d->lastv[i] = -1;
+            d->lastvc[i].n = 0;
+            d->nmap++;
+            return &d->lastv[i];
+        }
+    }
+}
+
+/* ---- footprints and dependence ----------------------------------------------- */
+
+/* The footprint of process p's pending step into fp; false when it is dependent on everything. */
+static bool footprint(struct dpor *d, int p, iset *fp)
+{
+    fp->n = 0;
+    if (p < 0)
+        return false;
+    int n = weft__footprint(p, d->keys, (int)(sizeof d->keys / sizeof *d->keys));
+    if (n < 0)
+        return false;
+    weft__grow((void **)&fp->v, &fp->cap, n, sizeof *fp->v);
+    memcpy(fp->v, d->keys, sizeof *fp->v * (size_t)n);
+    fp->n = n;
+    return true;
+}
+
+static bool dependent(const iset *a, bool aall, const iset *b, bool ball)
+{
+    if (aall || ball)
+        return true;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->v[i] == b->v[j])
+                return true;
+    return false;
+}
+
+/* ---- races --------------------------------------------------------------------- */
+
+static int map_find(const struct dpor *d, int key)
+{
+    if (!d->cmap)
+        return -1;
+    unsigned h = (unsigned)key * 2654435761u;
+    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+        if (d->lastk[i] == key)
+            return d->lastv[i];
+        if (d->lastk[i] == -1)
+            return -1;
+    }
+}
+
+/* Whether event e is a candidate race for process p: by another process and not known to p. */
+static bool racy(const struct dpor *d, int e, int p)
+{
+    if (e < 0)
+        return false;
+    const dnode *nd = &d->nodes[d->ev[e]];
+    if (nd->chosen == p)
+        return false;
+    const iset *mine = &d->pvc[p + 1];
+    return nd->chosen + 1 >= VC_CAP || vc_get(mine->v, mine->n, nd->chosen + 1) < e + 1;
+}
+
+/* Process p (id) could take a step with footprint fp: find the latest event it races with (dependent, by
+ * another process, not known to happen before p) and ask the state before it to try p, or, if p could not
+ * move there, everything that could. Events on one key are ordered by happens-before, so only the last
+ * event of each key, and the last event dependent on everything, can be the latest race. */
+static void race_check(struct dpor *d, int p, const iset *fp, bool all)
+{
+    ensure_proc(d, p + 1);
+    d->fresh[p + 1] = false;
+    int best = -1;
+    if (all) {
+        for (int e = d->nev - 1; e >= 0 && e > d->last_clock - 1 && best < 0; e--)
+            if (racy(d, e, p))
+                best = e;
+    } else {
+        for (int i = 0; i < fp->n; i++) {
+            int e = map_find(d, fp->v[i]);
+            if (e > best && racy(d, e, p))
+                best = e;
+        }
+    }
+    if (d->last_clock > best && racy(d, d->last_clock, p))
+        best = d->last_clock;
+    if (best < 0)
+        return;
+    dnode *nd = &d->nodes[d->ev[best]];
+    if (iset_has(&nd->cand, p))
+        iset_add(&nd->bt, p);
+    else
+        for (int i = 0; i < nd->cand.n; i++)
+            iset_add(&nd->bt, nd->cand.v[i]);
+}
+
+/* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
+ * candidate. */
+static void races_now(struct dpor *d, const int *cand, int ncand)
+{
+    weft__rt *R = &weft__R;
+    iset *fp = &d->fpa;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        const weft__task *t = R->tasks[R->alive[i]];
+        if (t->state != WEFT__T_PENDING)
+            continue;
+        bool ok = footprint(d, t->id, fp);
+        race_check(d, t->id, fp, !ok);
+    }
+    bool clock = false;
+    for (int i = 0; i < ncand; i++)
+        clock |= cand[i] < 0;
+    if (clock) {
+        ensure_proc(d, 0);
+        if (!d->clock_was)
+            d->fresh[0] = true;
+        race_check(d, -1, fp, true);
+    }
+    d->clock_was = clock;
+}
+
+/* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
+ * updates: p's own, each key's, and the newest event's. */
+static void record_event(struct dpor *d, int k)
+{
+    dnode *nd = &d->nodes[k];
+    int p = nd->chosen, pi = p + 1;
+    ensure_proc(d, pi);
+    nd->all = !footprint(d, p, &nd->fp);
+    int e = d->nev;
+    weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
+    d->ev[e] = k;
+    iset *vc = &d->tmp;
+    vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
+    if (nd->all) {
+        vc_join(vc, d->gvc.v, d->gvc.n);
+    } else {
+        if (d->last_clock >= 0)
+            vc_join(vc, d->all_vc.v, d->all_vc.n);
+        for (int i = 0; i < nd->fp.n; i++) {
+            int *slot = map_slot(d, nd->fp.v[i]);
+            if (*slot >= 0)
+                vc_join(vc, d->lastvc[slot - d->lastv].v, d->lastvc[slot - d->lastv].n);
+        }
+    }
+    if (pi < VC_CAP) {
+        if (vc->n <= pi) {
+            weft__grow((void **)&vc->v, &vc->cap, pi + 1, sizeof *vc->v);
+            for (int i = vc->n; i <= pi; i++)
+                vc->v[i] = 0;
+            vc->n = pi + 1;
+        }
+        vc->v[pi] = e + 1;
+    }
+    if (nd->all) {
+        d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
+        vc_copy(&d->all_vc, vc->v, vc->n);
+    } else {
+        for (int i = 0; i < nd->fp.n; i++) {
+            int *slot = map_slot(d, nd->fp.v[i]);
+            *slot = e;
+            vc_copy(&d->lastvc[slot - d->lastv], vc->v, vc->n);
+        }
+    }
+    vc_copy(&d->pvc[pi], vc->v, vc->n);
+    vc_copy(&d->cur_vc, vc->v, vc->n);
+    vc_join(&d->gvc, vc->v, vc->n);
+    d->fresh[pi] = true;
+    d->nev++;
+}
+
+/* Hook: task id was woken by the step under way: it now knows everything that step knew. */
+void weft__x_wake(int id)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x || !x->dpor || x->dpor->nev == 0)
+        return;
+    struct dpor *d = x->dpor;
+    ensure_proc(d, id + 1);
+    vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
+    d->fresh[id + 1] = true;
+}
+
+/* Hook: task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
+void weft__x_spawn(int id, int parent)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x || !x->dpor)
+        return;
+    struct dpor *d = x->dpor;
+    ensure_proc(d, id + 1);
+    ensure_proc(d, parent + 1);
+    vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);
+    d->fresh[id + 1] = true;
+}
+
+/* ---- the strategy ------------------------------------------------------------------ */
+
+static dnode *push_node(struct dpor *d, int kind)
+{
+    if (d->nnodes == d->allocated) {
+        weft__grow((void **)&d->nodes, &d->cnodes, d->nnodes + 1, sizeof *d->nodes);
+        memset(&d->nodes[d->nnodes], 0, sizeof *d->nodes);
+        d->allocated++;
+    }
+    dnode *nd = &d->nodes[d->nnodes++];
+    nd->kind = kind;
+    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->fp.n = 0;
+    return nd;
+}
+
+static void begin(weft__explorer *x)
+{
+    struct dpor *d = D(x);
+    x->cursor = 0;
+    weft__R.x_every = true;
+    d->nev = 0;
+    d->nproc = 0;
+    d->last_clock = -1;
+    d->gvc.n = 0;
+    d->cur_vc.n = 0;
+    d->all_vc.n = 0;
+    d->have_child = false;
+    d->clock_was = false;
+    for (int i = 0; i < d->cmap; i++)
+        d->lastk[i] = -1;
+    d->nmap = 0;
+}
+
+/* The sleep set of the child reached by choosing p at node nd: what was asleep or explored here and is
+ * independent of p's step. */
+static void child_sleep(struct dpor *d, const dnode *nd, int p)
+{
+    iset *pf = &d->tmp, *rf = &d->fpb;
+    bool pall = !footprint(d, p, pf);
+    d->child.n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const iset *s = pass ? &nd->done : &nd->sleep;
+        for (int i = 0; i < s->n; i++) {
+            int r = s->v[i];
+            if (r == p || r < 0)
+                continue;
+            const weft__task *t = weft__R.tasks[r];
+            if (t->state != WEFT__T_PENDING)
+                continue;
+            bool rall = !footprint(d, r, rf);
+            if (!dependent(pf, pall, rf, rall))
+                iset_add(&d->child, r);
+        }
+    }
+    d->have_child = true;
+}
+
+static int index_of(const weft__branch *b, int p)
+{
+    for (int i = 0; i < b->n; i++)
+        if (b->ids[i] == p)
+            return i;
+    return -1;
+}
+
+static int choose(weft__explorer *x, const weft__branch *b)
+{
+    struct dpor *d = D(x);
+    weft__rt *R = &weft__R;
+    if (x->cursor >= DPOR_MAX_NODES) {
+        if (b->nallowed > 1)
+            x->deep = true;
+        return b->allowed[0];
+    }
+    if (b->kind != WEFT__BR_TASK) {
+        if (x->cursor < d->nnodes) {
+            dnode *nd = &d->nodes[x->cursor++];
+            if (nd->kind != b->kind || nd->n != b->n)
+                weft__nondet("re-executing the same choices, branch point %d offered %d alternatives, %d before",
+                             x->cursor, b->n, nd->n);
+            return nd->chosen;
+        }
+        dnode *nd = push_node(d, b->kind);
+        nd->n = b->n;
+        nd->chosen = b->allowed[0];
+        x->cursor++;
+        return nd->chosen;
+    }
+    races_now(d, b->ids, b->n);
+    int k = x->cursor;
+    dnode *nd;
+    int idx;
+    if (k < d->nnodes) {
+        nd = &d->nodes[k];
+        idx = nd->kind == WEFT__BR_TASK ? index_of(b, nd->chosen) : -1;
+        if (idx < 0)
+            weft__nondet("re-executing the same choices, step %lld cannot take the step it took before",
+                         R->nsteps + 1);
+        child_sleep(d, nd, nd->chosen);
+    } else {
+        nd = push_node(d, WEFT__BR_TASK);
+        for (int i = 0; i < b->n; i++)
+            iset_add(&nd->cand, b->ids[i]);
+        weft__grow((void **)&nd->pre, &nd->pre_cap, b->n, sizeof *nd->pre);
+        for (int i = 0; i < b->n; i++)
+            nd->pre[i] = b->preempt && b->preempt[i];
+        nd->preempts = R->preemptions;
+        if (d->have_child)
+            for (int i = 0; i < d->child.n; i++)
+                iset_add(&nd->sleep, d->child.v[i]);
+        idx = -1;
+        for (int i = 0; i < b->nallowed && idx < 0; i++)
+            if (!iset_has(&nd->sleep, b->ids[b->allowed[i]]))
+                idx = b->allowed[i];
+        if (idx < 0) {
+            d->nnodes--;
+            weft__prune();
+        }
+        nd->chosen = b->ids[idx];
+        iset_add(&nd->bt, nd->chosen);
+        iset_add(&nd->done, nd->chosen);
+        child_sleep(d, nd, nd->chosen);
+    }
+    x->cursor++;
+    record_event(d, k);
+    return idx;
+}
+
+/* Whether choosing candidate i of node nd stays within the preemption bound. */
+static bool within_bound(weft__explorer *x, const dnode *nd, int i)
+{
+    return x->bound < 0 || !nd->pre[i] || nd->preempts < x->bound;
+}
+
+static bool next(weft__explorer *x)
+{
+    struct dpor *d = D(x);
+    if (!weft__R.end.pruned)
+        races_now(d, NULL, 0);
+    while (d->nnodes > 0) {
+        int k = d->nnodes - 1;
+        dnode *nd = &d->nodes[k];
+        if (nd->kind != WEFT__BR_TASK) {
+            if (nd->chosen + 1 < nd->n) {
+                nd->chosen++;
+                d->frontier = k;
+                return true;
+            }
+            d->nnodes--;
+            continue;
+        }
+        for (int i = 0; i < nd->bt.n; i++) {
+            int p = nd->bt.v[i];
+            if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p))
+                continue;
+            int ci = -1;
+            for (int j = 0; j < nd->cand.n; j++)
+                if (nd->cand.v[j] == p)
+                    ci = j;
+            if (ci < 0)
+                continue;
+            if (!within_bound(x, nd, ci)) {
+                x->cut = true;
+                continue;
+            }
+            iset_add(&nd->done, p);
+            nd->chosen = p;
+            d->frontier = k;
+            return true;
+        }
+        d->nnodes--;
+    }
+    return false;
+}
+
+const weft__strategy weft__dpor = {"dpor", begin, choose, next};
+
+/* Release everything a DPOR search allocated. */
+void weft__dpor_free(struct dpor *d)
+{
+    for (int i = 0; i < d->allocated; i++) {
+        dnode *nd = &d->nodes[i];
+        free(nd->cand.v);
+        free(nd->pre);
+        free(nd->bt.v);
+        free(nd->done.v);
+        free(nd->sleep.v);
+        free(nd->fp.v);
+    }
+    for (int i = 0; i < d->cproc; i++)
+        free(d->pvc[i].v);
+    free(d->nodes);
+    free(d->ev);
+    for (int i = 0; i < d->cmap; i++)
+        free(d->lastvc[i].v);
+    free(d->lastvc);
+    free(d->all_vc.v);
+    free(d->cur_vc.v);
+    free(d->tmp.v);
+    free(d->fpa.v);
+    free(d->fpb.v);
+    free(d->pvc);
+    free(d->fresh);
+    free(d->lastk);
+    free(d->lastv);
+    free(d->gvc.v);
+    free(d->child.v);
+    free(d);
+}
+
+/* Forget the search (a new preemption bound starts over) but keep the memory. */
+void weft__dpor_reset(struct dpor *d)
+{
+    d->nnodes = 0;
+    d->frontier = -1;
+}
