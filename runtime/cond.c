@@ -4,6 +4,7 @@
 #include "rt.h"
 
 void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
@@ -72,15 +73,9 @@ void weft_cond_wait_at(weft_cond *c, const char *file, int line, const char *fun
         weft__rw_runlock(c->lock, file, line);
     weft__clause park = {.kind = WEFT__CL_PARKED, .obj = c};
     weft__wait("cond_wait", &park, 1, false, file, line);
-    if (c->lock_kind == LOCK_MUTEX) {
-        weft__clause lk = {.kind = WEFT__CL_LOCK, .obj = c->lock};
-        weft__wait("cond_wait(relock)", &lk, 1, false, file, line);
-        weft_mutex *m = c->lock;
-        m->locked = true;
-        m->holder = weft__R.cur->id;
-        m->lock_file = file;
-        m->lock_line = line;
-    } else if (c->lock_kind == LOCK_RW) {
+    if (c->lock_kind == LOCK_MUTEX)
+        weft__mutex_lock(c->lock, "cond_wait(relock)", file, line);
+    else if (c->lock_kind == LOCK_RW) {
         weft__rw_lock(c->lock, file, line);
     } else {
         weft__rw_rlock(c->lock, file, line);

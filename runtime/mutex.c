@@ -35,14 +35,21 @@ void weft__mutex_release(weft_mutex *m, const char *file, int line)
     m->holder = -1;
 }
 
+/* Lock m for the running task as the step `op` (its own step; waits while another holds it). */
+void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line) WEFT__HIDDEN;
+void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line)
+{
+    weft__clause cl = {.kind = WEFT__CL_LOCK, .obj = m};
+    weft__wait(op, &cl, 1, false, file, line);
+    take(m, file, line);
+}
+
 /* Public: lock m, blocking while another holds it. */
 void weft_mutex_lock_at(weft_mutex *m, const char *file, int line, const char *func)
 {
     (void)func;
     check(m, "weft_mutex_lock", file, line);
-    weft__clause cl = {.kind = WEFT__CL_LOCK, .obj = m};
-    weft__wait("mutex_lock", &cl, 1, false, file, line);
-    take(m, file, line);
+    weft__mutex_lock(m, "mutex_lock", file, line);
 }
 
 /* Public: unlock m (any task may). */
