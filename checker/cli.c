@@ -107,9 +107,9 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
         else if (!strcmp(value, "dpor"))
             o->strategy = WEFT_STRATEGY_DPOR;
         else if (!strcmp(value, "pct"))
-            BAD("--strategy pct: not built yet in this weft; the strategies built are dpor, dfs and random");
+            o->strategy = WEFT_STRATEGY_PCT;
         else
-            BAD("--strategy: unknown strategy '%s' (dpor, dfs, random)", value);
+            BAD("--strategy: unknown strategy '%s' (dpor, dfs, random, pct)", value);
     } else if (!strcmp(name, "max-preemptions")) {
         if (!parse_ll(value, 0, 1000000, &v))
             BAD("--max-preemptions: '%s' is not a number from 0 to 1000000", value);
@@ -240,13 +240,13 @@ int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, s
 
 /* The usage text shared by weft_main and the weft tool. */
 const char *weft__flags_help =
-    "  --strategy dpor|dfs|random exploration strategy (default dpor; pct is not built yet)\n"
+    "  --strategy dpor|dfs|random|pct  exploration strategy (default dpor)\n"
     "  --max-preemptions N        fixed preemption bound (default: 0, 1, 2, ... until nothing new)\n"
     "  --max-executions N         stop after N executions\n"
     "  --max-steps N              steps before LIVELOCK (default 100000)\n"
     "  --time-limit SECONDS       stop after this much wall time\n"
     "  --seed N, --iterations N   random strategy (default seed 0, 1000 iterations)\n"
-    "  --pct-depth D              PCT bug depth (pct is not built yet)\n"
+    "  --pct-depth D              pct: bug depth, d-1 priority change points (default 3)\n"
     "  --time adversarial|idle    virtual time mode (default adversarial)\n"
     "  --leak-horizon DURATION    virtual time after the body returns before a live task is a leak (default 1m)\n"
     "  --stack-size BYTES         stack per task, e.g. 256K (default 256K)\n"

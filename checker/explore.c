@@ -36,8 +36,12 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
             x->scratch[na++] = i;
     if (na < n)
         x->cut = true;
+    if (n == 1 && x->token)
+        return 0; /* forced: tokens record only real choices */
     weft__branch b = {kind, n, ids, preempt, x->scratch, na};
     int idx = x->strat->choose(x, &b);
+    if (n == 1)
+        return idx; /* asked only because the strategy watches every step (dpor) */
     weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
     x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
     return idx;
@@ -82,21 +86,6 @@ void weft_result_free(weft_result *r)
     free(r->report);
     free(r->error);
     r->replay = r->report = r->error = NULL;
-}
-
-static const char *strategy_name(weft_strategy s)
-{
-    switch (s) {
-    case WEFT_STRATEGY_DPOR:
-        return "dpor";
-    case WEFT_STRATEGY_DFS:
-        return "dfs";
-    case WEFT_STRATEGY_RANDOM:
-        return "random";
-    case WEFT_STRATEGY_PCT:
-        return "pct";
-    }
-    return "?";
 }
 
 /* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found. */
@@ -144,9 +133,11 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     } else if (opt->strategy == WEFT_STRATEGY_RANDOM) {
         x.strat = &weft__random;
         x.bound = -1;
+    } else if (opt->strategy == WEFT_STRATEGY_PCT) {
+        x.strat = &weft__pct;
+        x.bound = -1;
     } else {
-        r.error = errorf("strategy '%s' is not built yet; use --strategy dfs or --strategy random%s",
-                         strategy_name(opt->strategy), "");
+        r.error = dup("weft_check: unknown strategy in the options (WEFT_STRATEGY_DPOR, _DFS, _RANDOM or _PCT)");
         return r;
     }
     weft_options o = *opt;
@@ -163,8 +154,9 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     R->opt = &o;
     R->x = &x;
     double t0 = o.time_limit > 0 ? now_seconds() : 0;
-    bool iterative = !x.token && x.strat != &weft__random && o.max_preemptions < 0;
+    bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     bool stopped = false;
+    weft__crash_arm();
     for (;;) {
         x.nrec = 0;
         x.strat->begin(&x);
@@ -174,6 +166,8 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             x.pruned++;
         else
             x.executions++;
+        if (R->nsteps > x.longest)
+            x.longest = R->nsteps;
         if (R->end.usage || R->end.nondet) {
             r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
             break;
@@ -213,6 +207,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             break;
         }
     }
+    weft__crash_disarm();
     r.executions = x.executions;
     r.bound = x.bound;
     r.pruned = x.pruned;
@@ -223,6 +218,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     R->x_every = false;
     if (x.dpor)
         weft__dpor_free(x.dpor);
+    weft__pct_free(x.pct);
     free(x.rec);
     free(x.scratch);
     free(x.path);

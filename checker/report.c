@@ -99,10 +99,19 @@ static void headline(char *buf, size_t n)
         break;
     case WEFT_PANIC:
     case WEFT_ASSERT:
+        weft__task_label(e->task, who, sizeof who);
+        snprintf(buf, n, "%s in %s at %s: %s", e->verdict == WEFT_PANIC ? "panic" : "assertion", who,
+                 site(e->file, e->line, at, sizeof at), e->msg);
+        break;
     case WEFT_CRASH:
         weft__task_label(e->task, who, sizeof who);
-        snprintf(buf, n, "%s in %s at %s: %s", e->verdict == WEFT_PANIC ? "panic" : e->verdict == WEFT_ASSERT ? "assertion" : "crash", who,
-                 site(e->file, e->line, at, sizeof at), e->msg);
+        if (e->crash_site)
+            snprintf(buf, n, "crash in %s at %s: %s", who, site(e->file, e->line, at, sizeof at), e->msg);
+        else if (R->tasks[e->task]->op)
+            snprintf(buf, n, "crash in %s after its last visible operation at %s: %s", who,
+                     site(e->file, e->line, at, sizeof at), e->msg);
+        else
+            snprintf(buf, n, "crash in %s before its first visible operation: %s", who, e->msg);
         break;
     default:
         snprintf(buf, n, "no bug");
@@ -191,6 +200,16 @@ static void text_tasks(sb *b)
                       site(t->spawn_file, t->spawn_line, at, sizeof at));
         sb_printf(b, "\n");
         const char *st = task_state(t);
+        if (t->state == WEFT__T_RUNNING && R->end.verdict == WEFT_CRASH && t->id == R->end.task) {
+            if (R->end.crash_site)
+                sb_printf(b, "  crashed at %s (%s)\n", site(R->end.file, R->end.line, at, sizeof at), R->end.msg);
+            else if (t->op)
+                sb_printf(b, "  crashed (%s) after its last visible operation, %s at %s\n", R->end.msg, t->op,
+                          site(t->file, t->line, at, sizeof at));
+            else
+                sb_printf(b, "  crashed (%s) before its first visible operation\n", R->end.msg);
+            continue;
+        }
         if (t->state == WEFT__T_RUNNING) {
             sb_printf(b, "  %s at %s\n", R->end.verdict == WEFT_PANIC || R->end.verdict == WEFT_ASSERT ? "failed" : "running",
                       site(R->end.file, R->end.line, at, sizeof at));

@@ -72,12 +72,18 @@ typedef struct weft__explorer {
     struct dpor *dpor;
     long long pruned;        /* executions abandoned by sleep sets */
     bool deep;               /* dpor stopped branching in an execution too long to track */
+    /* pct */
+    struct pct *pct;
+    /* statistics */
+    long long longest;       /* steps of the longest execution so far */
 } weft__explorer;
 
 extern const weft__strategy weft__dfs WEFT__HIDDEN;
 extern const weft__strategy weft__random WEFT__HIDDEN;
 extern const weft__strategy weft__replay WEFT__HIDDEN;
 extern const weft__strategy weft__dpor WEFT__HIDDEN;
+extern const weft__strategy weft__pct WEFT__HIDDEN;
+void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
 void weft__dpor_reset(struct dpor *d) WEFT__HIDDEN;
 
