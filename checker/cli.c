@@ -20,7 +20,7 @@ static const struct flag {
     {"time", "WEFT_TIME", true},                 {"leak-horizon", "WEFT_LEAK_HORIZON", true},
     {"stack-size", "WEFT_STACK_SIZE", true},     {"replay", "WEFT_REPLAY", true},
     {"report", "WEFT_REPORT", true},             {"quiet", "WEFT_QUIET", false},
-    {"verbose", "WEFT_VERBOSE", false},
+    {"verbose", "WEFT_VERBOSE", false},         {"no-time", "WEFT_NO_TIME", false},
 };
 
 static bool parse_ll(const char *s, long long lo, long long hi, long long *out)
@@ -170,14 +170,16 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->report = WEFT_REPORT_JSON;
         else
             BAD("--report: unknown format '%s' (text, json)", value);
-    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose")) {
+    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose") || !strcmp(name, "no-time")) {
         bool b;
         if (!parse_bool(value, &b))
             BAD("--%s: '%s' is not a boolean (1, 0, true, false)", name, value);
         if (name[0] == 'q')
             o->quiet = b;
-        else
+        else if (name[0] == 'v')
             o->verbose = b;
+        else
+            o->no_time = b;
     } else {
         BAD("unknown option '--%s' (see --help)", name);
     }
@@ -253,6 +255,7 @@ const char *weft__flags_help =
     "  --replay TOKEN             rerun the execution a report printed\n"
     "  --report text|json         report format (default text)\n"
     "  --quiet, --verbose         less or more output\n"
+    "  --no-time                  leave wall time out of the output (then it is byte-identical run to run)\n"
     "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000.\n";
 
 /* ---- registry ----------------------------------------------------------- */
@@ -288,12 +291,12 @@ int weft__print_result(const char *name, const weft_result *r, const weft_option
                    r->executions, r->executions == 1 ? "" : "s", r->preemptions, r->preemptions == 1 ? "" : "s");
         return 1;
     }
+    char stats[512];
+    weft__stats(stats, sizeof stats, r, o, o->report == WEFT_REPORT_JSON);
     if (o->report == WEFT_REPORT_TEXT)
-        printf("%-8s %s: %lld execution%s, %s\n", "ok", name, r->executions, r->executions == 1 ? "" : "s",
-               r->complete ? "complete" : o->replay ? "replayed" : "not complete (a limit stopped the search)");
+        printf("%-8s %s: %s\n", "ok", name, stats);
     else
-        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"executions\": %lld, \"complete\": %s}\n", name,
-               r->executions, r->complete ? "true" : "false");
+        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"stats\": {%s}}\n", name, stats);
     return 0;
 }
 

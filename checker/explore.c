@@ -153,7 +153,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     }
     R->opt = &o;
     R->x = &x;
-    double t0 = o.time_limit > 0 ? now_seconds() : 0;
+    double t0 = now_seconds();
     bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     bool stopped = false;
     weft__crash_arm();
@@ -186,8 +186,13 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             r.verdict = R->end.verdict;
             r.steps = R->nsteps;
             r.preemptions = R->preemptions;
+            r.executions = x.executions;
+            r.pruned = x.pruned;
+            r.bound = x.bound;
+            r.longest = x.longest;
+            r.seconds = now_seconds() - t0;
             r.replay = weft__token_encode(&x, name, weft__trace_hash(), R->nsteps);
-            r.report = weft__report(name, r.replay, o.report);
+            r.report = weft__report(name, r.replay, &o, &r);
             break;
         }
         if (!x.strat->next(&x)) {
@@ -211,6 +216,9 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     r.executions = x.executions;
     r.bound = x.bound;
     r.pruned = x.pruned;
+    r.longest = x.longest;
+    if (!r.report)
+        r.seconds = now_seconds() - t0;
     r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && !x.deep &&
                  (x.strat == &weft__dfs || x.strat == &weft__dpor);
     R->opt = NULL;

@@ -97,6 +97,7 @@ uint32_t weft__fnv(uint32_t h, const void *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__trace_hash(void) WEFT__HIDDEN;
 
 /* Reports (report.c). */
-char *weft__report(const char *name, const char *token, weft_report_format fmt) WEFT__HIDDEN;
+char *weft__report(const char *name, const char *token, const weft_options *o, const weft_result *r) WEFT__HIDDEN;
+void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *o, bool json) WEFT__HIDDEN;
 
 #endif
