@@ -21,6 +21,7 @@ static const struct flag {
     {"stack-size", "WEFT_STACK_SIZE", true},     {"replay", "WEFT_REPLAY", true},
     {"report", "WEFT_REPORT", true},             {"quiet", "WEFT_QUIET", false},
     {"verbose", "WEFT_VERBOSE", false},         {"no-time", "WEFT_NO_TIME", false},
+    {"count-traces", "WEFT_COUNT_TRACES", false},
 };
 
 static bool parse_ll(const char *s, long long lo, long long hi, long long *out)
@@ -170,7 +171,8 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->report = WEFT_REPORT_JSON;
         else
             BAD("--report: unknown format '%s' (text, json)", value);
-    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose") || !strcmp(name, "no-time")) {
+    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose") || !strcmp(name, "no-time") ||
+               !strcmp(name, "count-traces")) {
         bool b;
         if (!parse_bool(value, &b))
             BAD("--%s: '%s' is not a boolean (1, 0, true, false)", name, value);
@@ -178,8 +180,10 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->quiet = b;
         else if (name[0] == 'v')
             o->verbose = b;
-        else
+        else if (name[0] == 'n')
             o->no_time = b;
+        else
+            o->count_traces = b;
     } else {
         BAD("unknown option '--%s' (see --help)", name);
     }
@@ -256,6 +260,7 @@ const char *weft__flags_help =
     "  --report text|json         report format (default text)\n"
     "  --quiet, --verbose         less or more output\n"
     "  --no-time                  leave wall time out of the output (then it is byte-identical run to run)\n"
+    "  --count-traces             also count the distinct Mazurkiewicz traces run (slower; for measuring)\n"
     "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000.\n";
 
 /* ---- registry ----------------------------------------------------------- */

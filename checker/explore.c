@@ -40,11 +40,41 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
         return 0; /* forced: tokens record only real choices */
     weft__branch b = {kind, n, ids, preempt, x->scratch, na};
     int idx = x->strat->choose(x, &b);
+    if (x->traces) {
+        if (kind == WEFT__BR_TASK)
+            weft__traces_event(x->traces, ids[idx]);
+        else
+            weft__traces_data(x->traces, idx);
+    }
     if (n == 1)
         return idx; /* asked only because the strategy watches every step (dpor) */
     weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
     x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
     return idx;
+}
+
+/* Hook (when x_every): task id was woken by the step under way. */
+void weft__x_wake(int id)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x)
+        return;
+    if (x->dpor)
+        weft__dpor_wake(x->dpor, id);
+    if (x->traces)
+        weft__traces_after(x->traces, id);
+}
+
+/* Hook (when x_every): task id was spawned by `parent` (-1: the clock) during the step under way. */
+void weft__x_spawn(int id, int parent)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x)
+        return;
+    if (x->dpor)
+        weft__dpor_spawn(x->dpor, id, parent);
+    if (x->traces)
+        weft__traces_after(x->traces, id);
 }
 
 /* "OK", "DEADLOCK", ... */
@@ -94,6 +124,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     weft_result r;
     memset(&r, 0, sizeof r);
     r.bound = -1;
+    r.traces = -1;
     weft_options defaults;
     if (!opt) {
         weft_options_init(&defaults);
@@ -157,9 +188,15 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     bool stopped = false;
     weft__crash_arm();
+    if (o.count_traces && !x.token)
+        x.traces = weft__traces_new();
     for (;;) {
         x.nrec = 0;
         x.strat->begin(&x);
+        if (x.traces) {
+            weft__traces_begin(x.traces);
+            R->x_every = true;
+        }
         weft__exec_begin(body, arg);
         weft__exec_run();
         if (R->end.pruned)
@@ -168,6 +205,8 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             x.executions++;
         if (R->nsteps > x.longest)
             x.longest = R->nsteps;
+        if (x.traces && !R->end.pruned)
+            weft__traces_end(x.traces);
         if (R->end.usage || R->end.nondet) {
             r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
             break;
@@ -190,6 +229,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             r.pruned = x.pruned;
             r.bound = x.bound;
             r.longest = x.longest;
+            r.traces = x.traces ? weft__traces_count(x.traces) : -1;
             r.seconds = now_seconds() - t0;
             r.replay = weft__token_encode(&x, name, weft__trace_hash(), R->nsteps);
             r.report = weft__report(name, r.replay, &o, &r);
@@ -217,6 +257,8 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     r.bound = x.bound;
     r.pruned = x.pruned;
     r.longest = x.longest;
+    r.traces = x.traces ? weft__traces_count(x.traces) : -1;
+    weft__traces_free(x.traces);
     if (!r.report)
         r.seconds = now_seconds() - t0;
     r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && !x.deep &&

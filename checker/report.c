@@ -474,21 +474,26 @@ void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *
                       : r->verdict != WEFT_OK     ? "not complete (stopped at the first bug)"
                       : sampling                  ? "not complete (a random sample of schedules)"
                                                   : "not complete (a limit stopped the search)";
+    char traces[48] = "";
     if (json) {
         snprintf(secs, sizeof secs, ", \"seconds\": %.3f", r->seconds);
+        if (r->traces >= 0)
+            snprintf(traces, sizeof traces, ", \"traces\": %lld", r->traces);
         snprintf(buf, n,
-                 "\"executions\": %lld, \"complete\": %s, \"bound\": %d, \"pruned\": %lld, \"longest\": %lld%s",
-                 r->executions, r->complete ? "true" : "false", r->bound, r->pruned, r->longest,
+                 "\"executions\": %lld, \"complete\": %s, \"bound\": %d, \"pruned\": %lld, \"longest\": %lld%s%s",
+                 r->executions, r->complete ? "true" : "false", r->bound, r->pruned, r->longest, traces,
                  o->no_time ? "" : secs);
         return;
     }
+    if (r->traces >= 0)
+        snprintf(traces, sizeof traces, ", %lld distinct trace%s", r->traces, r->traces == 1 ? "" : "s");
     if (r->bound >= 0)
         snprintf(bound, sizeof bound, ", preemption bound %d", r->bound);
     else
         bound[0] = 0;
     snprintf(secs, sizeof secs, ", %.3f s", r->seconds);
-    snprintf(buf, n, "%lld execution%s, %s%s, %lld pruned, longest execution %lld step%s%s", r->executions,
-             r->executions == 1 ? "" : "s", how, bound, r->pruned, r->longest, r->longest == 1 ? "" : "s",
+    snprintf(buf, n, "%lld execution%s, %s%s, %lld pruned, longest execution %lld step%s%s%s", r->executions,
+             r->executions == 1 ? "" : "s", how, bound, r->pruned, r->longest, r->longest == 1 ? "" : "s", traces,
              o->no_time ? "" : secs);
 }
 

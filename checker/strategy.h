@@ -74,6 +74,7 @@ typedef struct weft__explorer {
     bool deep;               /* dpor stopped branching in an execution too long to track */
     /* pct */
     struct pct *pct;
+    struct weft__traces *traces; /* --count-traces, else NULL */
     /* statistics */
     long long longest;       /* steps of the longest execution so far */
 } weft__explorer;
@@ -86,6 +87,18 @@ extern const weft__strategy weft__pct WEFT__HIDDEN;
 void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
 void weft__dpor_reset(struct dpor *d) WEFT__HIDDEN;
+
+/* Trace counting (traces.c). */
+struct weft__traces *weft__traces_new(void) WEFT__HIDDEN;
+void weft__traces_begin(struct weft__traces *t) WEFT__HIDDEN;
+void weft__traces_event(struct weft__traces *t, int p) WEFT__HIDDEN;
+void weft__traces_data(struct weft__traces *t, int v) WEFT__HIDDEN;
+void weft__traces_after(struct weft__traces *t, int id) WEFT__HIDDEN;
+void weft__traces_end(struct weft__traces *t) WEFT__HIDDEN;
+long long weft__traces_count(const struct weft__traces *t) WEFT__HIDDEN;
+void weft__traces_free(struct weft__traces *t) WEFT__HIDDEN;
+void weft__dpor_wake(struct dpor *d, int id) WEFT__HIDDEN;
+void weft__dpor_spawn(struct dpor *d, int id, int parent) WEFT__HIDDEN;
 
 /* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;
