@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench.h"
 #include "ctx.h"
 #include "rt.h"
 #include "weft.h"
@@ -26,25 +26,6 @@
 #define RAW_SWITCHES 20000000L
 /* Executions per repetition of the small model. */
 #define SMALL_EXECS 600000L
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- (a) raw context switch ------------------------------------------- */
 
@@ -73,11 +54,11 @@ static double measure_raw_switch(int reps)
     bench_raw_switch(1000); /* warm up */
     double v[64];
     for (int r = 0; r < reps; r++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         bench_raw_switch(RAW_SWITCHES / 2);
-        v[r] = (now_ns() - t0) / (double)RAW_SWITCHES;
+        v[r] = (bench_now_ns() - t0) / (double)RAW_SWITCHES;
     }
-    return median(v, reps);
+    return bench_median(v, reps);
 }
 
 /* ---- (b) weft's cost per visible operation ----------------------------- */
@@ -185,14 +166,14 @@ static void measure_ops(void (*bench)(long long *), int reps, double *op_ns, dou
     bench(steps); /* warm up: stacks mapped, arena chunk allocated, step array grown */
     double v[64], w[64];
     for (int r = 0; r < reps; r++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         bench(steps);
-        double dt = now_ns() - t0;
+        double dt = bench_now_ns() - t0;
         v[r] = dt / (double)ops_done;
         w[r] = dt / (double)*steps;
     }
-    *op_ns = median(v, reps);
-    *step_ns = median(w, reps);
+    *op_ns = bench_median(v, reps);
+    *step_ns = bench_median(w, reps);
 }
 
 /* ---- (d) executions per second of a two-task, four-operation model ---- */
@@ -262,12 +243,12 @@ static double measure_execs(bool random, int reps, long long *per_rep)
         bench_execs_dfs(100);
     double v[64];
     for (int r = 0; r < reps; r++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         long long n = random ? bench_execs_random(SMALL_EXECS) : bench_execs_dfs(SMALL_EXECS / 6);
-        v[r] = (double)n / ((now_ns() - t0) * 1e-9);
+        v[r] = (double)n / ((bench_now_ns() - t0) * 1e-9);
         *per_rep = n;
     }
-    return median(v, reps);
+    return bench_median(v, reps);
 }
 
 int main(int argc, char **argv)
