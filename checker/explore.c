@@ -28,12 +28,22 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
 {
     weft__rt *R = &weft__R;
     weft__explorer *x = R->x;
-    weft__grow((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch);
+    if (WEFT__UNLIKELY(n > x->scratch_cap))
+        weft__grow((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch);
     int na = 0;
     bool limit = kind == WEFT__BR_TASK && x->bound >= 0 && R->preemptions >= x->bound;
-    for (int i = 0; i < n; i++)
-        if (!limit || !preempt[i])
-            x->scratch[na++] = i;
+    if (!limit) { /* every alternative: scratch keeps 0, 1, 2, ... from one call to the next */
+        for (int i = x->ident; i < n; i++)
+            x->scratch[i] = i;
+        if (n > x->ident)
+            x->ident = n;
+        na = n;
+    } else {
+        for (int i = 0; i < n; i++)
+            if (!preempt[i])
+                x->scratch[na++] = i;
+        x->ident = 0;
+    }
     if (na < n)
         x->cut = true;
     if (n == 1 && x->token)
@@ -48,7 +58,8 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
     }
     if (n == 1)
         return idx; /* asked only because the strategy watches every step (dpor) */
-    weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
+    if (WEFT__UNLIKELY(x->nrec + 1 > x->rec_cap))
+        weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
     x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
     return idx;
 }

@@ -58,6 +58,7 @@ typedef struct weft__explorer {
     int nrec, rec_cap;
     int *scratch;            /* allowed indices */
     int scratch_cap;
+    int ident;               /* scratch[i] == i for i < ident */
     /* DFS: the path of branch points from the root, and the replay cursor */
     struct dfs_entry *path;
     int npath, path_cap, cursor;

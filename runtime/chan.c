@@ -26,15 +26,18 @@ static void check(weft_chan *c, const char *call, const char *file, int line)
 }
 
 /* Whether clause cl can complete right now, as Go's chansend and chanrecv decide before parking. */
-static bool ready_now(const weft__clause *cl)
+/* Whether clause cl can complete now; *partner (and *j, its clause) receive the parked task it would pair
+ * with, or NULL. */
+static bool ready_now(const weft__clause *cl, weft__task **partner, int *j)
 {
     weft_chan *c = cl->obj;
-    int j;
+    *partner = NULL;
     if (!c)
         return false;
     if (cl->kind == WEFT__CL_SEND)
-        return c->closed || weft__partner(c, WEFT__CL_RECV, weft__R.cur, &j) || c->len < c->cap;
-    return c->len > 0 || c->closed || weft__partner(c, WEFT__CL_SEND, weft__R.cur, &j);
+        return c->closed || (*partner = weft__partner(c, WEFT__CL_RECV, weft__R.cur, j)) || c->len < c->cap;
+    *partner = weft__partner(c, WEFT__CL_SEND, weft__R.cur, j);
+    return c->len > 0 || c->closed || *partner;
 }
 
 static void copy_elem(const weft_chan *c, void *dst, const void *src)
@@ -43,15 +46,15 @@ static void copy_elem(const weft_chan *c, void *dst, const void *src)
         memcpy(dst, src, c->elem_size);
 }
 
-/* Complete the ready clause cl for the running task: hand off to a parked partner, or use the buffer. */
-static void perform(const weft__clause *cl, const char *file, int line)
+/* Complete the ready clause cl for the running task: hand off to the parked partner (clause j of it) that
+ * ready_now found, or use the buffer. */
+static void perform(const weft__clause *cl, weft__task *partner, int j, const char *file, int line)
 {
     weft_chan *c = cl->obj;
-    int j = -1;
     if (cl->kind == WEFT__CL_SEND) {
         if (c->closed)
             weft__fail(WEFT_PANIC, file, line, "send on closed channel");
-        weft__task *r = weft__partner(c, WEFT__CL_RECV, weft__R.cur, &j);
+        weft__task *r = partner;
         if (r) { /* a receiver waits: the buffer is empty, hand the value over */
             copy_elem(c, r->cl[j].out, cl->in);
             if (r->cl[j].ok)
@@ -65,7 +68,7 @@ static void perform(const weft__clause *cl, const char *file, int line)
         return;
     }
     bool ok = true;
-    weft__task *s = weft__partner(c, WEFT__CL_SEND, weft__R.cur, &j);
+    weft__task *s = partner;
     if (s && c->cap == 0) {
         copy_elem(c, cl->out, s->cl[j].in);
         weft__wake(s, j);
@@ -88,6 +91,28 @@ static void perform(const weft__clause *cl, const char *file, int line)
         *cl->ok = ok;
 }
 
+/* Count (d = 1) or uncount (d = -1) the clauses of a task parking on their channels. */
+static void count_parked(const weft__clause *cl, int n, int d)
+{
+    for (int i = 0; i < n; i++)
+        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV))
+            ((weft_chan *)cl[i].obj)->parked[cl[i].kind == WEFT__CL_RECV] += d;
+}
+
+/* Task t (running) parks in the queues of its clauses until a partner or a close completes one; returns it. */
+static int park(weft__task *t, const char *op, weft__clause *cl, int n, const char *file, int line)
+{
+    t->parked = true;
+    t->by_close = false;
+    count_parked(cl, n, 1);
+    int k = weft__wait(op, cl, n, false, file, line) & ~WEFT__FIRED;
+    count_parked(cl, n, -1);
+    t->parked = false;
+    if (t->by_close && cl[k].kind == WEFT__CL_SEND)
+        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
+    return k;
+}
+
 /* One channel operation over clauses cl[0..n) (a send, a receive or a select), as one step: complete a
  * ready clause (several ready: each is explored), else take the default, else park in every channel's
  * queue until a partner or a close completes one clause. Returns the clause index, or -1 for the default. */
@@ -96,14 +121,25 @@ int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, con
 {
     weft__task *t = weft__R.cur;
     weft__wait(op, cl, n, has_default, file, line);
-    int ready[n > 0 ? n : 1], nr = 0;
+    if (n == 1 && !has_default) { /* a plain send or receive */
+        weft__task *p;
+        int j;
+        if (ready_now(cl, &p, &j)) {
+            weft__step_obj(cl->obj, -1);
+            perform(cl, p, j, file, line);
+            return 0;
+        }
+        return park(t, op, cl, n, file, line);
+    }
+    int ready[n > 0 ? n : 1], pj[n > 0 ? n : 1], nr = 0;
+    weft__task *pt[n > 0 ? n : 1];
     for (int i = 0; i < n; i++)
-        if (ready_now(&cl[i]))
+        if (ready_now(&cl[i], &pt[i], &pj[i]))
             ready[nr++] = i;
     if (nr > 0) {
         int k = nr == 1 ? ready[0] : ready[weft__x_choose(WEFT__BR_CASE, nr, NULL, NULL)];
         weft__step_obj(cl[k].obj, n > 1 || has_default ? k : -1);
-        perform(&cl[k], file, line);
+        perform(&cl[k], pt[k], pj[k], file, line);
         return k;
     }
     if (has_default) {
@@ -111,13 +147,7 @@ int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, con
         weft__poll_failed();
         return -1;
     }
-    t->parked = true;
-    t->by_close = false;
-    int k = weft__wait(op, cl, n, false, file, line) & ~WEFT__FIRED;
-    t->parked = false;
-    if (t->by_close && cl[k].kind == WEFT__CL_SEND)
-        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
-    return k;
+    return park(t, op, cl, n, file, line);
 }
 
 /* Close c now (the step is taken or a context is being cancelled): parked receivers get the zero value and
@@ -127,6 +157,8 @@ void weft__chan_close_now(weft_chan *c)
 {
     weft__rt *R = &weft__R;
     c->closed = true;
+    if (!c->parked[0] && !c->parked[1])
+        return;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         weft__task *u = R->tasks[R->alive[i]];
         if (u->state != WEFT__T_PENDING || !u->parked)

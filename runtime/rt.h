@@ -203,6 +203,7 @@ typedef struct weft__rt {
     long long nsteps;
     int last;                   /* task of the previous step, -1 none */
     int preemptions;
+    int npolling;               /* tasks whose poll_step >= 0 (0: the fairness filter has nothing to do) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
@@ -276,8 +277,8 @@ WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const
 WEFT__NORETURN void weft__usage(const char *call, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
     WEFT__PRINTF(4, 5);
 bool weft__clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
-bool weft__task_enabled(const weft__task *t) WEFT__HIDDEN;
-int weft__alive(void) WEFT__HIDDEN;
+bool weft__task_enabled_slow(const weft__task *t) WEFT__HIDDEN;
+int weft__alive_compact(void) WEFT__HIDDEN;
 weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except, int *clause) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;
@@ -310,6 +311,8 @@ struct weft_chan {
     unsigned char *buf;     /* cap * elem_size bytes */
     struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
     struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
+    int parked[2];          /* tasks parked with a send [0] / receive [1] clause on it, counted from park to
+                             * resume: 0 means no partner can be waiting (a fast path, never a verdict) */
 };
 
 struct weft_mutex {
@@ -400,5 +403,28 @@ bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
 void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;
 weft_verdict weft__end_checks(void) WEFT__HIDDEN;
+
+/* ---- Hot-path helpers (inline: they run several times per step) ------------ */
+
+/* Whether t's pending step can be taken now. */
+static inline bool weft__task_enabled(const weft__task *t)
+{
+    if (t->has_default)
+        return true;
+    if (t->ncl == 1) {
+        const weft__clause *c = &t->cl[0];
+        if (c->kind == WEFT__CL_ALWAYS)
+            return true;
+        if (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV)
+            return c->obj && !t->parked;
+    }
+    return weft__task_enabled_slow(t);
+}
+
+/* The number of tasks not DONE, with R->alive compacted to their ids (ascending). */
+static inline int weft__alive(void)
+{
+    return weft__R.nalive == weft__R.live ? weft__R.nalive : weft__alive_compact();
+}
 
 #endif

@@ -263,12 +263,16 @@ static weft__task *pick(void)
     weft__rt *R = &weft__R;
     if (WEFT__UNLIKELY(R->nsteps - (R->clock_step + 1) >= R->opt->max_steps))
         return no_progress();
-    grow_scratch(R->ntasks + 1);
-    int n = 0;
+    if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
+        grow_scratch(R->ntasks + 1);
+    int n = 0, m = 0, lastpos = -1;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         weft__task *t = R->tasks[R->alive[i]];
-        if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
+        if (t->state == WEFT__T_PENDING && weft__task_enabled(t)) {
+            if (t->id == R->last)
+                lastpos = n;
             R->cand[n++] = t->id;
+        }
     }
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
@@ -276,15 +280,19 @@ static weft__task *pick(void)
         stuck();
     if (clock && n > 0 && !clock_eligible())
         clock = false;
-    /* fairness filter; the previous task goes first so that the first choice never preempts */
-    int m = 0, lastpos = -1;
-    for (int i = 0; i < n; i++) {
-        if (eligible(R->tasks[R->cand[i]], R->cand, n)) {
-            if (R->cand[i] == R->last)
-                lastpos = m;
-            R->cand[m++] = R->cand[i];
+    if (R->npolling == 0) { /* nobody polled in vain: every candidate is eligible */
+        m = n;
+    } else { /* fairness filter */
+        lastpos = -1;
+        for (int i = 0; i < n; i++) {
+            if (eligible(R->tasks[R->cand[i]], R->cand, n)) {
+                if (R->cand[i] == R->last)
+                    lastpos = m;
+                R->cand[m++] = R->cand[i];
+            }
         }
     }
+    /* the previous task goes first so that the first choice never preempts */
     if (lastpos > 0) {
         int t = R->cand[lastpos];
         memmove(R->cand + 1, R->cand, sizeof *R->cand * (size_t)lastpos);
@@ -321,7 +329,10 @@ static weft__task *pick(void)
     s->line = t->line;
     s->when = R->now;
     t->last_step = R->nsteps++;
-    t->poll_step = -1;
+    if (t->poll_step >= 0) {
+        t->poll_step = -1;
+        R->npolling--;
+    }
     R->last = t->id;
     return t;
 }
@@ -369,6 +380,8 @@ void weft__poll_failed(void)
 {
     weft__rt *R = &weft__R;
     weft__task *t = R->cur;
+    if (t->poll_step < 0)
+        R->npolling++;
     t->poll_step = t->last_step;
     t->npollset = 0;
     for (int i = 0, na = weft__alive(); i < na; i++) {

@@ -81,18 +81,16 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     return t;
 }
 
-/* Drop finished tasks from R->alive (keeping id order) and return how many remain. */
-int weft__alive(void)
+/* Drop finished tasks from R->alive (keeping id order) and return how many remain (weft__alive's slow path). */
+int weft__alive_compact(void)
 {
     weft__rt *R = &weft__R;
-    if (R->nalive != R->live) {
-        int m = 0;
-        for (int i = 0; i < R->nalive; i++)
-            if (R->tasks[R->alive[i]]->state != WEFT__T_DONE)
-                R->alive[m++] = R->alive[i];
-        R->nalive = m;
-    }
-    return R->nalive;
+    int m = 0;
+    for (int i = 0; i < R->nalive; i++)
+        if (R->tasks[R->alive[i]]->state != WEFT__T_DONE)
+            R->alive[m++] = R->alive[i];
+    R->nalive = m;
+    return m;
 }
 
 /* Reset the per-execution state and create task 0 running body(arg). */
@@ -113,6 +111,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->nsteps = 0;
     R->last = -1;
     R->preemptions = 0;
+    R->npolling = 0;
     R->arrivals = 0;
     R->body_done = false;
     R->now = 0;

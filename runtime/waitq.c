@@ -7,6 +7,8 @@ weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except
 {
     weft__rt *R = &weft__R;
     weft__task *best = NULL;
+    if (!c->parked[kind == WEFT__CL_RECV])
+        return NULL;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         weft__task *u = R->tasks[R->alive[i]];
         if (u->state != WEFT__T_PENDING || !u->parked || u == except)
@@ -55,8 +57,8 @@ bool weft__clause_ready(const weft__task *t, const weft__clause *c)
     }
 }
 
-/* Whether t's pending step can be taken now. */
-bool weft__task_enabled(const weft__task *t)
+/* Whether t's pending step can be taken now (any clauses; weft__task_enabled handles one simple clause). */
+bool weft__task_enabled_slow(const weft__task *t)
 {
     if (t->has_default)
         return true;
