@@ -185,6 +185,7 @@ typedef struct weft__rt {
     weft__task **tasks;         /* tasks[i] has id i in the current execution */
     int task_cap;
     weft__stack *free_stacks;
+    weft__stack *exiting_stack; /* the stack of a task that exited, until the switch off it is done */
     weft__stack **all_stacks;
     int nstacks, stacks_cap;
     size_t stack_size;
@@ -419,6 +420,15 @@ static inline bool weft__task_enabled(const weft__task *t)
             return c->obj && !t->parked;
     }
     return weft__task_enabled_slow(t);
+}
+
+/* Just switched: the stack of a task that exited (if that is where we came from) is free now. */
+static inline void weft__stack_settle(void)
+{
+    if (WEFT__UNLIKELY(weft__R.exiting_stack != NULL)) {
+        weft__stack_put(weft__R.exiting_stack);
+        weft__R.exiting_stack = NULL;
+    }
 }
 
 /* The number of tasks not DONE, with R->alive compacted to their ids (ascending). */

@@ -351,6 +351,7 @@ void weft__schedule(void)
     if (next != me) {
         R->cur = next;
         weft__switch(&me->ctx, &next->ctx, next->stack, me->state == WEFT__T_DONE);
+        weft__stack_settle();
     }
 }
 

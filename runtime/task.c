@@ -13,6 +13,7 @@ static void task_entry(void)
 {
     weft__rt *R = &weft__R;
     weft__fiber_start();
+    weft__stack_settle();
     weft__task *t = R->cur;
     if (t->fn)
         t->fn(t->arg);
@@ -26,8 +27,9 @@ static void task_entry(void)
         R->body_end = R->nsteps;
         R->body_time = R->now;
     }
-    /* The stack goes back to the pool now; nothing runs on it after the switch below. */
-    weft__stack_put(t->stack);
+    /* The stack goes back to the pool once we are off it: the scheduling below may still spawn a task (a
+     * timer's function), which must not get the stack this code runs on. */
+    R->exiting_stack = t->stack;
     t->stack = NULL;
     weft__schedule();
     abort(); /* a finished task is never chosen */
@@ -142,6 +144,7 @@ void weft__exec_run(void)
     t->state = WEFT__T_RUNNING;
     R->cur = t;
     weft__switch(&R->driver, &t->ctx, t->stack, false);
+    weft__stack_settle();
     R->active = false;
     R->cur = NULL;
     for (int i = 0; i < R->ntasks; i++) {

@@ -347,6 +347,37 @@ static void test_lost(void **state)
     weft_result_free(&r);
 }
 
+/* A task starts a timer function and exits; the clock may fire it while the exiting task is still switching
+ * off its stack: the function's new task must not be given that stack (it once was: a crash in weft). */
+static weft_wg *exit_wg;
+static void exit_fn(void *arg)
+{
+    (void)arg;
+    weft_wg_done(exit_wg);
+}
+
+static void start_and_exit(void *arg)
+{
+    (void)arg;
+    weft_after_func(WEFT_MS, exit_fn, NULL);
+    weft_wg_done(exit_wg);
+}
+
+static void exit_while_timer_fires(void *arg)
+{
+    (void)arg;
+    exit_wg = weft_wg_make();
+    weft_wg_add(exit_wg, 2);
+    weft_go(start_and_exit, NULL);
+    weft_wg_wait(exit_wg);
+}
+
+static void test_exit_while_timer_fires(void **state)
+{
+    (void)state;
+    expect("exit_while_timer_fires", exit_while_timer_fires, WEFT_TIME_ADVERSARIAL, WEFT_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,7 +386,7 @@ int main(void)
         cmocka_unit_test(test_now),           cmocka_unit_test(test_ctx_tree),
         cmocka_unit_test(test_ctx_timeout),   cmocka_unit_test(test_handler_timeout),
         cmocka_unit_test(test_timer_not_deadlock), cmocka_unit_test(test_horizon),
-        cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_lost),          cmocka_unit_test(test_exit_while_timer_fires),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
