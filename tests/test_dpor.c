@@ -4,8 +4,12 @@
 
 /* ---- the set of outcomes of one check: distinct strings, hashed; never silently truncated --------- */
 
+#ifndef OSET_MAX
 #define OSET_MAX 65536 /* distinct outcomes one check may see; more fails the test, naming this cap */
+#endif
 #define OSET_LEN 256   /* longest outcome + 1; a longer one fails the test too */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 typedef struct oset {
     int n, cap;          /* strings held, and allocated */
@@ -144,8 +148,8 @@ static void dpor_matches_dfs(void **state)
         run(&p, WEFT_STRATEGY_DFS, &a);
         run(&p, WEFT_STRATEGY_DPOR, &b);
         bool bug_a = a.v != WEFT_OK, bug_b = b.v != WEFT_OK;
-        const char *why = a.out.overflow || b.out.overflow ? "more than OSET_MAX (65536) outcomes, or one longer "
-                                                             "than OSET_LEN (256): raise the cap"
+        const char *why = a.out.overflow || b.out.overflow ? "more than OSET_MAX (" STR(OSET_MAX) ") outcomes, or one "
+                                                             "longer than OSET_LEN (" STR(OSET_LEN) "): raise the cap"
                           : bug_a != bug_b                  ? "one strategy found a bug, the other none"
                           : !verdict_possible(&p, a.v) || !verdict_possible(&p, b.v)
                               ? "a verdict this program cannot have"
@@ -180,7 +184,8 @@ static void dpor_matches_dfs(void **state)
                   nprograms, clean, dfs_execs, dpor_execs, most, buggy, by_verdict[WEFT_DEADLOCK],
                   by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], slowest, slowest_seed);
     if (mismatches) {
-        print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n", mismatches);
+        print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
+                    mismatches);
         fail();
     }
 }
