@@ -1,258 +1,210 @@
 /* test_dpor.c: dpor against dfs on random small programs (same outcomes), and exact execution counts. */
+#include "progen.h"
 #include "testutil.h"
 
-/* ---- a random program: each task runs a script of operations on a few shared objects ------------ */
+/* ---- the set of outcomes of one check: distinct strings, hashed; never silently truncated --------- */
 
-enum op { OP_LOCK, OP_UNLOCK, OP_SEND, OP_RECV, OP_TOUCH, OP_SELECT, OP_SELECT_DEFAULT, OP_CLOSE, OP_YIELD,
-          OP_TRYLOCK, OP_LEN, OP_CHOOSE, OP_COUNT };
+#ifndef OSET_MAX
+#define OSET_MAX 65536 /* distinct outcomes one check may see; more fails the test, naming this cap */
+#endif
+#define OSET_LEN 256   /* longest outcome + 1; a longer one fails the test too */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-#define NTASK 3   /* the body and two tasks */
-#define MAXOPS 4
-#define NOBJ 2
+typedef struct oset {
+    int n, cap;          /* strings held, and allocated */
+    char (*s)[OSET_LEN]; /* the strings, in the order first seen */
+    int *slot;           /* open addressing over s: index + 1, 0 empty; 2 * cap entries */
+    bool overflow;       /* an outcome was dropped: more than OSET_MAX, or longer than OSET_LEN - 1 */
+} oset;
 
-typedef struct prog {
-    int nops[NTASK];
-    int op[NTASK][MAXOPS];
-    int obj[NTASK][MAXOPS];
-    int cap[NOBJ];     /* channel capacities */
-} prog;
-
-static prog P;                   /* the program under test (set before each check) */
-static weft_mutex *mu[NOBJ];
-static weft_chan *ch[NOBJ];
-static int cell[NOBJ];
-static weft_wg *wg;
-static char logs[NTASK][64];
-
-static uint64_t rng;
-static unsigned rnd(unsigned n)
+static unsigned hash(const char *s)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
-/* A random program from seed: locks come in lock/unlock pairs on one task (held across one op at most). */
-static void generate(uint64_t seed)
+/* The slot of s in the table: where it is, or the empty slot where it would go. */
+static int *oset_find(const oset *o, const char *s)
 {
-    rng = seed * 0x9E3779B97F4A7C15ull + 1;
-    memset(&P, 0, sizeof P);
-    for (int o = 0; o < NOBJ; o++)
-        P.cap[o] = (int)rnd(2);
-    for (int t = 0; t < NTASK; t++) {
-        int n = 1 + (int)rnd(MAXOPS - 1);
-        int k = 0;
-        while (k < n) {
-            int op = (int)rnd(OP_COUNT);
-            int obj = (int)rnd(NOBJ);
-            if (op == OP_UNLOCK)
-                op = OP_TOUCH;
-            if (op == OP_LOCK) {
-                if (k + 2 > MAXOPS)
-                    continue;
-                P.op[t][k] = OP_LOCK;
-                P.obj[t][k++] = obj;
-                if (k < n && rnd(2)) {
-                    int mid = (int)rnd(3);
-                    P.op[t][k] = mid == 0 ? OP_TOUCH : mid == 1 ? OP_SEND : OP_RECV;
-                    P.obj[t][k++] = (int)rnd(NOBJ);
-                }
-                if (k >= MAXOPS)
-                    k = MAXOPS - 1;
-                P.op[t][k] = OP_UNLOCK;
-                P.obj[t][k++] = obj;
-                if (k > n)
-                    n = k;
-                continue;
-            }
-            P.op[t][k] = op;
-            P.obj[t][k++] = obj;
-        }
-        P.nops[t] = n;
+    unsigned mask = 2u * (unsigned)o->cap - 1;
+    for (unsigned i = hash(s) & mask;; i = (i + 1) & mask)
+        if (!o->slot[i] || !strcmp(o->s[o->slot[i] - 1], s))
+            return &o->slot[i];
+}
+
+static void oset_clear(oset *o)
+{
+    o->n = 0;
+    o->overflow = false;
+    if (o->slot)
+        memset(o->slot, 0, sizeof *o->slot * 2 * (size_t)o->cap);
+}
+
+static bool oset_has(const oset *o, const char *s)
+{
+    return o->cap && *oset_find(o, s);
+}
+
+/* Add s (once). Capacity doubles up to OSET_MAX; beyond, or for too long a string, the set is marked. */
+static void oset_add(oset *o, const char *s)
+{
+    if (strlen(s) >= OSET_LEN) {
+        o->overflow = true;
+        return;
     }
-}
-
-static void logc(int t, char c)
-{
-    size_t n = strlen(logs[t]);
-    if (n + 1 < sizeof logs[t]) {
-        logs[t][n] = c;
-        logs[t][n + 1] = 0;
+    if (oset_has(o, s))
+        return;
+    if (o->n == OSET_MAX) {
+        o->overflow = true;
+        return;
     }
-}
-
-static void run_script(int t)
-{
-    for (int k = 0; k < P.nops[t]; k++) {
-        int o = P.obj[t][k];
-        int v = 10 * t + k;
-        switch (P.op[t][k]) {
-        case OP_LOCK:
-            weft_mutex_lock(mu[o]);
-            break;
-        case OP_UNLOCK:
-            weft_mutex_unlock(mu[o]);
-            break;
-        case OP_SEND:
-            weft_chan_send(ch[o], &v);
-            break;
-        case OP_RECV: {
-            int got = -1;
-            bool ok = weft_chan_recv(ch[o], &got);
-            logc(t, ok ? (char)('a' + got % 26) : '!');
-            break;
-        }
-        case OP_TOUCH:
-            weft_touch(&cell[o]);
-            cell[o] = cell[o] * 3 + t + 1;
-            break;
-        case OP_SELECT:
-        case OP_SELECT_DEFAULT: {
-            int got = -1;
-            weft_case cs[] = {WEFT_RECV(ch[o], &got, NULL), WEFT_SEND(ch[1 - o], &v)};
-            int i = P.op[t][k] == OP_SELECT ? weft_select(cs, 2) : weft_select_default(cs, 2);
-            logc(t, (char)('0' + (i + 1)));
-            if (i == 0)
-                logc(t, (char)('a' + (got < 0 ? 25 : got % 26)));
-            break;
-        }
-        case OP_CLOSE:
-            weft_chan_close(ch[o]);
-            break;
-        case OP_YIELD:
-            weft_yield();
-            break;
-        case OP_TRYLOCK:
-            if (weft_mutex_trylock(mu[o])) {
-                logc(t, 'T');
-                weft_mutex_unlock(mu[o]);
-            } else {
-                logc(t, 'F');
-            }
-            break;
-        case OP_LEN:
-            logc(t, (char)('0' + (int)weft_chan_len(ch[o])));
-            break;
-        case OP_CHOOSE:
-            logc(t, (char)('A' + weft_choose(2)));
-            break;
-        }
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 64;
+        o->s = realloc(o->s, sizeof *o->s * (size_t)o->cap);
+        free(o->slot);
+        o->slot = calloc(2 * (size_t)o->cap, sizeof *o->slot);
+        if (!o->s || !o->slot)
+            abort();
+        for (int i = 0; i < o->n; i++)
+            *oset_find(o, o->s[i]) = i + 1;
     }
+    strcpy(o->s[o->n++], s);
+    *oset_find(o, s) = o->n;
 }
 
-static void task(int t)
+static void oset_record(const char *outcome, void *ctx)
 {
-    run_script(t);
-    weft_wg_done(wg);
+    oset_add(ctx, outcome);
 }
 
-static void program(void *arg)
-{
-    (void)arg;
-    memset(logs, 0, sizeof logs);
-    memset(cell, 0, sizeof cell);
-    for (int o = 0; o < NOBJ; o++) {
-        mu[o] = weft_mutex_make();
-        ch[o] = weft_chan_make(sizeof(int), (size_t)P.cap[o]);
-    }
-    wg = weft_wg_make();
-    weft_wg_add(wg, NTASK - 1);
-    for (int t = 1; t < NTASK; t++)
-        WEFT_GO(task, t);
-    run_script(0);
-    weft_wg_wait(wg);
-    tu_begin();
-    for (int t = 0; t < NTASK; t++)
-        tu_emit("%s|", logs[t]);
-    tu_emit("%d,%d", cell[0], cell[1]);
-    tu_record();
-}
+/* ---- dpor against dfs ------------------------------------------------------------------------------ */
 
-/* The outcome set and verdict of one strategy on the current program. */
-typedef struct outcome {
+/* What one strategy found on the current program. */
+typedef struct side {
     weft_verdict v;
-    int n;
-    char set[TU_SET_MAX][TU_OUT_MAX];
     long long executions;
-} outcome;
+    oset out;
+} side;
 
-static void run(weft_strategy s, outcome *out)
+static void run(const pg_prog *p, weft_strategy s, side *out)
 {
     weft_options o = tu_exhaustive();
     o.strategy = s;
     o.max_steps = 2000;
-    tu_reset();
-    weft_result r = weft_check("random_program", program, NULL, &o);
-    assert_null(r.error);
-    out->v = r.verdict;
-    out->executions = r.executions;
-    if (r.verdict == WEFT_OK)
-        assert_true(r.complete);
-    out->n = tu_nset;
-    for (int i = 0; i < tu_nset; i++)
-        strcpy(out->set[i], tu_set[i]);
-    weft_result_free(&r);
+    oset_clear(&out->out);
+    pg_run r = {p, oset_record, &out->out};
+    weft_result res = weft_check("random_program", pg_body, &r, &o);
+    assert_null(res.error);
+    out->v = res.verdict;
+    out->executions = res.executions;
+    if (res.verdict == WEFT_OK)
+        assert_true(res.complete);
+    weft_result_free(&res);
 }
 
-static bool same_set(const outcome *a, const outcome *b)
+static bool same_set(const oset *a, const oset *b)
 {
     if (a->n != b->n)
         return false;
-    for (int i = 0; i < a->n; i++) {
-        bool found = false;
-        for (int j = 0; j < b->n; j++)
-            found |= !strcmp(a->set[i], b->set[j]);
-        if (!found)
+    for (int i = 0; i < a->n; i++)
+        if (!oset_has(b, a->s[i]))
             return false;
-    }
     return true;
 }
 
-static long long programs(void)
+/* The verdicts a generated program may end with: a blocked task, or a panic where pg_can_panic says so
+ * (scripts have no loop but the cond wait's, which blocks, so LIVELOCK cannot happen; nor ASSERT, CRASH). */
+static bool verdict_possible(const pg_prog *p, weft_verdict v)
 {
-    const char *s = getenv("WEFT_DPOR_PROGRAMS");
-    return s ? atoll(s) : 2000;
+    return v == WEFT_OK || v == WEFT_DEADLOCK || v == WEFT_LEAK || (v == WEFT_PANIC && pg_can_panic(p));
 }
 
-/* For every generated program: a bug is found by dpor exactly when dfs finds one, and on clean programs
- * both see exactly the same set of outcomes (what each task observed, and the final memory). */
+static void print_only(const char *who, const oset *a, const oset *b)
+{
+    for (int i = 0; i < a->n; i++)
+        if (!oset_has(b, a->s[i]))
+            print_error("  only %s: %s\n", who, a->s[i]);
+}
+
+static long long nprograms = 2000, first_seed = 1;
+
+/* For every generated program: a bug is found by dpor exactly when dfs finds one, both verdicts are ones the
+ * program can have (the first bug found may legitimately differ: the search orders differ), and on clean
+ * programs both see exactly the same set of outcomes (what each task observed, and the final memory). Every
+ * disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
-    long long n = programs(), clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0;
-    static outcome a, b;
-    for (long long seed = 1; seed <= n; seed++) {
-        generate((uint64_t)seed);
-        run(WEFT_STRATEGY_DFS, &a);
-        run(WEFT_STRATEGY_DPOR, &b);
+    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, by_verdict[WEFT_CRASH + 1] = {0};
+    int most = 0;
+    long long slowest = 0, slowest_seed = 0; /* the clean program on which dfs ran the most executions */
+    static side a, b;
+    static pg_prog p;
+    for (long long seed = first_seed; seed < first_seed + nprograms; seed++) {
+        pg_generate(&p, (uint64_t)seed);
+        run(&p, WEFT_STRATEGY_DFS, &a);
+        run(&p, WEFT_STRATEGY_DPOR, &b);
         bool bug_a = a.v != WEFT_OK, bug_b = b.v != WEFT_OK;
-        if (bug_a != bug_b || (!bug_a && !same_set(&a, &b))) {
-            print_error("program %lld: dfs %s (%d outcomes), dpor %s (%d outcomes)\n", seed, weft_verdict_name(a.v),
-                        a.n, weft_verdict_name(b.v), b.n);
-            for (int i = 0; i < a.n; i++)
-                print_error("  dfs:  %s\n", a.set[i]);
-            for (int i = 0; i < b.n; i++)
-                print_error("  dpor: %s\n", b.set[i]);
-            fail();
+        const char *why = a.out.overflow || b.out.overflow ? "more than OSET_MAX (" STR(OSET_MAX) ") outcomes, or one "
+                                                             "longer than OSET_LEN (" STR(OSET_LEN) "): raise the cap"
+                          : bug_a != bug_b                  ? "one strategy found a bug, the other none"
+                          : !verdict_possible(&p, a.v) || !verdict_possible(&p, b.v)
+                              ? "a verdict this program cannot have"
+                          : !bug_a && !same_set(&a.out, &b.out) ? "different outcome sets"
+                                                                : NULL;
+        if (why && ++mismatches > 10)
+            print_error("program %lld: %s\n", seed, why);
+        else if (why) {
+            print_error("program %lld: %s: dfs %s (%d outcomes), dpor %s (%d outcomes)\n", seed, why,
+                        weft_verdict_name(a.v), a.out.n, weft_verdict_name(b.v), b.out.n);
+            pg_print(&p, stderr);
+            print_only("dfs: ", &a.out, &b.out);
+            print_only("dpor:", &b.out, &a.out);
         }
-        if (bug_a)
+        if (why)
+            continue;
+        if (bug_a) {
             buggy++;
-        else {
+            by_verdict[a.v]++;
+        } else {
             clean++;
             dfs_execs += a.executions;
             dpor_execs += b.executions;
+            most = a.out.n > most ? a.out.n : most;
+            if (a.executions > slowest)
+                slowest = a.executions, slowest_seed = seed;
         }
     }
-    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld), %lld with a bug\n", n, clean,
-                  dfs_execs, dpor_execs, buggy);
+    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld; at most %d outcomes), %lld with a "
+                  "bug (dfs first found: %lld deadlock, %lld leak, %lld panic); most dfs executions: %lld, "
+                  "program %lld\n",
+                  nprograms, clean, dfs_execs, dpor_execs, most, buggy, by_verdict[WEFT_DEADLOCK],
+                  by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], slowest, slowest_seed);
+    if (mismatches) {
+        print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
+                    mismatches);
+        fail();
+    }
 }
 
-/* ---- exact counts where the number of Mazurkiewicz traces is known ---------------------------- */
+/* ---- exact counts where the number of Mazurkiewicz traces is known ---------------------------------
+ *
+ * weft's dependency relation (runtime/footprint.c): two steps are dependent when their footprints share an
+ * object (every operation on one mutex, RWMutex, channel, WaitGroup or Once is dependent with every other on
+ * the same object, reads included) or a touched address; polls and the clock are dependent on everything.
+ * Spawning a task is not a step. When every step of a body is on one object, the steps are totally ordered
+ * in every trace, so the traces are the distinct interleavings of the tasks' step sequences. */
 
 static int K;
 static weft_mutex *one;
-static weft_chan *priv[8];
+static weft_rwmutex *rwm;
+static weft_chan *shared_ch, *priv[8];
+static weft_once *once1;
+static weft_wg *wg1;
+static int shared_cell, private_cell[8];
 
 static void private_chan(int i)
 {
@@ -261,6 +213,7 @@ static void private_chan(int i)
     weft_chan_recv(priv[i], &v);
 }
 
+/* N tasks on N private channels: no two steps dependent, one trace. */
 static void private_chans(void *arg)
 {
     (void)arg;
@@ -270,34 +223,121 @@ static void private_chans(void *arg)
     }
 }
 
-static void lock_once(int i)
+static void lock_once(void)
 {
-    (void)i;
     weft_mutex_lock(one);
     weft_mutex_unlock(one);
 }
 
+/* N tasks each lock and unlock one mutex: a task's unlock follows its lock at once (no other lock is
+ * enabled in between), so a trace is an order of the N critical sections: N!. */
 static void one_mutex(void *arg)
 {
     (void)arg;
     one = weft_mutex_make();
     for (int i = 0; i < K; i++)
-        WEFT_GO(lock_once, i);
+        WEFT_GO(lock_once);
 }
 
-static int shared_cell;
-static void touch_twice(int i)
+static void touch_twice(void)
 {
-    (void)i;
     weft_touch(&shared_cell);
-    weft_touch(&cell[0]);
+    weft_touch(&private_cell[0]);
 }
 
+/* N tasks each touch two shared addresses: an order of the first touches times one of the second: (N!)^2. */
 static void two_addresses(void *arg)
 {
     (void)arg;
     for (int i = 0; i < K; i++)
-        WEFT_GO(touch_twice, i);
+        WEFT_GO(touch_twice);
+}
+
+static void send_one(int i)
+{
+    weft_chan_send(shared_ch, &i);
+}
+
+/* N tasks each send once on one channel of capacity N (no send blocks): the sends are dependent (they
+ * enqueue in order), one step each: N!. */
+static void buffered_sends(void *arg)
+{
+    (void)arg;
+    shared_ch = weft_chan_make(sizeof(int), (size_t)K);
+    for (int i = 0; i < K; i++)
+        WEFT_GO(send_one, i);
+}
+
+static void read_once(void)
+{
+    weft_rwmutex_rlock(rwm);
+    weft_rwmutex_runlock(rwm);
+}
+
+/* N tasks each RLock and RUnlock one RWMutex: read locks never block, but weft takes every step on the
+ * RWMutex as dependent, so the traces are the interleavings of N sequences of 2 steps: (2N)! / 2^N. */
+static void readers(void *arg)
+{
+    (void)arg;
+    rwm = weft_rwmutex_make();
+    for (int i = 0; i < K; i++)
+        WEFT_GO(read_once);
+}
+
+static void nothing(void *arg)
+{
+    (void)arg;
+}
+
+static void do_once(void)
+{
+    weft_once_do(once1, nothing, NULL);
+}
+
+/* N tasks each call Do on one Once (with a function that has no step): the first caller's entry and return
+ * are two steps on the Once, and the others' entries are disabled in between; after it, the N - 1 other
+ * entries come in any order: N * (N-1)! = N!. */
+static void once_callers(void *arg)
+{
+    (void)arg;
+    once1 = weft_once_make();
+    for (int i = 0; i < K; i++)
+        WEFT_GO(do_once);
+}
+
+static void private_then_shared(int i)
+{
+    for (int k = 0; k < 3; k++)
+        weft_touch(&private_cell[i]);
+    weft_touch(&shared_cell);
+}
+
+/* N tasks each touch a private address 3 times, then one shared address: only the order of the shared
+ * touches matters: N!. */
+static void independent_then_shared(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < K; i++)
+        WEFT_GO(private_then_shared, i);
+}
+
+static void done_once(void)
+{
+    weft_wg_done(wg1);
+}
+
+/* The body adds N to a WaitGroup, N tasks call Done, the body Waits. Steps on the WaitGroup: the body's Add
+ * (first: the tasks are spawned after it), the N Dones, the body's Wait entry, and when the entry comes
+ * before the last Done, the Wait's return after the last Done (the only step left then). A trace is an order
+ * of the Dones and a position of the Wait entry among them: N! * (N+1) = (N+1)!. */
+static void wg_dones(void *arg)
+{
+    (void)arg;
+    wg1 = weft_wg_make();
+    weft_wg_add(wg1, K);
+    for (int i = 0; i < K; i++)
+        WEFT_GO(done_once);
+    weft_wg_wait(wg1);
 }
 
 static long long count(void (*body)(void *))
@@ -313,21 +353,105 @@ static long long count(void (*body)(void *))
     return e;
 }
 
+static long long fact(int n)
+{
+    return n <= 1 ? 1 : n * fact(n - 1);
+}
+
+static long long one_trace(int n)
+{
+    (void)n;
+    return 1;
+}
+
+static long long fact_squared(int n)
+{
+    return fact(n) * fact(n);
+}
+
+static long long pairs_interleaved(int n)
+{
+    return fact(2 * n) >> n;
+}
+
+static long long fact_next(int n)
+{
+    return fact(n + 1);
+}
+
+/* Each pattern run by dpor with N = 1 .. maxn tasks must take exactly traces(N) executions. */
 static void dpor_exact_counts(void **state)
 {
     (void)state;
-    static const long long fact[] = {1, 1, 2, 6, 24, 120, 720};
-    for (K = 1; K <= 5; K++) {
-        assert_int_equal(count(private_chans), 1); /* N tasks on N private channels: one trace */
-        assert_int_equal(count(one_mutex), fact[K]); /* N tasks locking one mutex once: N! */
-        /* N tasks each touching two shared addresses: the orders of the first touches times those of the
-         * second, (N!)^2 traces */
-        assert_int_equal(count(two_addresses), fact[K] * fact[K]);
-    }
+    static const struct {
+        const char *name;
+        void (*body)(void *);
+        long long (*traces)(int n);
+        int maxn;
+    } pattern[] = {
+        {"private_chans", private_chans, one_trace, 5},
+        {"one_mutex", one_mutex, fact, 5},
+        {"two_addresses", two_addresses, fact_squared, 5},
+        {"buffered_sends", buffered_sends, fact, 5},
+        {"readers", readers, pairs_interleaved, 4},
+        {"once_callers", once_callers, fact, 5},
+        {"independent_then_shared", independent_then_shared, fact, 5},
+        {"wg_dones", wg_dones, fact_next, 5},
+    };
+    for (size_t i = 0; i < sizeof pattern / sizeof *pattern; i++)
+        for (K = 1; K <= pattern[i].maxn; K++) {
+            long long got = count(pattern[i].body), want = pattern[i].traces(K);
+            if (got != want)
+                print_error("%s, N = %d: dpor ran %lld executions, %lld traces\n", pattern[i].name, K, got, want);
+            assert_int_equal(got, want);
+        }
 }
 
-int main(void)
+static int usage(const char *prog)
 {
+    fprintf(stderr, "usage: %s [--long] [--programs N] [--first SEED] [--print SEED] [--timers]\n"
+                    "  default: 2000 programs (env WEFT_DPOR_PROGRAMS=N), --long: 100000; --timers: programs also\n"
+                    "  use timers (known dpor bugs, see progen.h)\n", prog);
+    return 2;
+}
+
+/* A positive number from s, or -1. */
+static long long number(const char *s)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : -1;
+    return s && *s && !*end && v > 0 ? v : -1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *env = getenv("WEFT_DPOR_PROGRAMS");
+    long long print_seed = 0;
+    if (env && (nprograms = number(env)) < 0)
+        return usage(argv[0]);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--long"))
+            nprograms = 100000;
+        else if (!strcmp(argv[i], "--timers"))
+            pg_timers = true;
+        else if (!strcmp(argv[i], "--programs") && i + 1 < argc)
+            nprograms = number(argv[++i]);
+        else if (!strcmp(argv[i], "--first") && i + 1 < argc)
+            first_seed = number(argv[++i]);
+        else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
+            if ((print_seed = number(argv[++i])) < 0)
+                return usage(argv[0]);
+        } else
+            return usage(argv[0]);
+        if (nprograms < 0 || first_seed < 0)
+            return usage(argv[0]);
+    }
+    if (print_seed > 0) {
+        pg_prog p;
+        pg_generate(&p, (uint64_t)print_seed);
+        pg_print(&p, stdout);
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dpor_exact_counts),
         cmocka_unit_test(dpor_matches_dfs),

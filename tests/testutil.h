@@ -92,15 +92,19 @@ static inline void tu_emit(const char *fmt, ...)
 static char tu_set[TU_SET_MAX][TU_OUT_MAX];
 static int tu_nset;
 static long long tu_recorded; /* outcomes recorded (one per execution that reached tu_record) */
+static int tu_overflow;       /* a distinct outcome found the set full: the set is not the whole truth */
 
 /* Forget every outcome (call before weft_check). */
 static inline void tu_reset(void)
 {
     tu_nset = 0;
     tu_recorded = 0;
+    tu_overflow = 0;
 }
 
-/* Add the current outcome to the set (call where the execution's result is final, usually the body's end). */
+/* Add the current outcome to the set (call where the execution's result is final, usually the body's end).
+ * Past TU_SET_MAX distinct outcomes, tu_overflow is set (this runs inside an execution, where a test
+ * cannot fail): tu_set_equals then fails, naming the cap. */
 static inline void tu_record(void)
 {
     tu_recorded++;
@@ -109,12 +113,19 @@ static inline void tu_record(void)
             return;
     if (tu_nset < TU_SET_MAX)
         strcpy(tu_set[tu_nset++], tu_out);
+    else
+        tu_overflow = 1;
 }
 
 /* Whether the set of outcomes seen is exactly `want` (NULL-terminated); prints both sets when not. */
 static inline int tu_set_equals(const char *const *want)
 {
     int nwant = 0, ok = 1;
+    if (tu_overflow) {
+        print_error("  more than TU_SET_MAX (%d) distinct outcomes: the set is truncated; raise the cap\n",
+                    TU_SET_MAX);
+        ok = 0;
+    }
     for (; want[nwant]; nwant++) {
         int found = 0;
         for (int i = 0; i < tu_nset; i++)
