@@ -241,6 +241,17 @@ static bool racy(const struct dpor *d, int e, int p)
     return nd->chosen + 1 >= VC_CAP || vc_get(mine->v, mine->n, nd->chosen + 1) < e + 1;
 }
 
+/* Ask the state before event e to try p, or, if p could not move there, everything that could. */
+static void backtrack(struct dpor *d, int e, int p)
+{
+    dnode *nd = &d->nodes[d->ev[e]];
+    if (iset_has(&nd->cand, p))
+        iset_add(&nd->bt, p);
+    else
+        for (int i = 0; i < nd->cand.n; i++)
+            iset_add(&nd->bt, nd->cand.v[i]);
+}
+
 /* Process p (id) could take a step with footprint fp: find the latest event it races with (dependent, by
  * another process, not known to happen before p) and ask the state before it to try p, or, if p could not
  * move there, everything that could. Events on one key are ordered by happens-before, so only the last
@@ -250,6 +261,19 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     ensure_proc(d, p + 1);
     d->fresh[p + 1] = false;
     int best = -1;
+    if (p < 0) {
+        /* The clock: its pending step exists only once a task armed a timer, so the latest racing event may
+         * be the very step that armed it, which the clock can never precede; reversing that race changes
+         * nothing and the earlier ones would be lost. Every racing event since the clock last moved gets a
+         * backtrack point. */
+        for (int e = d->nev - 1; e >= 0 && e > d->last_clock; e--)
+            if (racy(d, e, p))
+                backtrack(d, e, p);
+        best = d->last_clock >= 0 && racy(d, d->last_clock, p) ? d->last_clock : -1;
+        if (best >= 0)
+            backtrack(d, best, p);
+        return;
+    }
     if (all) {
         for (int e = d->nev - 1; e >= 0 && e > d->last_clock - 1 && best < 0; e--)
             if (racy(d, e, p))
@@ -263,14 +287,8 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
     if (d->last_clock > best && racy(d, d->last_clock, p))
         best = d->last_clock;
-    if (best < 0)
-        return;
-    dnode *nd = &d->nodes[d->ev[best]];
-    if (iset_has(&nd->cand, p))
-        iset_add(&nd->bt, p);
-    else
-        for (int i = 0; i < nd->cand.n; i++)
-            iset_add(&nd->bt, nd->cand.v[i]);
+    if (best >= 0)
+        backtrack(d, best, p);
 }
 
 /* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
@@ -289,7 +307,9 @@ static void races_now(struct dpor *d, const int *cand, int ncand)
     bool clock = false;
     for (int i = 0; i < ncand; i++)
         clock |= cand[i] < 0;
-    if (clock) {
+    /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
+     * or reset its timer), a race the clock will never show by moving */
+    if (clock || d->clock_was) {
         ensure_proc(d, 0);
         if (!d->clock_was)
             d->fresh[0] = true;

@@ -202,12 +202,10 @@ static void once_fn(void *arg)
     update(v % PG_NOBJ, v / PG_NOBJ);
 }
 
-/* Known runtime bug (reported, not fixed here): when a task exits, runtime/task.c gives its stack back to the
- * pool and then schedules on that same stack; if the checker then lets the clock fire a weft_after_func timer,
- * the new task takes that stack and overwrites the frames in use, and the process dies of SIGSEGV. Minimal:
- * a task calls weft_after_func(1ms, f) and returns while the body waits for f. So that programs still use
- * weft_after_func, a program has at most one, and no task exits while it is pending: the script tasks wait
- * for its function to close `fired` before their last Done (the function's own task exits after it fired). */
+/* At most one weft_after_func per program, and no task exits while it is pending: the script tasks wait for
+ * its function to close `fired` before their last Done. (Written around a runtime bug this generator found:
+ * an exiting task's stack was handed to the function's new task; fixed, and tested by test_time's
+ * test_exit_while_timer_fires. The shape stays: it keeps outcomes comparable.) */
 static void await_timer(void)
 {
     if (P->nafter_func)
