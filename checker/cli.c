@@ -131,7 +131,7 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
     } else if (!strcmp(name, "seed")) {
         errno = 0;
         unsigned long long s = strtoull(value, &end, 10);
-        if (errno || end == value || *end || value[0] == '-')
+        if (errno || end == value || *end || !(value[0] >= '0' && value[0] <= '9'))
             BAD("--seed: '%s' is not a non-negative number", value);
         o->seed = s;
     } else if (!strcmp(name, "iterations")) {
@@ -183,6 +183,30 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
     }
     return true;
 #undef BAD
+}
+
+/* Whether every field of o is in the range its flag accepts; if not, a one-line message naming the field in err.
+ * (weft_check refuses options set out of range by a program, as the flags refuse them on the command line.) */
+bool weft__options_check(const weft_options *o, char *err, size_t errlen)
+{
+#define RANGE(field, lo, hi)                                                                                  \
+    if (!((long double)o->field >= (long double)(lo) && (long double)o->field <= (long double)(hi)))          \
+        return snprintf(err, errlen, "option " #field " is %.19Lg, out of range (%.19Lg to %.19Lg)",             \
+                        (long double)o->field, (long double)(lo), (long double)(hi)),                           \
+               false
+    RANGE(strategy, WEFT_STRATEGY_DPOR, WEFT_STRATEGY_PCT);
+    RANGE(max_preemptions, -1, 1000000);
+    RANGE(max_executions, 0, INT64_MAX);
+    RANGE(max_steps, 1, 1000000000);
+    RANGE(time_limit, 0, 1e9);
+    RANGE(iterations, 1, INT64_MAX);
+    RANGE(pct_depth, 1, 1000);
+    RANGE(time_mode, WEFT_TIME_ADVERSARIAL, WEFT_TIME_IDLE);
+    RANGE(leak_horizon, 0, INT64_MAX);
+    RANGE(stack_size, 16 * 1024, (size_t)1 << 30);
+    RANGE(report, WEFT_REPORT_TEXT, WEFT__REPORT_STORY);
+#undef RANGE
+    return true;
 }
 
 /* Defaults, then WEFT_* environment variables; a bad variable is a usage error (message, exit 2). */
@@ -297,46 +321,56 @@ int weft__print_result(const char *name, const weft_result *r, const weft_option
     return 0;
 }
 
+/* Parse weft_main's arguments argv[1..argc) into o and a, printing nothing and never exiting. Stops at --help
+ * or -h (a->help). Returns false with a one-line message in err on an unknown argument or a bad value. */
+bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            a->help = true;
+            return true;
+        }
+        if (!strcmp(arg, "--list")) {
+            a->list = true;
+            continue;
+        }
+        if (!strcmp(arg, "--test") || !strncmp(arg, "--test=", 7)) {
+            if (arg[6] == '=')
+                a->pattern = arg + 7;
+            else if (i + 1 < argc)
+                a->pattern = argv[++i];
+            else
+                return snprintf(err, errlen, "--test needs a pattern"), false;
+            continue;
+        }
+        int used = weft__parse_flag(o, argc, argv, i, err, errlen);
+        if (used < 0)
+            return false;
+        if (used == 0)
+            return snprintf(err, errlen, "unknown argument '%s' (see --help)", arg), false;
+        i += used - 1;
+    }
+    return true;
+}
+
 /* Run the registered tests under the flags in argv. Exit status: 0 clean, 1 a bug, 2 a usage error. */
 int weft_main(int argc, char **argv)
 {
     weft_options o;
     weft_options_init(&o);
-    const char *pattern = getenv("WEFT_TEST");
-    bool list = false;
+    weft__args args = {getenv("WEFT_TEST"), false, false};
     char err[300];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
-            return 0;
-        }
-        if (!strcmp(a, "--list")) {
-            list = true;
-            continue;
-        }
-        if (!strcmp(a, "--test") || !strncmp(a, "--test=", 7)) {
-            if (a[6] == '=')
-                pattern = a + 7;
-            else if (i + 1 < argc)
-                pattern = argv[++i];
-            else {
-                fprintf(stderr, "weft: --test needs a pattern\n");
-                return 2;
-            }
-            continue;
-        }
-        int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
-        if (used < 0) {
-            fprintf(stderr, "weft: %s\n", err);
-            return 2;
-        }
-        if (used == 0) {
-            fprintf(stderr, "weft: unknown argument '%s' (see --help)\n", a);
-            return 2;
-        }
-        i += used - 1;
+    if (!weft__parse_args(&o, &args, argc, argv, err, sizeof err)) {
+        fprintf(stderr, "weft: %s\n", err);
+        return 2;
     }
+    if (args.help) {
+        printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
+        return 0;
+    }
+    const char *pattern = args.pattern;
+    bool list = args.list;
     int n = 0;
     for (weft_test *t = registry; t; t = t->next)
         n++;

@@ -334,7 +334,8 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
     t->max_steps = (long long)get_varint(&r);
     t->nsteps = (long long)get_varint(&r);
     unsigned long long nv = get_varint(&r);
-    if (r.bad || nv > 100000000 || t->time_mode > 1 || t->max_steps <= 0) {
+    if (r.bad || nv > 100000000 || t->time_mode > 1 || t->max_steps <= 0 || t->max_steps > 1000000000 ||
+        t->nsteps < 0) {
         snprintf(err, errlen, "the token is malformed");
         free(bytes);
         return false;

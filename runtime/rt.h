@@ -387,6 +387,7 @@ struct weft_ctx {
 
 /* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
 int64_t weft__clock_now(void) WEFT__HIDDEN;
+void weft__duration_check(int64_t ns, const char *call, const char *file, int line) WEFT__HIDDEN;
 bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
 void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;

@@ -187,10 +187,17 @@ void weft_touch_at(const void *addr, const char *file, int line, const char *fun
 }
 
 /* Public: the running task's id (0 is the test body). */
-int weft_task_id(void)
+int weft_task_id_at(const char *file, int line, const char *func)
 {
-    weft__require("weft_task_id", NULL, 0);
+    (void)func;
+    weft__require("weft_task_id", file, line);
     return weft__R.cur->id;
+}
+
+/* Public: weft_task_id without a call site. */
+int(weft_task_id)(void)
+{
+    return weft_task_id_at(NULL, 0, NULL);
 }
 
 /* Public: a value in [0, n); every value is explored. */
