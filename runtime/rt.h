@@ -185,7 +185,9 @@ typedef struct weft__rt {
     weft__stack **all_stacks;
     int nstacks, stacks_cap;
     size_t stack_size;
-    weft__arena arena;
+    weft__arena arena;          /* the running execution's memory */
+    weft__arena arena_prev;     /* the previous execution's, untouched until the next: its objects keep their
+                                 * headers, so a handle kept from it is always recognised as stale */
     weft__step *steps;          /* the schedule so far */
     long long steps_cap;
     /* the current execution */

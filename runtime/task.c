@@ -100,6 +100,9 @@ void weft__exec_begin(void (*body)(void *), void *arg)
 {
     weft__rt *R = &weft__R;
     R->gen++;
+    weft__arena fresh = R->arena_prev; /* alternate: this execution's objects never reuse the last one's memory */
+    R->arena_prev = R->arena;
+    R->arena = fresh;
     weft__arena_reset(&R->arena);
     weft__names_reset();
     R->addrs = NULL;
