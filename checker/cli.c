@@ -92,13 +92,22 @@ static bool parse_bool(const char *s, bool *out)
     return true;
 }
 
+/* Keep the message in err on one line (a quoted value may hold control characters); returns false. */
+static bool one_line(char *err)
+{
+    for (char *p = err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return false;
+}
+
 /* Apply option `name` (without dashes) with `value` to o. On a bad value, a one-line message in err. */
 bool weft__apply_option(weft_options *o, const char *name, const char *value, char *err, size_t errlen)
 {
     long long v;
     double d;
     char *end;
-#define BAD(...) return snprintf(err, errlen, __VA_ARGS__), false
+#define BAD(...) return snprintf(err, errlen, __VA_ARGS__), one_line(err)
     if (!strcmp(name, "strategy")) {
         if (!strcmp(value, "dfs"))
             o->strategy = WEFT_STRATEGY_DFS;
@@ -348,7 +357,7 @@ bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, cha
         if (used < 0)
             return false;
         if (used == 0)
-            return snprintf(err, errlen, "unknown argument '%s' (see --help)", arg), false;
+            return snprintf(err, errlen, "unknown argument '%s' (see --help)", arg), one_line(err);
         i += used - 1;
     }
     return true;
