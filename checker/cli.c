@@ -194,28 +194,36 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
 #undef BAD
 }
 
+/* Whether lo <= v <= hi; if not, a message naming option `field` in err. */
+static bool in_range(char *err, size_t errlen, const char *field, long long v, long long lo, long long hi)
+{
+    if (v >= lo && v <= hi)
+        return true;
+    snprintf(err, errlen, "option %s is %lld, out of range (%lld to %lld)", field, v, lo, hi);
+    return false;
+}
+
 /* Whether every field of o is in the range its flag accepts; if not, a one-line message naming the field in err.
  * (weft_check refuses options set out of range by a program, as the flags refuse them on the command line.) */
 bool weft__options_check(const weft_options *o, char *err, size_t errlen)
 {
-#define RANGE(field, lo, hi)                                                                                  \
-    if (!((long double)o->field >= (long double)(lo) && (long double)o->field <= (long double)(hi)))          \
-        return snprintf(err, errlen, "option " #field " is %.19Lg, out of range (%.19Lg to %.19Lg)",             \
-                        (long double)o->field, (long double)(lo), (long double)(hi)),                           \
-               false
-    RANGE(strategy, WEFT_STRATEGY_DPOR, WEFT_STRATEGY_PCT);
-    RANGE(max_preemptions, -1, 1000000);
-    RANGE(max_executions, 0, INT64_MAX);
-    RANGE(max_steps, 1, 1000000000);
-    RANGE(time_limit, 0, 1e9);
-    RANGE(iterations, 1, INT64_MAX);
-    RANGE(pct_depth, 1, 1000);
-    RANGE(time_mode, WEFT_TIME_ADVERSARIAL, WEFT_TIME_IDLE);
-    RANGE(leak_horizon, 0, INT64_MAX);
-    RANGE(stack_size, 16 * 1024, (size_t)1 << 30);
-    RANGE(report, WEFT_REPORT_TEXT, WEFT__REPORT_STORY);
-#undef RANGE
-    return true;
+    if (!(o->time_limit >= 0 && o->time_limit <= 1e9)) {
+        snprintf(err, errlen, "option time_limit is %g, out of range (0 to 1000000000)", o->time_limit);
+        return false;
+    }
+    if (o->stack_size < 16 * 1024 || o->stack_size > (size_t)1 << 30) {
+        snprintf(err, errlen, "option stack_size is %zu, out of range (16384 to 1073741824)", o->stack_size);
+        return false;
+    }
+    return in_range(err, errlen, "strategy", o->strategy, WEFT_STRATEGY_DPOR, WEFT_STRATEGY_PCT) &&
+           in_range(err, errlen, "max_preemptions", o->max_preemptions, -1, 1000000) &&
+           in_range(err, errlen, "max_executions", o->max_executions, 0, INT64_MAX) &&
+           in_range(err, errlen, "max_steps", o->max_steps, 1, 1000000000) &&
+           in_range(err, errlen, "iterations", o->iterations, 1, INT64_MAX) &&
+           in_range(err, errlen, "pct_depth", o->pct_depth, 1, 1000) &&
+           in_range(err, errlen, "time_mode", o->time_mode, WEFT_TIME_ADVERSARIAL, WEFT_TIME_IDLE) &&
+           in_range(err, errlen, "leak_horizon", o->leak_horizon, 0, INT64_MAX) &&
+           in_range(err, errlen, "report", o->report, WEFT_REPORT_TEXT, WEFT__REPORT_STORY);
 }
 
 /* Defaults, then WEFT_* environment variables; a bad variable is a usage error (message, exit 2). */
