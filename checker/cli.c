@@ -20,7 +20,8 @@ static const struct flag {
     {"time", "WEFT_TIME", true},                 {"leak-horizon", "WEFT_LEAK_HORIZON", true},
     {"stack-size", "WEFT_STACK_SIZE", true},     {"replay", "WEFT_REPLAY", true},
     {"report", "WEFT_REPORT", true},             {"quiet", "WEFT_QUIET", false},
-    {"verbose", "WEFT_VERBOSE", false},
+    {"verbose", "WEFT_VERBOSE", false},         {"no-time", "WEFT_NO_TIME", false},
+    {"count-traces", "WEFT_COUNT_TRACES", false},
 };
 
 static bool parse_ll(const char *s, long long lo, long long hi, long long *out)
@@ -116,9 +117,9 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
         else if (!strcmp(value, "dpor"))
             o->strategy = WEFT_STRATEGY_DPOR;
         else if (!strcmp(value, "pct"))
-            BAD("--strategy pct: not built yet in this weft; the strategies built are dpor, dfs and random");
+            o->strategy = WEFT_STRATEGY_PCT;
         else
-            BAD("--strategy: unknown strategy '%s' (dpor, dfs, random)", value);
+            BAD("--strategy: unknown strategy '%s' (dpor, dfs, random, pct)", value);
     } else if (!strcmp(name, "max-preemptions")) {
         if (!parse_ll(value, 0, 1000000, &v))
             BAD("--max-preemptions: '%s' is not a number from 0 to 1000000", value);
@@ -179,14 +180,19 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->report = WEFT_REPORT_JSON;
         else
             BAD("--report: unknown format '%s' (text, json)", value);
-    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose")) {
+    } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose") || !strcmp(name, "no-time") ||
+               !strcmp(name, "count-traces")) {
         bool b;
         if (!parse_bool(value, &b))
             BAD("--%s: '%s' is not a boolean (1, 0, true, false)", name, value);
         if (name[0] == 'q')
             o->quiet = b;
-        else
+        else if (name[0] == 'v')
             o->verbose = b;
+        else if (name[0] == 'n')
+            o->no_time = b;
+        else
+            o->count_traces = b;
     } else {
         BAD("unknown option '--%s' (see --help)", name);
     }
@@ -281,19 +287,21 @@ int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, s
 
 /* The usage text shared by weft_main and the weft tool. */
 const char *weft__flags_help =
-    "  --strategy dpor|dfs|random exploration strategy (default dpor; pct is not built yet)\n"
+    "  --strategy dpor|dfs|random|pct  exploration strategy (default dpor)\n"
     "  --max-preemptions N        fixed preemption bound (default: 0, 1, 2, ... until nothing new)\n"
     "  --max-executions N         stop after N executions\n"
     "  --max-steps N              steps before LIVELOCK (default 100000)\n"
     "  --time-limit SECONDS       stop after this much wall time\n"
     "  --seed N, --iterations N   random strategy (default seed 0, 1000 iterations)\n"
-    "  --pct-depth D              PCT bug depth (pct is not built yet)\n"
+    "  --pct-depth D              pct: bug depth, d-1 priority change points (default 3)\n"
     "  --time adversarial|idle    virtual time mode (default adversarial)\n"
     "  --leak-horizon DURATION    virtual time after the body returns before a live task is a leak (default 1m)\n"
     "  --stack-size BYTES         stack per task, e.g. 256K (default 256K)\n"
     "  --replay TOKEN             rerun the execution a report printed\n"
     "  --report text|json         report format (default text)\n"
     "  --quiet, --verbose         less or more output\n"
+    "  --no-time                  leave wall time out of the output (then it is byte-identical run to run)\n"
+    "  --count-traces             also count the distinct Mazurkiewicz traces run (slower; for measuring)\n"
     "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000.\n";
 
 /* ---- registry ----------------------------------------------------------- */
@@ -329,12 +337,12 @@ int weft__print_result(const char *name, const weft_result *r, const weft_option
                    r->executions, r->executions == 1 ? "" : "s", r->preemptions, r->preemptions == 1 ? "" : "s");
         return 1;
     }
+    char stats[512];
+    weft__stats(stats, sizeof stats, r, o, o->report == WEFT_REPORT_JSON);
     if (o->report == WEFT_REPORT_TEXT)
-        printf("%-8s %s: %lld execution%s, %s\n", "ok", name, r->executions, r->executions == 1 ? "" : "s",
-               r->complete ? "complete" : o->replay ? "replayed" : "not complete (a limit stopped the search)");
+        printf("%-8s %s: %s\n", "ok", name, stats);
     else
-        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"executions\": %lld, \"complete\": %s}\n", name,
-               r->executions, r->complete ? "true" : "false");
+        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"stats\": {%s}}\n", name, stats);
     return 0;
 }
 

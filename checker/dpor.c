@@ -349,25 +349,19 @@ static void record_event(struct dpor *d, int k)
     d->nev++;
 }
 
-/* Hook: task id was woken by the step under way: it now knows everything that step knew. */
-void weft__x_wake(int id)
+/* Task id was woken by the step under way: it now knows everything that step knew. */
+void weft__dpor_wake(struct dpor *d, int id)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x || !x->dpor || x->dpor->nev == 0)
+    if (d->nev == 0)
         return;
-    struct dpor *d = x->dpor;
     ensure_proc(d, id + 1);
     vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
     d->fresh[id + 1] = true;
 }
 
-/* Hook: task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
-void weft__x_spawn(int id, int parent)
+/* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
+void weft__dpor_spawn(struct dpor *d, int id, int parent)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x || !x->dpor)
-        return;
-    struct dpor *d = x->dpor;
     ensure_proc(d, id + 1);
     ensure_proc(d, parent + 1);
     vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);

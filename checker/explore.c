@@ -36,11 +36,45 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
             x->scratch[na++] = i;
     if (na < n)
         x->cut = true;
+    if (n == 1 && x->token)
+        return 0; /* forced: tokens record only real choices */
     weft__branch b = {kind, n, ids, preempt, x->scratch, na};
     int idx = x->strat->choose(x, &b);
+    if (x->traces) {
+        if (kind == WEFT__BR_TASK)
+            weft__traces_event(x->traces, ids[idx]);
+        else
+            weft__traces_data(x->traces, idx);
+    }
+    if (n == 1)
+        return idx; /* asked only because the strategy watches every step (dpor) */
     weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
     x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
     return idx;
+}
+
+/* Hook (when x_every): task id was woken by the step under way. */
+void weft__x_wake(int id)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x)
+        return;
+    if (x->dpor)
+        weft__dpor_wake(x->dpor, id);
+    if (x->traces)
+        weft__traces_after(x->traces, id);
+}
+
+/* Hook (when x_every): task id was spawned by `parent` (-1: the clock) during the step under way. */
+void weft__x_spawn(int id, int parent)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x)
+        return;
+    if (x->dpor)
+        weft__dpor_spawn(x->dpor, id, parent);
+    if (x->traces)
+        weft__traces_after(x->traces, id);
 }
 
 /* "OK", "DEADLOCK", ... */
@@ -84,27 +118,13 @@ void weft_result_free(weft_result *r)
     r->replay = r->report = r->error = NULL;
 }
 
-static const char *strategy_name(weft_strategy s)
-{
-    switch (s) {
-    case WEFT_STRATEGY_DPOR:
-        return "dpor";
-    case WEFT_STRATEGY_DFS:
-        return "dfs";
-    case WEFT_STRATEGY_RANDOM:
-        return "random";
-    case WEFT_STRATEGY_PCT:
-        return "pct";
-    }
-    return "?";
-}
-
 /* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found. */
 weft_result weft_check(const char *name, void (*body)(void *), void *arg, const weft_options *opt)
 {
     weft_result r;
     memset(&r, 0, sizeof r);
     r.bound = -1;
+    r.traces = -1;
     weft_options defaults;
     if (!opt) {
         weft_options_init(&defaults);
@@ -149,9 +169,11 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     } else if (opt->strategy == WEFT_STRATEGY_RANDOM) {
         x.strat = &weft__random;
         x.bound = -1;
+    } else if (opt->strategy == WEFT_STRATEGY_PCT) {
+        x.strat = &weft__pct;
+        x.bound = -1;
     } else {
-        r.error = errorf("strategy '%s' is not built yet; use --strategy dfs or --strategy random%s",
-                         strategy_name(opt->strategy), "");
+        r.error = dup("weft_check: unknown strategy in the options (WEFT_STRATEGY_DPOR, _DFS, _RANDOM or _PCT)");
         return r;
     }
     weft_options o = *opt;
@@ -167,18 +189,29 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     }
     R->opt = &o;
     R->x = &x;
-    double t0 = o.time_limit > 0 ? now_seconds() : 0;
-    bool iterative = !x.token && x.strat != &weft__random && o.max_preemptions < 0;
+    double t0 = now_seconds();
+    bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     bool stopped = false;
+    weft__crash_arm();
+    if (o.count_traces && !x.token)
+        x.traces = weft__traces_new();
     for (;;) {
         x.nrec = 0;
         x.strat->begin(&x);
+        if (x.traces) {
+            weft__traces_begin(x.traces);
+            R->x_every = true;
+        }
         weft__exec_begin(body, arg);
         weft__exec_run();
         if (R->end.pruned)
             x.pruned++;
         else
             x.executions++;
+        if (R->nsteps > x.longest)
+            x.longest = R->nsteps;
+        if (x.traces && !R->end.pruned)
+            weft__traces_end(x.traces);
         if (R->end.usage || R->end.nondet) {
             r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
             break;
@@ -197,8 +230,14 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             r.verdict = R->end.verdict;
             r.steps = R->nsteps;
             r.preemptions = R->preemptions;
+            r.executions = x.executions;
+            r.pruned = x.pruned;
+            r.bound = x.bound;
+            r.longest = x.longest;
+            r.traces = x.traces ? weft__traces_count(x.traces) : -1;
+            r.seconds = now_seconds() - t0;
             r.replay = weft__token_encode(&x, name, weft__trace_hash(), R->nsteps);
-            r.report = weft__report(name, r.replay, o.report);
+            r.report = weft__report(name, r.replay, &o, &r);
             break;
         }
         if (!x.strat->next(&x)) {
@@ -218,9 +257,15 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             break;
         }
     }
+    weft__crash_disarm();
     r.executions = x.executions;
     r.bound = x.bound;
     r.pruned = x.pruned;
+    r.longest = x.longest;
+    r.traces = x.traces ? weft__traces_count(x.traces) : -1;
+    weft__traces_free(x.traces);
+    if (!r.report)
+        r.seconds = now_seconds() - t0;
     r.complete = !r.error && r.verdict == WEFT_OK && !stopped && !x.cut && !x.deep &&
                  (x.strat == &weft__dfs || x.strat == &weft__dpor);
     R->opt = NULL;
@@ -228,6 +273,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     R->x_every = false;
     if (x.dpor)
         weft__dpor_free(x.dpor);
+    weft__pct_free(x.pct);
     free(x.rec);
     free(x.scratch);
     free(x.path);

@@ -99,10 +99,19 @@ static void headline(char *buf, size_t n)
         break;
     case WEFT_PANIC:
     case WEFT_ASSERT:
+        weft__task_label(e->task, who, sizeof who);
+        snprintf(buf, n, "%s in %s at %s: %s", e->verdict == WEFT_PANIC ? "panic" : "assertion", who,
+                 site(e->file, e->line, at, sizeof at), e->msg);
+        break;
     case WEFT_CRASH:
         weft__task_label(e->task, who, sizeof who);
-        snprintf(buf, n, "%s in %s at %s: %s", e->verdict == WEFT_PANIC ? "panic" : e->verdict == WEFT_ASSERT ? "assertion" : "crash", who,
-                 site(e->file, e->line, at, sizeof at), e->msg);
+        if (e->crash_site)
+            snprintf(buf, n, "crash in %s at %s: %s", who, site(e->file, e->line, at, sizeof at), e->msg);
+        else if (R->tasks[e->task]->op)
+            snprintf(buf, n, "crash in %s after its last visible operation at %s: %s", who,
+                     site(e->file, e->line, at, sizeof at), e->msg);
+        else
+            snprintf(buf, n, "crash in %s before its first visible operation: %s", who, e->msg);
         break;
     default:
         snprintf(buf, n, "no bug");
@@ -191,6 +200,16 @@ static void text_tasks(sb *b)
                       site(t->spawn_file, t->spawn_line, at, sizeof at));
         sb_printf(b, "\n");
         const char *st = task_state(t);
+        if (t->state == WEFT__T_RUNNING && R->end.verdict == WEFT_CRASH && t->id == R->end.task) {
+            if (R->end.crash_site)
+                sb_printf(b, "  crashed at %s (%s)\n", site(R->end.file, R->end.line, at, sizeof at), R->end.msg);
+            else if (t->op)
+                sb_printf(b, "  crashed (%s) after its last visible operation, %s at %s\n", R->end.msg, t->op,
+                          site(t->file, t->line, at, sizeof at));
+            else
+                sb_printf(b, "  crashed (%s) before its first visible operation\n", R->end.msg);
+            continue;
+        }
         if (t->state == WEFT__T_RUNNING) {
             sb_printf(b, "  %s at %s\n", R->end.verdict == WEFT_PANIC || R->end.verdict == WEFT_ASSERT ? "failed" : "running",
                       site(R->end.file, R->end.line, at, sizeof at));
@@ -444,12 +463,58 @@ static char *story_report(const char *name, const char *token)
     return b.p;
 }
 
-/* The report of the execution that just ended, for test `name` and its replay token (malloc'd). */
-char *weft__report(const char *name, const char *token, weft_report_format fmt)
+/* The statistics of check result r run under o: one line of text ("12 executions, complete, ..."), or the
+ * members of a JSON object. The time is left out under o->no_time, so that output is byte-identical. */
+void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *o, bool json)
 {
-    if (fmt == WEFT_REPORT_JSON)
-        return json_report(name, token);
-    if (fmt == WEFT__REPORT_STORY)
-        return story_report(name, token);
-    return text_report(name, token);
+    char bound[32], secs[48];
+    bool sampling = o->strategy == WEFT_STRATEGY_RANDOM || o->strategy == WEFT_STRATEGY_PCT;
+    const char *how = r->complete                 ? "complete"
+                      : o->replay                 ? "replayed"
+                      : r->verdict != WEFT_OK     ? "not complete (stopped at the first bug)"
+                      : sampling                  ? "not complete (a random sample of schedules)"
+                                                  : "not complete (a limit stopped the search)";
+    char traces[48] = "";
+    if (json) {
+        snprintf(secs, sizeof secs, ", \"seconds\": %.3f", r->seconds);
+        if (r->traces >= 0)
+            snprintf(traces, sizeof traces, ", \"traces\": %lld", r->traces);
+        snprintf(buf, n,
+                 "\"executions\": %lld, \"complete\": %s, \"bound\": %d, \"pruned\": %lld, \"longest\": %lld%s%s",
+                 r->executions, r->complete ? "true" : "false", r->bound, r->pruned, r->longest, traces,
+                 o->no_time ? "" : secs);
+        return;
+    }
+    if (r->traces >= 0)
+        snprintf(traces, sizeof traces, ", %lld distinct trace%s", r->traces, r->traces == 1 ? "" : "s");
+    if (r->bound >= 0)
+        snprintf(bound, sizeof bound, ", preemption bound %d", r->bound);
+    else
+        bound[0] = 0;
+    snprintf(secs, sizeof secs, ", %.3f s", r->seconds);
+    snprintf(buf, n, "%lld execution%s, %s%s, %lld pruned, longest execution %lld step%s%s%s", r->executions,
+             r->executions == 1 ? "" : "s", how, bound, r->pruned, r->longest, r->longest == 1 ? "" : "s", traces,
+             o->no_time ? "" : secs);
+}
+
+/* The report of the execution that just ended, for test `name`, its replay token and the check's result so
+ * far (statistics), under options o (malloc'd). */
+char *weft__report(const char *name, const char *token, const weft_options *o, const weft_result *r)
+{
+    char stats[512];
+    weft__stats(stats, sizeof stats, r, o, o->report == WEFT_REPORT_JSON);
+    sb b = {0};
+    char *body = o->report == WEFT_REPORT_JSON     ? json_report(name, token)
+                 : o->report == WEFT__REPORT_STORY ? story_report(name, token)
+                                                   : text_report(name, token);
+    size_t len = strlen(body);
+    if (o->report == WEFT_REPORT_JSON) {
+        sb_put(&b, body, len - 2); /* without the closing "}\n" */
+        sb_printf(&b, ",\n \"stats\": {%s}}\n", stats);
+    } else {
+        sb_put(&b, body, len);
+        sb_printf(&b, "%sstatistics: %s\n", o->report == WEFT__REPORT_STORY ? "  " : "\n", stats);
+    }
+    free(body);
+    return b.p;
 }

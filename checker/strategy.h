@@ -72,14 +72,33 @@ typedef struct weft__explorer {
     struct dpor *dpor;
     long long pruned;        /* executions abandoned by sleep sets */
     bool deep;               /* dpor stopped branching in an execution too long to track */
+    /* pct */
+    struct pct *pct;
+    struct weft__traces *traces; /* --count-traces, else NULL */
+    /* statistics */
+    long long longest;       /* steps of the longest execution so far */
 } weft__explorer;
 
 extern const weft__strategy weft__dfs WEFT__HIDDEN;
 extern const weft__strategy weft__random WEFT__HIDDEN;
 extern const weft__strategy weft__replay WEFT__HIDDEN;
 extern const weft__strategy weft__dpor WEFT__HIDDEN;
+extern const weft__strategy weft__pct WEFT__HIDDEN;
+void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
 void weft__dpor_reset(struct dpor *d) WEFT__HIDDEN;
+
+/* Trace counting (traces.c). */
+struct weft__traces *weft__traces_new(void) WEFT__HIDDEN;
+void weft__traces_begin(struct weft__traces *t) WEFT__HIDDEN;
+void weft__traces_event(struct weft__traces *t, int p) WEFT__HIDDEN;
+void weft__traces_data(struct weft__traces *t, int v) WEFT__HIDDEN;
+void weft__traces_after(struct weft__traces *t, int id) WEFT__HIDDEN;
+void weft__traces_end(struct weft__traces *t) WEFT__HIDDEN;
+long long weft__traces_count(const struct weft__traces *t) WEFT__HIDDEN;
+void weft__traces_free(struct weft__traces *t) WEFT__HIDDEN;
+void weft__dpor_wake(struct dpor *d, int id) WEFT__HIDDEN;
+void weft__dpor_spawn(struct dpor *d, int id, int parent) WEFT__HIDDEN;
 
 /* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;
@@ -92,6 +111,7 @@ uint32_t weft__fnv(uint32_t h, const void *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__trace_hash(void) WEFT__HIDDEN;
 
 /* Reports (report.c). */
-char *weft__report(const char *name, const char *token, weft_report_format fmt) WEFT__HIDDEN;
+char *weft__report(const char *name, const char *token, const weft_options *o, const weft_result *r) WEFT__HIDDEN;
+void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *o, bool json) WEFT__HIDDEN;
 
 #endif

@@ -323,6 +323,8 @@ typedef struct weft_options {
     weft_report_format report;   /* --report */
     bool quiet;                  /* --quiet: print only the summary */
     bool verbose;                /* --verbose: progress on stderr */
+    bool no_time;                /* --no-time: leave wall time out of reports (byte-identical output) */
+    bool count_traces;           /* --count-traces: count the distinct Mazurkiewicz traces run (slower) */
 } weft_options;
 
 /* Defaults, then WEFT_* environment variables (a bad value is a usage error: message and exit 2). */
@@ -340,6 +342,9 @@ typedef struct weft_result {
     char *report;                /* the report (text or JSON as asked), or NULL when clean */
     char *error;                 /* a usage error (bad token, ...) or NULL */
     long long pruned;            /* dpor: executions abandoned early because they could only repeat others */
+    long long longest;           /* steps of the longest execution run */
+    double seconds;              /* wall time of the check */
+    long long traces;            /* distinct traces among the executions (count_traces), else -1 */
 } weft_result;
 
 /* Explore body(arg) under `opt` (NULL: defaults) and return what was found. */

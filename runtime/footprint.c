@@ -90,19 +90,23 @@ int weft__footprint(int id, int *keys, int cap)
     int n = 0;
     /* A poll that finds nothing changes who may run next (fairness): its order with every other step
      * matters, so it is dependent on everything. */
-    if (t->has_default || !strcmp(t->op, "yield") || !strcmp(t->op, "mutex_trylock") ||
-        !strncmp(t->op, "rwmutex_try", 11))
+    const char *op = t->op; /* compared by first letter before the whole name: this runs at every step */
+    if (t->has_default || (op[0] == 'y' && !strcmp(op, "yield")) || (op[0] == 'm' && !strcmp(op, "mutex_trylock")) ||
+        (op[0] == 'r' && !strncmp(op, "rwmutex_try", 11)))
         return -1;
+    bool touch = op[0] == 't' && !strcmp(op, "touch");
+    bool cancel = op[0] == 'c' && !strcmp(op, "ctx_cancel");
+    bool cond_wait = op[0] == 'c' && !strcmp(op, "cond_wait");
     for (int i = 0; i < t->ncl; i++) {
         const weft__clause *c = &t->cl[i];
         if (!c->obj)
             continue;
-        if (c->kind == WEFT__CL_ALWAYS && !strcmp(t->op, "touch")) {
+        if (c->kind == WEFT__CL_ALWAYS && touch) {
             n = add(keys, n, cap, addr_key(c->obj));
             continue;
         }
         const weft__obj *h = c->obj;
-        if (h->kind == WEFT__K_CTX && !strcmp(t->op, "ctx_cancel"))
+        if (h->kind == WEFT__K_CTX && cancel)
             n = ctx_keys(c->obj, keys, n, cap);
         else if (h->kind == WEFT__K_TICKER)
             n = add(keys, n, cap, obj_key(&((const struct weft_ticker *)c->obj)->t));
@@ -110,7 +114,7 @@ int weft__footprint(int id, int *keys, int cap)
             n = add(keys, n, cap, obj_key(c->obj));
         if (h->kind == WEFT__K_CHAN)
             n = parked_select_keys(c->obj, t, keys, n, cap);
-        if (h->kind == WEFT__K_COND && !strcmp(t->op, "cond_wait"))
+        if (h->kind == WEFT__K_COND && cond_wait)
             n = add(keys, n, cap, obj_key(((const struct weft_cond *)c->obj)->lock));
         if (n >= cap)
             return -1;

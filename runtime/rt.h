@@ -144,6 +144,8 @@ typedef struct weft__end {
     bool spinning;          /* tasks kept running without end (LIVELOCK, or a LEAK by spinning) */
     bool usage;             /* msg is a usage error (misuse of the API), not a bug in the program */
     bool nondet;            /* msg says where a replay or re-execution diverged */
+    int crash_sig;          /* CRASH: the signal, else 0 */
+    bool crash_site;        /* CRASH: file:line is where it happened (a failed assert), not the last step */
 } weft__end;
 
 /* ---- Pools -------------------------------------------------------------- */
@@ -171,6 +173,7 @@ typedef struct weft__arena {
 
 struct weft__explorer;
 struct weft__name;
+struct weft__crash;
 
 /* The one context struct: pools, the running execution and the checker hooks.
  * Invariant: outside weft_check, `active` is false and no task exists. */
@@ -223,6 +226,8 @@ typedef struct weft__rt {
     const void *driver_lo;      /* AddressSanitizer: the checker's stack, learnt on the first switch */
     size_t driver_size;
     bool from_driver;           /* the switch under way leaves the checker's stack */
+    struct weft__crash *crash;  /* saved signal dispositions and the alternate signal stack (crash.c) */
+    bool crashing;              /* a fatal signal is being turned into CRASH (a second one is not caught) */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
     /* scratch for the scheduler */
     int *cand;
@@ -248,6 +253,10 @@ void weft__obj_check(const void *obj, int kind, const char *call, const char *fi
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
 void weft__names_reset(void) WEFT__HIDDEN;
+
+/* ---- Fatal signals (crash.c) ------------------------------------------- */
+void weft__crash_arm(void) WEFT__HIDDEN;
+void weft__crash_disarm(void) WEFT__HIDDEN;
 
 /* ---- Switching (fiber.c) ------------------------------------------------ */
 void weft__switch(weft__ctx *from, weft__ctx *to, const weft__stack *to_stack, bool dying) WEFT__HIDDEN;

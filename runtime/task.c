@@ -128,6 +128,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->background = NULL;
     memset(&R->end, 0, sizeof R->end);
     R->end.task = -1;
+    R->crashing = false;
     R->active = true;
     weft__task *t = weft__spawn("body", NULL, 0);
     t->fn = body;

@@ -462,17 +462,21 @@ static void spin_after_return_is_leak(void **state)
 
 /* ---- tests: replay ----------------------------------------------------- */
 
+/* Every strategy's tokens replay the same execution (dpor asks even at forced steps: tokens must not record
+ * those). */
 static void replay_is_byte_identical(void **state)
 {
     (void)state;
     weft_report_format fmts[] = {WEFT_REPORT_TEXT, WEFT_REPORT_JSON};
     void (*bodies[])(void *) = {abba, leaky, spin_forever};
     const char *names[] = {"abba", "leaky", "spin"};
-    for (int f = 0; f < 2; f++) {
+    weft_strategy strats[] = {WEFT_STRATEGY_DFS, WEFT_STRATEGY_DPOR, WEFT_STRATEGY_RANDOM, WEFT_STRATEGY_PCT};
+    for (int f = 0; f < 2 * 4; f++) {
         for (int i = 0; i < 3; i++) {
             weft_options o = tu_exhaustive();
             o.max_steps = 1000;
-            o.report = fmts[f];
+            o.strategy = strats[f / 2];
+            o.report = fmts[f % 2];
             weft_result r = weft_check(names[i], bodies[i], NULL, &o);
             assert_int_not_equal(r.verdict, WEFT_OK);
             assert_non_null(r.replay);
@@ -484,8 +488,8 @@ static void replay_is_byte_identical(void **state)
             assert_int_equal(p.steps, r.steps);
             assert_int_equal(p.preemptions, r.preemptions);
             assert_string_equal(p.replay, r.replay);
-            assert_string_equal(p.report, r.report);
-            if (fmts[f] == WEFT_REPORT_JSON) {
+            tu_same_report(p.report, r.report);
+            if (fmts[f % 2] == WEFT_REPORT_JSON) {
                 assert_true(p.report[0] == '{');
                 assert_contains(p.report, "\"verdict\": ");
             }
@@ -507,7 +511,7 @@ static void replay_text_token_as_json(void **state)
     o.replay = t.replay;
     weft_result p = weft_check("abba", abba, NULL, &o);
     assert_non_null(p.report);
-    assert_string_equal(p.report, j.report);
+    tu_same_report(p.report, j.report);
     weft_result_free(&p);
     weft_result_free(&j);
     weft_result_free(&t);
@@ -661,7 +665,7 @@ static void nondeterministic_replay_reported(void **state)
     nd_mode = 0;
     weft_result q = weft_check("abba_or_not", abba_or_not, NULL, &o);
     tu_expect_verdict(&q, WEFT_DEADLOCK);
-    assert_string_equal(q.report, r.report);
+    tu_same_report(q.report, r.report);
     weft_result_free(&q);
     weft_result_free(&p);
     weft_result_free(&r);
@@ -689,7 +693,7 @@ static void random_finds_abba_same_seed_same_token(void **state)
     p.replay = a.replay;
     weft_result c = weft_check("abba", abba, NULL, &p);
     tu_expect_verdict(&c, WEFT_DEADLOCK);
-    assert_string_equal(c.report, a.report);
+    tu_same_report(c.report, a.report);
     weft_result_free(&c);
     weft_result_free(&b);
     weft_result_free(&a);
@@ -709,16 +713,62 @@ static void random_clean_runs_iterations(void **state)
     weft_result_free(&r);
 }
 
-static void pct_refused_by_weft_check(void **state)
+/* Three tasks append their ids to a log (two visible steps each); the outcome is the order. */
+static char order_log[8];
+static weft_mutex *order_mu;
+static void append_id(int id)
+{
+    weft_mutex_lock(order_mu);
+    size_t n = strlen(order_log);
+    order_log[n] = (char)('0' + id);
+    weft_mutex_unlock(order_mu);
+}
+
+static void append_then_done(int id, weft_wg *wg)
+{
+    append_id(id);
+    weft_wg_done(wg);
+}
+
+static void three_appenders(void *arg)
+{
+    (void)arg;
+    memset(order_log, 0, sizeof order_log);
+    order_mu = weft_mutex_make();
+    weft_wg *wg = weft_wg_make();
+    weft_wg_add(wg, 3);
+    for (int i = 1; i <= 3; i++)
+        WEFT_GO(append_then_done, i, wg);
+    weft_wg_wait(wg);
+    tu_begin();
+    tu_emit("%s", order_log);
+    tu_record();
+}
+
+/* pct: finds the lock-order deadlock, runs exactly --iterations executions on a clean program (never complete),
+ * is deterministic from its seed, and spreads its executions over different interleavings. */
+static void pct_explores_by_priorities(void **state)
 {
     (void)state;
     weft_options o = tu_exhaustive();
     o.strategy = WEFT_STRATEGY_PCT;
-    weft_result r = weft_check("abba", abba, NULL, &o);
-    assert_non_null(r.error);
-    assert_contains(r.error, "pct");
+    o.pct_depth = 2;
+    weft_result a = weft_check("abba", abba, NULL, &o);
+    tu_expect_verdict(&a, WEFT_DEADLOCK);
+    weft_result b = weft_check("abba", abba, NULL, &o);
+    assert_string_equal(a.replay, b.replay);
+    assert_int_equal(a.executions, b.executions);
+    weft_result_free(&a);
+    weft_result_free(&b);
+
+    o.iterations = 300;
+    tu_reset();
+    weft_result r = weft_check("appenders", three_appenders, NULL, &o);
+    assert_null(r.error);
     assert_int_equal(r.verdict, WEFT_OK);
-    assert_int_equal(r.executions, 0);
+    assert_int_equal(r.executions, 300);
+    assert_false(r.complete);
+    assert_int_equal(tu_nset, 6); /* every order of the three appends */
     weft_result_free(&r);
 }
 
@@ -743,22 +793,20 @@ static int options_init_only(int argc, char **argv)
     return 0;
 }
 
-static void pct_refused_by_env_and_flag(void **state)
+/* pct through the environment and flags: accepted, and a bad depth is refused with the flag's name. */
+static void pct_by_env_and_flag(void **state)
 {
     (void)state;
     char err[4096];
     char *none[] = {"test_checker", NULL};
-    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_STRATEGY=pct", err, sizeof err), 2);
-    assert_contains(err, "WEFT_STRATEGY");
-    assert_contains(err, "pct");
-    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_STRATEGY=dfs", err, sizeof err), 0);
-
-    char *flag[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", NULL};
-    assert_int_equal(tu_in_child(weft_main, 5, flag, NULL, err, sizeof err), 2);
-    assert_contains(err, "pct");
-    char *envrun[] = {"test_checker", "--test", "wt_clean", NULL};
-    assert_int_equal(tu_in_child(weft_main, 3, envrun, "WEFT_STRATEGY=pct", err, sizeof err), 2);
-    assert_contains(err, "pct");
+    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_STRATEGY=pct", err, sizeof err), 0);
+    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_PCT_DEPTH=0", err, sizeof err), 2);
+    assert_contains(err, "WEFT_PCT_DEPTH");
+    char *flag[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", "--pct-depth", "4", NULL};
+    assert_int_equal(tu_in_child(weft_main, 7, flag, NULL, err, sizeof err), 0);
+    char *bad[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", "--pct-depth", "-1", NULL};
+    assert_int_equal(tu_in_child(weft_main, 7, bad, NULL, err, sizeof err), 2);
+    assert_contains(err, "--pct-depth");
 }
 
 static void weft_main_exit_status(void **state)
@@ -820,8 +868,8 @@ int main(void)
         cmocka_unit_test(nondeterministic_replay_reported),
         cmocka_unit_test(random_finds_abba_same_seed_same_token),
         cmocka_unit_test(random_clean_runs_iterations),
-        cmocka_unit_test(pct_refused_by_weft_check),
-        cmocka_unit_test(pct_refused_by_env_and_flag),
+        cmocka_unit_test(pct_explores_by_priorities),
+        cmocka_unit_test(pct_by_env_and_flag),
         cmocka_unit_test(weft_main_exit_status),
     };
     return cmocka_run_group_tests_name("checker", tests, NULL, NULL);

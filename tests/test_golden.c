@@ -105,7 +105,7 @@ static void check_golden(const char *name, void (*body)(void *), weft_verdict v,
     o.replay = r.replay;
     weft_result p = weft_check(name, body, NULL, &o);
     tu_expect_verdict(&p, v);
-    assert_string_equal(p.report, r.report);
+    tu_same_report(p.report, r.report);
     weft_result_free(&p);
     weft_result_free(&r);
 }

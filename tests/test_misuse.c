@@ -448,7 +448,7 @@ static void unknown_flags(void **state)
     expect_cli_error(NULL, "weft: unknown argument '--no-such-flag' (see --help)\n", 2, "--no-such-flag");
     expect_cli_error(NULL, "weft: unknown argument '-x' (see --help)\n", 2, "-x");
     expect_cli_error(NULL, "weft: unknown argument 'stray' (see --help)\n", 2, "stray");
-    expect_cli_error(NULL, "weft: --strategy: unknown strategy 'bogus' (dpor, dfs, random)\n", 2, "--strategy=bogus");
+    expect_cli_error(NULL, "weft: --strategy: unknown strategy 'bogus' (dpor, dfs, random, pct)\n", 2, "--strategy=bogus");
     expect_cli_error(NULL, "weft: --test needs a pattern\n", 2, "--test");
 }
 

@@ -1,0 +1,196 @@
+/* traces.c: count the distinct Mazurkiewicz traces a check ran (--count-traces), from each execution's Foata
+ * normal form under the dependency relation dpor uses; for tests and benchmarks of partial-order reduction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategy.h"
+
+/* One event: a step of process `proc` (task id, -1 the clock). */
+typedef struct tev {
+    int proc;
+    int local;          /* its index among proc's events */
+    uint64_t what;      /* hash of the operation, its data (select case, chosen value) and its footprint */
+    int koff, nk;       /* footprint keys in keys[koff .. koff + nk) */
+    bool all;           /* dependent on everything */
+    int after;          /* an event that must precede it (it was woken or spawned by that event), or -1 */
+} tev;
+
+/* Invariant: ev[0..nev) are the events of the current execution in the order they happened. */
+struct weft__traces {
+    tev *ev;
+    int nev, cev;
+    int *keys;
+    int nkeys, ckeys;
+    struct pslot {
+        int count;      /* events so far */
+        int pending;    /* the event that woke or spawned it since, or -1 */
+    } *proc;            /* per process, at id + 1 */
+    int nproc, cproc;
+    int *depth;
+    int cdepth;
+    uint64_t *set;      /* hashes of the traces seen (open addressing, 0 empty) */
+    long long cset, nset;
+};
+
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static void oom(void *p)
+{
+    if (!p) {
+        fprintf(stderr, "weft: out of memory (trace counting)\n");
+        abort();
+    }
+}
+
+/* A trace counter for one check. */
+struct weft__traces *weft__traces_new(void)
+{
+    struct weft__traces *t = calloc(1, sizeof *t);
+    oom(t);
+    return t;
+}
+
+static void proc_slot(struct weft__traces *t, int p)
+{
+    int i = p + 1;
+    if (i < t->nproc)
+        return;
+    weft__grow((void **)&t->proc, &t->cproc, i + 1, sizeof *t->proc);
+    for (int j = t->nproc; j <= i; j++)
+        t->proc[j] = (struct pslot){0, -1};
+    t->nproc = i + 1;
+}
+
+/* A new execution begins. */
+void weft__traces_begin(struct weft__traces *t)
+{
+    t->nev = t->nkeys = t->nproc = 0;
+}
+
+/* Process p (task id, -1 the clock) is about to take its pending step. */
+void weft__traces_event(struct weft__traces *t, int p)
+{
+    proc_slot(t, p);
+    weft__grow((void **)&t->ev, &t->cev, t->nev + 1, sizeof *t->ev);
+    tev *e = &t->ev[t->nev++];
+    e->proc = p;
+    e->local = t->proc[p + 1].count++;
+    e->after = t->proc[p + 1].pending;
+    t->proc[p + 1].pending = -1;
+    e->koff = t->nkeys;
+    e->nk = 0;
+    e->all = true;
+    e->what = mix((uint64_t)(p + 1));
+    if (p < 0)
+        return;
+    int keys[64];
+    int n = weft__footprint(p, keys, 64);
+    const char *op = weft__R.tasks[p]->op;
+    for (const char *c = op ? op : ""; *c; c++)
+        e->what = mix(e->what ^ (unsigned char)*c);
+    if (n < 0)
+        return;
+    e->all = false;
+    weft__grow((void **)&t->keys, &t->ckeys, t->nkeys + n, sizeof *t->keys);
+    for (int i = 0; i < n; i++) {
+        t->keys[t->nkeys++] = keys[i];
+        e->what = mix(e->what ^ (uint64_t)(unsigned)keys[i]);
+    }
+    e->nk = n;
+}
+
+/* The step under way chose alternative v of a select or weft_choose. */
+void weft__traces_data(struct weft__traces *t, int v)
+{
+    if (t->nev > 0)
+        t->ev[t->nev - 1].what = mix(t->ev[t->nev - 1].what ^ (0x100000000ull + (uint64_t)v));
+}
+
+/* Task id was woken (or spawned) by the step under way: its next event comes after it. */
+void weft__traces_after(struct weft__traces *t, int id)
+{
+    proc_slot(t, id);
+    t->proc[id + 1].pending = t->nev - 1;
+}
+
+static bool dependent(const struct weft__traces *t, const tev *a, const tev *b)
+{
+    if (a->all || b->all || a->proc == b->proc)
+        return true;
+    for (int i = 0; i < a->nk; i++)
+        for (int j = 0; j < b->nk; j++)
+            if (t->keys[a->koff + i] == t->keys[b->koff + j])
+                return true;
+    return false;
+}
+
+/* The execution ended: add its trace to the set. O(events^2): a tool for tests and benchmarks. */
+void weft__traces_end(struct weft__traces *t)
+{
+    weft__grow((void **)&t->depth, &t->cdepth, t->nev, sizeof *t->depth);
+    uint64_t h = 0;
+    for (int j = 0; j < t->nev; j++) {
+        const tev *e = &t->ev[j];
+        int d = 1;
+        if (e->after >= 0 && t->depth[e->after] + 1 > d)
+            d = t->depth[e->after] + 1;
+        for (int i = j - 1; i >= 0; i--)
+            if (t->depth[i] + 1 > d && dependent(t, &t->ev[i], e))
+                d = t->depth[i] + 1;
+        t->depth[j] = d;
+        /* the Foata normal form is the set of (layer, event); a sum of hashes does not depend on order */
+        h += mix(e->what ^ mix((uint64_t)d << 32 ^ (uint64_t)(unsigned)e->local));
+    }
+    if (!h)
+        h = 1;
+    if (2 * (t->nset + 1) > t->cset) {
+        long long oc = t->cset;
+        uint64_t *old = t->set;
+        t->cset = oc ? 2 * oc : 1024;
+        t->set = calloc((size_t)t->cset, sizeof *t->set);
+        oom(t->set);
+        t->nset = 0;
+        for (long long i = 0; i < oc; i++) {
+            if (!old[i])
+                continue;
+            long long k = (long long)(old[i] & (uint64_t)(t->cset - 1));
+            while (t->set[k])
+                k = (k + 1) & (t->cset - 1);
+            t->set[k] = old[i];
+            t->nset++;
+        }
+        free(old);
+    }
+    long long k = (long long)(h & (uint64_t)(t->cset - 1));
+    while (t->set[k] && t->set[k] != h)
+        k = (k + 1) & (t->cset - 1);
+    if (!t->set[k]) {
+        t->set[k] = h;
+        t->nset++;
+    }
+}
+
+/* Distinct traces seen so far. */
+long long weft__traces_count(const struct weft__traces *t)
+{
+    return t->nset;
+}
+
+/* Release a trace counter. */
+void weft__traces_free(struct weft__traces *t)
+{
+    if (!t)
+        return;
+    free(t->ev);
+    free(t->keys);
+    free(t->proc);
+    free(t->depth);
+    free(t->set);
+    free(t);
+}
