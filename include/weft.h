@@ -85,6 +85,7 @@ enum { WEFT__ARG_I64 = 1, WEFT__ARG_U64, WEFT__ARG_FLOAT, WEFT__ARG_DOUBLE, WEFT
 void weft_go_ffi_at(void (*fn)(void), const char *name, WEFT__SITE_PARAMS, int nargs, ...);
 
 #ifdef __cplusplus
+} /* the overloads below cannot have C linkage */
 static inline weft__arg weft__mkarg(long long x) { weft__arg a; a.type = WEFT__ARG_I64; a.v.i = x; return a; }
 static inline weft__arg weft__mkarg(int x) { return weft__mkarg((long long)x); }
 static inline weft__arg weft__mkarg(long x) { return weft__mkarg((long long)x); }
@@ -102,6 +103,7 @@ static inline weft__arg weft__mkarg(double x) { weft__arg a; a.type = WEFT__ARG_
 static inline weft__arg weft__mkarg(long double x) { weft__arg a; a.type = WEFT__ARG_LDOUBLE; a.v.ld = x; return a; }
 static inline weft__arg weft__mkarg(const volatile void *x) { weft__arg a; a.type = WEFT__ARG_PTR; a.v.p = x; return a; }
 #define WEFT__ARG(x) weft__mkarg(x)
+extern "C" {
 #else
 static inline weft__arg weft__arg_i(long long x) { weft__arg a; a.type = WEFT__ARG_I64; a.v.i = x; return a; }
 static inline weft__arg weft__arg_u(unsigned long long x) { weft__arg a; a.type = WEFT__ARG_U64; a.v.u = x; return a; }
