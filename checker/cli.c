@@ -93,13 +93,22 @@ static bool parse_bool(const char *s, bool *out)
     return true;
 }
 
+/* Keep the message in err on one line (a quoted value may hold control characters); returns false. */
+static bool one_line(char *err)
+{
+    for (char *p = err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return false;
+}
+
 /* Apply option `name` (without dashes) with `value` to o. On a bad value, a one-line message in err. */
 bool weft__apply_option(weft_options *o, const char *name, const char *value, char *err, size_t errlen)
 {
     long long v;
     double d;
     char *end;
-#define BAD(...) return snprintf(err, errlen, __VA_ARGS__), false
+#define BAD(...) return snprintf(err, errlen, __VA_ARGS__), one_line(err)
     if (!strcmp(name, "strategy")) {
         if (!strcmp(value, "dfs"))
             o->strategy = WEFT_STRATEGY_DFS;
@@ -132,7 +141,7 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
     } else if (!strcmp(name, "seed")) {
         errno = 0;
         unsigned long long s = strtoull(value, &end, 10);
-        if (errno || end == value || *end || value[0] == '-')
+        if (errno || end == value || *end || !(value[0] >= '0' && value[0] <= '9'))
             BAD("--seed: '%s' is not a non-negative number", value);
         o->seed = s;
     } else if (!strcmp(name, "iterations")) {
@@ -189,6 +198,38 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
     }
     return true;
 #undef BAD
+}
+
+/* Whether lo <= v <= hi; if not, a message naming option `field` in err. */
+static bool in_range(char *err, size_t errlen, const char *field, long long v, long long lo, long long hi)
+{
+    if (v >= lo && v <= hi)
+        return true;
+    snprintf(err, errlen, "option %s is %lld, out of range (%lld to %lld)", field, v, lo, hi);
+    return false;
+}
+
+/* Whether every field of o is in the range its flag accepts; if not, a one-line message naming the field in err.
+ * (weft_check refuses options set out of range by a program, as the flags refuse them on the command line.) */
+bool weft__options_check(const weft_options *o, char *err, size_t errlen)
+{
+    if (!(o->time_limit >= 0 && o->time_limit <= 1e9)) {
+        snprintf(err, errlen, "option time_limit is %g, out of range (0 to 1000000000)", o->time_limit);
+        return false;
+    }
+    if (o->stack_size < 16 * 1024 || o->stack_size > (size_t)1 << 30) {
+        snprintf(err, errlen, "option stack_size is %zu, out of range (16384 to 1073741824)", o->stack_size);
+        return false;
+    }
+    return in_range(err, errlen, "strategy", o->strategy, WEFT_STRATEGY_DPOR, WEFT_STRATEGY_PCT) &&
+           in_range(err, errlen, "max_preemptions", o->max_preemptions, -1, 1000000) &&
+           in_range(err, errlen, "max_executions", o->max_executions, 0, INT64_MAX) &&
+           in_range(err, errlen, "max_steps", o->max_steps, 1, 1000000000) &&
+           in_range(err, errlen, "iterations", o->iterations, 1, INT64_MAX) &&
+           in_range(err, errlen, "pct_depth", o->pct_depth, 1, 1000) &&
+           in_range(err, errlen, "time_mode", o->time_mode, WEFT_TIME_ADVERSARIAL, WEFT_TIME_IDLE) &&
+           in_range(err, errlen, "leak_horizon", o->leak_horizon, 0, INT64_MAX) &&
+           in_range(err, errlen, "report", o->report, WEFT_REPORT_TEXT, WEFT__REPORT_STORY);
 }
 
 /* Defaults, then WEFT_* environment variables; a bad variable is a usage error (message, exit 2). */
@@ -305,46 +346,56 @@ int weft__print_result(const char *name, const weft_result *r, const weft_option
     return 0;
 }
 
+/* Parse weft_main's arguments argv[1..argc) into o and a, printing nothing and never exiting. Stops at --help
+ * or -h (a->help). Returns false with a one-line message in err on an unknown argument or a bad value. */
+bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            a->help = true;
+            return true;
+        }
+        if (!strcmp(arg, "--list")) {
+            a->list = true;
+            continue;
+        }
+        if (!strcmp(arg, "--test") || !strncmp(arg, "--test=", 7)) {
+            if (arg[6] == '=')
+                a->pattern = arg + 7;
+            else if (i + 1 < argc)
+                a->pattern = argv[++i];
+            else
+                return snprintf(err, errlen, "--test needs a pattern"), false;
+            continue;
+        }
+        int used = weft__parse_flag(o, argc, argv, i, err, errlen);
+        if (used < 0)
+            return false;
+        if (used == 0)
+            return snprintf(err, errlen, "unknown argument '%s' (see --help)", arg), one_line(err);
+        i += used - 1;
+    }
+    return true;
+}
+
 /* Run the registered tests under the flags in argv. Exit status: 0 clean, 1 a bug, 2 a usage error. */
 int weft_main(int argc, char **argv)
 {
     weft_options o;
     weft_options_init(&o);
-    const char *pattern = getenv("WEFT_TEST");
-    bool list = false;
+    weft__args args = {getenv("WEFT_TEST"), false, false};
     char err[300];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
-            return 0;
-        }
-        if (!strcmp(a, "--list")) {
-            list = true;
-            continue;
-        }
-        if (!strcmp(a, "--test") || !strncmp(a, "--test=", 7)) {
-            if (a[6] == '=')
-                pattern = a + 7;
-            else if (i + 1 < argc)
-                pattern = argv[++i];
-            else {
-                fprintf(stderr, "weft: --test needs a pattern\n");
-                return 2;
-            }
-            continue;
-        }
-        int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
-        if (used < 0) {
-            fprintf(stderr, "weft: %s\n", err);
-            return 2;
-        }
-        if (used == 0) {
-            fprintf(stderr, "weft: unknown argument '%s' (see --help)\n", a);
-            return 2;
-        }
-        i += used - 1;
+    if (!weft__parse_args(&o, &args, argc, argv, err, sizeof err)) {
+        fprintf(stderr, "weft: %s\n", err);
+        return 2;
     }
+    if (args.help) {
+        printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
+        return 0;
+    }
+    const char *pattern = args.pattern;
+    bool list = args.list;
     int n = 0;
     for (weft_test *t = registry; t; t = t->next)
         n++;

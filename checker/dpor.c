@@ -198,7 +198,8 @@ static bool footprint(struct dpor *d, int p, iset *fp)
     if (n < 0)
         return false;
     weft__grow((void **)&fp->v, &fp->cap, n, sizeof *fp->v);
-    memcpy(fp->v, d->keys, sizeof *fp->v * (size_t)n);
+    if (n > 0) /* an empty footprint may have no storage yet */
+        memcpy(fp->v, d->keys, sizeof *fp->v * (size_t)n);
     fp->n = n;
     return true;
 }

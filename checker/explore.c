@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "strategy.h"
+#include "cli.h"
 
 /* Grow *p (elements of size sz) so that it holds at least n elements. */
 void weft__grow(void **p, int *cap, int n, size_t sz)
@@ -148,6 +148,11 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     }
     if (!name || !body) {
         r.error = dup(!name ? "weft_check: NULL test name" : "weft_check: NULL body");
+        return r;
+    }
+    char oerr[256];
+    if (!weft__options_check(opt, oerr, sizeof oerr)) {
+        r.error = errorf("weft_check: %s%s", oerr, "");
         return r;
     }
     weft__explorer x;

@@ -135,21 +135,12 @@ static void put_values(nib *w, const weft__choice *rec, int n)
     }
 }
 
-/* The replay token of the current execution of test `name`: a malloc'd string. */
-char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t trace, long long nsteps)
+/* The token text of payload p[0..n): the payload, its checksum, in base32 after the prefix (a malloc'd string). */
+char *weft__token_seal(const unsigned char *p, size_t n)
 {
     buf b = {0};
-    put(&b, TOKEN_VERSION);
-    put_u32(&b, weft__fnv(2166136261u, name, strlen(name)));
-    put(&b, (unsigned)weft__R.opt->time_mode);
-    put_varint(&b, (unsigned long long)weft__R.opt->max_steps);
-    put_varint(&b, (unsigned long long)nsteps);
-    put_varint(&b, (unsigned long long)x->nrec);
-    nib w = {&b, 0, 0};
-    put_values(&w, x->rec, x->nrec);
-    if (w.half)
-        put_nib(&w, 0);
-    put_u32(&b, trace);
+    for (size_t i = 0; i < n; i++)
+        put(&b, p[i]);
     put_u32(&b, weft__fnv(2166136261u, b.p, b.n));
     size_t bits = b.n * 8, nch = (bits + 4) / 5;
     char *s = malloc(sizeof PREFIX + nch);
@@ -166,6 +157,26 @@ char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t tra
         *o++ = B32[v];
     }
     *o = 0;
+    free(b.p);
+    return s;
+}
+
+/* The replay token of the current execution of test `name`: a malloc'd string. */
+char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t trace, long long nsteps)
+{
+    buf b = {0};
+    put(&b, TOKEN_VERSION);
+    put_u32(&b, weft__fnv(2166136261u, name, strlen(name)));
+    put(&b, (unsigned)weft__R.opt->time_mode);
+    put_varint(&b, (unsigned long long)weft__R.opt->max_steps);
+    put_varint(&b, (unsigned long long)nsteps);
+    put_varint(&b, (unsigned long long)x->nrec);
+    nib w = {&b, 0, 0};
+    put_values(&w, x->rec, x->nrec);
+    if (w.half)
+        put_nib(&w, 0);
+    put_u32(&b, trace);
+    char *s = weft__token_seal(b.p, b.n);
     free(b.p);
     return s;
 }
@@ -290,7 +301,11 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
     for (size_t i = 0; i < nch; i++) {
         const char *q = p[i] ? strchr(B32, p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]) : NULL;
         if (!q) {
-            snprintf(err, errlen, "bad character '%c' at position %zu", p[i], i + sizeof PREFIX);
+            unsigned char c = (unsigned char)p[i];
+            if (c >= 0x20 && c < 0x7f)
+                snprintf(err, errlen, "bad character '%c' at position %zu", c, i + sizeof PREFIX);
+            else
+                snprintf(err, errlen, "bad byte 0x%02x at position %zu", c, i + sizeof PREFIX);
             free(bytes);
             return false;
         }
@@ -334,7 +349,8 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
     t->max_steps = (long long)get_varint(&r);
     t->nsteps = (long long)get_varint(&r);
     unsigned long long nv = get_varint(&r);
-    if (r.bad || nv > 100000000 || t->time_mode > 1 || t->max_steps <= 0) {
+    if (r.bad || nv > 100000000 || t->time_mode > 1 || t->max_steps <= 0 || t->max_steps > 1000000000 ||
+        t->nsteps < 0) {
         snprintf(err, errlen, "the token is malformed");
         free(bytes);
         return false;

@@ -107,6 +107,7 @@ void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;
 /* Tokens (schedule.c). */
 char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t trace, long long nsteps) WEFT__HIDDEN;
 bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen) WEFT__HIDDEN;
+char *weft__token_seal(const unsigned char *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__fnv(uint32_t h, const void *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__trace_hash(void) WEFT__HIDDEN;
 

@@ -85,6 +85,7 @@ enum { WEFT__ARG_I64 = 1, WEFT__ARG_U64, WEFT__ARG_FLOAT, WEFT__ARG_DOUBLE, WEFT
 void weft_go_ffi_at(void (*fn)(void), const char *name, WEFT__SITE_PARAMS, int nargs, ...);
 
 #ifdef __cplusplus
+} /* the overloads below cannot have C linkage */
 static inline weft__arg weft__mkarg(long long x) { weft__arg a; a.type = WEFT__ARG_I64; a.v.i = x; return a; }
 static inline weft__arg weft__mkarg(int x) { return weft__mkarg((long long)x); }
 static inline weft__arg weft__mkarg(long x) { return weft__mkarg((long long)x); }
@@ -102,6 +103,7 @@ static inline weft__arg weft__mkarg(double x) { weft__arg a; a.type = WEFT__ARG_
 static inline weft__arg weft__mkarg(long double x) { weft__arg a; a.type = WEFT__ARG_LDOUBLE; a.v.ld = x; return a; }
 static inline weft__arg weft__mkarg(const volatile void *x) { weft__arg a; a.type = WEFT__ARG_PTR; a.v.p = x; return a; }
 #define WEFT__ARG(x) weft__mkarg(x)
+extern "C" {
 #else
 static inline weft__arg weft__arg_i(long long x) { weft__arg a; a.type = WEFT__ARG_I64; a.v.i = x; return a; }
 static inline weft__arg weft__arg_u(unsigned long long x) { weft__arg a; a.type = WEFT__ARG_U64; a.v.u = x; return a; }
@@ -144,11 +146,19 @@ void weft_yield_at(WEFT__SITE_PARAMS);
 #define weft_yield() weft_yield_at(WEFT__SITE)
 void weft_touch_at(const void *addr, WEFT__SITE_PARAMS);
 #define weft_touch(addr) weft_touch_at((addr), WEFT__SITE)
+/* The calls below without a site parameter also exist as functions; their macros add the call site so that a
+ * misuse is reported with its line. */
 int weft_task_id(void);
+int weft_task_id_at(WEFT__SITE_PARAMS);
+#define weft_task_id() weft_task_id_at(WEFT__SITE)
 void weft_name(const void *obj, const char *name);
+void weft_name_at(const void *obj, const char *name, WEFT__SITE_PARAMS);
+#define weft_name(obj, name) weft_name_at((obj), (name), WEFT__SITE)
 int weft_choose_at(int n, WEFT__SITE_PARAMS);
 #define weft_choose(n) weft_choose_at((n), WEFT__SITE)
 void *weft_alloc(size_t n);
+void *weft_alloc_at(size_t n, WEFT__SITE_PARAMS);
+#define weft_alloc(n) weft_alloc_at((n), WEFT__SITE)
 void weft_assert_at(int ok, const char *expr, WEFT__SITE_PARAMS);
 #define weft_assert(cond) weft_assert_at(!!(cond), #cond, WEFT__SITE)
 WEFT__NORETURN void weft_panic_at(const char *file, int line, const char *func, const char *fmt, ...)
@@ -247,6 +257,8 @@ weft_chan *weft_after_at(int64_t ns, WEFT__SITE_PARAMS);
 weft_timer *weft_timer_make_at(int64_t ns, WEFT__SITE_PARAMS);
 #define weft_timer_make(ns) weft_timer_make_at((ns), WEFT__SITE)
 weft_chan *weft_timer_chan(weft_timer *t);
+weft_chan *weft_timer_chan_at(weft_timer *t, WEFT__SITE_PARAMS);
+#define weft_timer_chan(t) weft_timer_chan_at((t), WEFT__SITE)
 bool weft_timer_stop_at(weft_timer *t, WEFT__SITE_PARAMS);
 #define weft_timer_stop(t) weft_timer_stop_at((t), WEFT__SITE)
 bool weft_timer_reset_at(weft_timer *t, int64_t ns, WEFT__SITE_PARAMS);
@@ -256,12 +268,16 @@ weft_timer *weft_after_func_at(int64_t ns, void (*fn)(void *), void *arg, const 
 weft_ticker *weft_ticker_make_at(int64_t period, WEFT__SITE_PARAMS);
 #define weft_ticker_make(period) weft_ticker_make_at((period), WEFT__SITE)
 weft_chan *weft_ticker_chan(weft_ticker *t);
+weft_chan *weft_ticker_chan_at(weft_ticker *t, WEFT__SITE_PARAMS);
+#define weft_ticker_chan(t) weft_ticker_chan_at((t), WEFT__SITE)
 void weft_ticker_stop_at(weft_ticker *t, WEFT__SITE_PARAMS);
 #define weft_ticker_stop(t) weft_ticker_stop_at((t), WEFT__SITE)
 
 /* ---- Context ----------------------------------------------------------- */
 enum { WEFT_CANCELED = 1, WEFT_DEADLINE_EXCEEDED = 2 };
 weft_ctx *weft_ctx_background(void);
+weft_ctx *weft_ctx_background_at(WEFT__SITE_PARAMS);
+#define weft_ctx_background() weft_ctx_background_at(WEFT__SITE)
 weft_ctx *weft_ctx_with_cancel_at(weft_ctx *parent, WEFT__SITE_PARAMS);
 #define weft_ctx_with_cancel(parent) weft_ctx_with_cancel_at((parent), WEFT__SITE)
 weft_ctx *weft_ctx_with_timeout_at(weft_ctx *parent, int64_t ns, WEFT__SITE_PARAMS);
@@ -269,6 +285,8 @@ weft_ctx *weft_ctx_with_timeout_at(weft_ctx *parent, int64_t ns, WEFT__SITE_PARA
 void weft_ctx_cancel_at(weft_ctx *ctx, WEFT__SITE_PARAMS);
 #define weft_ctx_cancel(ctx) weft_ctx_cancel_at((ctx), WEFT__SITE)
 weft_chan *weft_ctx_done(weft_ctx *ctx);
+weft_chan *weft_ctx_done_at(weft_ctx *ctx, WEFT__SITE_PARAMS);
+#define weft_ctx_done(ctx) weft_ctx_done_at((ctx), WEFT__SITE)
 int weft_ctx_err_at(weft_ctx *ctx, WEFT__SITE_PARAMS);
 #define weft_ctx_err(ctx) weft_ctx_err_at((ctx), WEFT__SITE)
 

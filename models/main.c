@@ -200,9 +200,10 @@ int main(int argc, char **argv)
         } else if (!strncmp(a, "--", 2)) {
             int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
             if (used <= 0) {
-                fprintf(stderr, "weft: %s\n", used < 0 ? err : "unknown flag (see weft --help)");
                 if (used == 0)
-                    fprintf(stderr, "weft: the flag was '%s'\n", a);
+                    fprintf(stderr, "weft: unknown flag '%s' (see weft --help)\n", a);
+                else
+                    fprintf(stderr, "weft: %s\n", err);
                 return 2;
             }
             i += used - 1;

@@ -67,8 +67,17 @@ void weft__arena_release(weft__arena *a)
 }
 
 /* Public: zeroed memory owned by the running execution, released when it ends. */
-void *weft_alloc(size_t n)
+void *weft_alloc_at(size_t n, const char *file, int line, const char *func)
 {
-    weft__require("weft_alloc", NULL, 0);
+    (void)func;
+    weft__require("weft_alloc", file, line);
+    if (WEFT__UNLIKELY(n > ((size_t)1 << 32)))
+        weft__usage("weft_alloc", file, line, "%zu bytes is too large (at most 4 GiB; a negative size?)", n);
     return weft__arena_alloc(n);
+}
+
+/* Public: weft_alloc without a call site. */
+void *(weft_alloc)(size_t n)
+{
+    return weft_alloc_at(n, NULL, 0, NULL);
 }

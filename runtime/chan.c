@@ -8,6 +8,8 @@ weft_chan *weft_chan_make_at(size_t elem_size, size_t cap, const char *file, int
 {
     (void)func;
     weft__require("weft_chan_make", file, line);
+    if (elem_size > ((size_t)1 << 30))
+        weft__usage("weft_chan_make", file, line, "element size %zu is too large (a negative size?)", elem_size);
     if (cap > ((size_t)1 << 24) || (elem_size && cap > ((size_t)1 << 30) / elem_size))
         weft__usage("weft_chan_make", file, line, "capacity %zu of %zu-byte elements is too large", cap, elem_size);
     weft_chan *c = weft__obj_make(WEFT__K_CHAN, sizeof *c, file, line);

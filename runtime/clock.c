@@ -9,6 +9,13 @@ int64_t weft__clock_now(void)
     return weft__R.now;
 }
 
+/* Refuse a negative duration given to `call` at file:line (usage error); zero is legal. */
+void weft__duration_check(int64_t ns, const char *call, const char *file, int line)
+{
+    if (WEFT__UNLIKELY(ns < 0))
+        weft__usage(call, file, line, "negative duration %lld", (long long)ns);
+}
+
 /* Whether firing timer t would change anything: a full channel only drops the value. */
 static bool effective(const struct weft_timer *t)
 {
@@ -74,11 +81,12 @@ int64_t weft_now_at(const char *file, int line, const char *func)
     return weft__R.now;
 }
 
-/* Public: block until the clock reaches now + ns (ns <= 0: a step that does not block). */
+/* Public: block until the clock reaches now + ns (0: a step that does not block; negative: usage error). */
 void weft_sleep_at(int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_sleep", file, line);
+    weft__duration_check(ns, "weft_sleep", file, line);
     weft__clause c = {.kind = WEFT__CL_ALWAYS};
     if (ns > 0) {
         c.kind = WEFT__CL_SLEEP;

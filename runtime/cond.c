@@ -88,6 +88,8 @@ static void wake_first(weft_cond *c, int n)
     int k = n < c->nwait ? n : c->nwait;
     for (int i = 0; i < k; i++)
         weft__wake(R->tasks[c->waitq[i]], 0);
+    if (k == 0)
+        return; /* nobody waits (waitq may still be NULL) */
     memmove(c->waitq, c->waitq + k, sizeof *c->waitq * (size_t)(c->nwait - k));
     c->nwait -= k;
 }

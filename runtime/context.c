@@ -6,13 +6,20 @@ struct weft_timer *weft__timer_new(int kind, int objkind, size_t size, int64_t n
     WEFT__HIDDEN;
 
 /* Public: the background context of this execution: never cancelled, Done is NULL. */
-weft_ctx *weft_ctx_background(void)
+weft_ctx *weft_ctx_background_at(const char *file, int line, const char *func)
 {
-    weft__require("weft_ctx_background", NULL, 0);
+    (void)func;
+    weft__require("weft_ctx_background", file, line);
     weft__rt *R = &weft__R;
     if (!R->background)
         R->background = weft__obj_make(WEFT__K_CTX, sizeof(weft_ctx), NULL, 0);
     return R->background;
+}
+
+/* Public: weft_ctx_background without a call site. */
+weft_ctx *(weft_ctx_background)(void)
+{
+    return weft_ctx_background_at(NULL, 0, NULL);
 }
 
 /* Cancel c and its descendants with err (idempotent): close Done, stop the deadline timer. */
@@ -65,6 +72,8 @@ weft_ctx *weft_ctx_with_cancel_at(weft_ctx *parent, const char *file, int line, 
 weft_ctx *weft_ctx_with_timeout_at(weft_ctx *parent, int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
+    weft__require("weft_ctx_with_timeout", file, line);
+    weft__duration_check(ns, "weft_ctx_with_timeout", file, line);
     weft_ctx *c = derive(parent, "weft_ctx_with_timeout", file, line);
     int64_t now = weft__R.now;
     int64_t d = ns <= 0 ? now : (now > INT64_MAX - ns ? INT64_MAX : now + ns);
@@ -94,11 +103,18 @@ void weft_ctx_cancel_at(weft_ctx *ctx, const char *file, int line, const char *f
 }
 
 /* Public: the channel closed when ctx is cancelled (NULL for background: never ready). */
-weft_chan *weft_ctx_done(weft_ctx *ctx)
+weft_chan *weft_ctx_done_at(weft_ctx *ctx, const char *file, int line, const char *func)
 {
-    weft__require("weft_ctx_done", NULL, 0);
-    weft__obj_check(ctx, WEFT__K_CTX, "weft_ctx_done", NULL, 0);
+    (void)func;
+    weft__require("weft_ctx_done", file, line);
+    weft__obj_check(ctx, WEFT__K_CTX, "weft_ctx_done", file, line);
     return ctx->done;
+}
+
+/* Public: weft_ctx_done without a call site. */
+weft_chan *(weft_ctx_done)(weft_ctx *ctx)
+{
+    return weft_ctx_done_at(ctx, NULL, 0, NULL);
 }
 
 /* Public: 0, WEFT_CANCELED or WEFT_DEADLINE_EXCEEDED (a visible read). */

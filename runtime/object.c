@@ -53,12 +53,13 @@ void weft__obj_check(const void *obj, int kind, const char *call, const char *fi
                     weft__kind_name(kind));
 }
 
-/* Label obj (any weft object, or any address given to weft_touch) in reports. */
-void weft_name(const void *obj, const char *name)
+/* Public: label obj (any weft object, or any address given to weft_touch) in reports. */
+void weft_name_at(const void *obj, const char *name, const char *file, int line, const char *func)
 {
-    weft__require("weft_name", NULL, 0);
+    (void)func;
+    weft__require("weft_name", file, line);
     if (!obj)
-        weft__usage("weft_name", NULL, 0, "NULL object");
+        weft__usage("weft_name", file, line, "NULL object");
     weft__name *n;
     HASH_FIND_PTR(weft__R.names, &obj, n);
     if (!n) {
@@ -71,6 +72,12 @@ void weft_name(const void *obj, const char *name)
     if (len)
         memcpy(copy, name, len);
     n->name = copy;
+}
+
+/* Public: weft_name without a call site. */
+void(weft_name)(const void *obj, const char *name)
+{
+    weft_name_at(obj, name, NULL, 0, NULL);
 }
 
 /* The label given to obj with weft_name, or NULL. */

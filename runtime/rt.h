@@ -189,7 +189,9 @@ typedef struct weft__rt {
     weft__stack **all_stacks;
     int nstacks, stacks_cap;
     size_t stack_size;
-    weft__arena arena;
+    weft__arena arena;          /* the running execution's memory */
+    weft__arena arena_prev;     /* the previous execution's, untouched until the next: its objects keep their
+                                 * headers, so a handle kept from it is always recognised as stale */
     weft__step *steps;          /* the schedule so far */
     long long steps_cap;
     /* the current execution */
@@ -400,6 +402,7 @@ struct weft_ctx {
 
 /* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
 int64_t weft__clock_now(void) WEFT__HIDDEN;
+void weft__duration_check(int64_t ns, const char *call, const char *file, int line) WEFT__HIDDEN;
 bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
 void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;

@@ -100,6 +100,9 @@ void weft__exec_begin(void (*body)(void *), void *arg)
 {
     weft__rt *R = &weft__R;
     R->gen++;
+    weft__arena fresh = R->arena_prev; /* alternate: this execution's objects never reuse the last one's memory */
+    R->arena_prev = R->arena;
+    R->arena = fresh;
     weft__arena_reset(&R->arena);
     weft__names_reset();
     R->addrs = NULL;
@@ -190,10 +193,17 @@ void weft_touch_at(const void *addr, const char *file, int line, const char *fun
 }
 
 /* Public: the running task's id (0 is the test body). */
-int weft_task_id(void)
+int weft_task_id_at(const char *file, int line, const char *func)
 {
-    weft__require("weft_task_id", NULL, 0);
+    (void)func;
+    weft__require("weft_task_id", file, line);
     return weft__R.cur->id;
+}
+
+/* Public: weft_task_id without a call site. */
+int(weft_task_id)(void)
+{
+    return weft_task_id_at(NULL, 0, NULL);
 }
 
 /* Public: a value in [0, n); every value is explored. */

@@ -87,6 +87,7 @@ weft_chan *weft_after_at(int64_t ns, const char *file, int line, const char *fun
 {
     (void)func;
     weft__require("weft_after", file, line);
+    weft__duration_check(ns, "weft_after", file, line);
     struct weft_timer *t = weft__timer_new(WEFT__TM_CHAN, WEFT__K_TIMER, sizeof *t, ns, file, line);
     t->c = timer_chan(t, file, line);
     return t->c;
@@ -97,16 +98,24 @@ weft_timer *weft_timer_make_at(int64_t ns, const char *file, int line, const cha
 {
     (void)func;
     weft__require("weft_timer_make", file, line);
+    weft__duration_check(ns, "weft_timer_make", file, line);
     struct weft_timer *t = weft__timer_new(WEFT__TM_CHAN, WEFT__K_TIMER, sizeof *t, ns, file, line);
     t->c = timer_chan(t, file, line);
     return t;
 }
 
 /* Public: the timer's channel (NULL for a weft_after_func timer). */
-weft_chan *weft_timer_chan(weft_timer *t)
+weft_chan *weft_timer_chan_at(weft_timer *t, const char *file, int line, const char *func)
 {
-    check(t, WEFT__K_TIMER, "weft_timer_chan", NULL, 0);
+    (void)func;
+    check(t, WEFT__K_TIMER, "weft_timer_chan", file, line);
     return t->c;
+}
+
+/* Public: weft_timer_chan without a call site. */
+weft_chan *(weft_timer_chan)(weft_timer *t)
+{
+    return weft_timer_chan_at(t, NULL, 0, NULL);
 }
 
 /* Public: stop the timer; true if it had not fired yet (the channel is not drained, as before Go 1.23). */
@@ -127,6 +136,7 @@ bool weft_timer_reset_at(weft_timer *t, int64_t ns, const char *file, int line, 
 {
     (void)func;
     check(t, WEFT__K_TIMER, "weft_timer_reset", file, line);
+    weft__duration_check(ns, "weft_timer_reset", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = t};
     weft__wait("timer_reset", &cl, 1, false, file, line);
     bool was = t->active;
@@ -142,6 +152,7 @@ weft_timer *weft_after_func_at(int64_t ns, void (*fn)(void *), void *arg, const 
 {
     (void)func;
     weft__require("weft_after_func", file, line);
+    weft__duration_check(ns, "weft_after_func", file, line);
     if (!fn)
         weft__usage("weft_after_func", file, line, "NULL function");
     struct weft_timer *t = weft__timer_new(WEFT__TM_FUNC, WEFT__K_TIMER, sizeof *t, ns, file, line);
@@ -156,7 +167,8 @@ weft_ticker *weft_ticker_make_at(int64_t period, const char *file, int line, con
 {
     (void)func;
     weft__require("weft_ticker_make", file, line);
-    if (period <= 0)
+    weft__duration_check(period, "weft_ticker_make", file, line);
+    if (period == 0)
         weft__fail(WEFT_PANIC, file, line, "non-positive interval for NewTicker");
     struct weft_ticker *k =
         (struct weft_ticker *)weft__timer_new(WEFT__TM_TICKER, WEFT__K_TICKER, sizeof *k, period, file, line);
@@ -166,17 +178,24 @@ weft_ticker *weft_ticker_make_at(int64_t period, const char *file, int line, con
 }
 
 /* Public: the ticker's channel. */
-weft_chan *weft_ticker_chan(weft_ticker *k)
+weft_chan *weft_ticker_chan_at(weft_ticker *k, const char *file, int line, const char *func)
 {
-    check(&k->t, WEFT__K_TICKER, "weft_ticker_chan", NULL, 0);
+    (void)func;
+    check((struct weft_timer *)k, WEFT__K_TICKER, "weft_ticker_chan", file, line);
     return k->t.c;
+}
+
+/* Public: weft_ticker_chan without a call site. */
+weft_chan *(weft_ticker_chan)(weft_ticker *k)
+{
+    return weft_ticker_chan_at(k, NULL, 0, NULL);
 }
 
 /* Public: stop the ticker; no more ticks are sent. */
 void weft_ticker_stop_at(weft_ticker *k, const char *file, int line, const char *func)
 {
     (void)func;
-    check(&k->t, WEFT__K_TICKER, "weft_ticker_stop", file, line);
+    check((struct weft_timer *)k, WEFT__K_TICKER, "weft_ticker_stop", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = k};
     weft__wait("ticker_stop", &cl, 1, false, file, line);
     k->t.active = false;

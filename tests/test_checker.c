@@ -1,9 +1,5 @@
 /* test_checker.c: the checker: exact DFS counts, verdicts, fairness, replay tokens, nondeterminism, strategies, limits, weft_main. */
 #define _POSIX_C_SOURCE 200809L
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "testutil.h"
 
 /* ---- programs ------------------------------------------------------------ */
@@ -788,44 +784,6 @@ WEFT_TEST(wt_abba)
     abba(arg);
 }
 
-/* Run fn(argv) in a child with stdout discarded and stderr captured into err; returns the exit status. */
-static int in_child(int (*fn)(int, char **), int argc, char **argv, const char *env, char *err, size_t errlen)
-{
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fd[0]);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(fd[1], 2);
-        if (env) {
-            char *eq = strchr(env, '=');
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(eq - env), env);
-            setenv(name, eq + 1, 1);
-        }
-        int s = fn(argc, argv);
-        fflush(stdout);
-        fflush(stderr);
-        _exit(s);
-    }
-    close(fd[1]);
-    size_t n = 0;
-    ssize_t k;
-    while ((k = read(fd[0], err + n, errlen - 1 - n)) > 0)
-        n += (size_t)k;
-    err[n] = 0;
-    close(fd[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 static int options_init_only(int argc, char **argv)
 {
     (void)argc;
@@ -841,13 +799,13 @@ static void pct_by_env_and_flag(void **state)
     (void)state;
     char err[4096];
     char *none[] = {"test_checker", NULL};
-    assert_int_equal(in_child(options_init_only, 1, none, "WEFT_STRATEGY=pct", err, sizeof err), 0);
-    assert_int_equal(in_child(options_init_only, 1, none, "WEFT_PCT_DEPTH=0", err, sizeof err), 2);
+    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_STRATEGY=pct", err, sizeof err), 0);
+    assert_int_equal(tu_in_child(options_init_only, 1, none, "WEFT_PCT_DEPTH=0", err, sizeof err), 2);
     assert_contains(err, "WEFT_PCT_DEPTH");
     char *flag[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", "--pct-depth", "4", NULL};
-    assert_int_equal(in_child(weft_main, 7, flag, NULL, err, sizeof err), 0);
+    assert_int_equal(tu_in_child(weft_main, 7, flag, NULL, err, sizeof err), 0);
     char *bad[] = {"test_checker", "--test", "wt_clean", "--strategy", "pct", "--pct-depth", "-1", NULL};
-    assert_int_equal(in_child(weft_main, 7, bad, NULL, err, sizeof err), 2);
+    assert_int_equal(tu_in_child(weft_main, 7, bad, NULL, err, sizeof err), 2);
     assert_contains(err, "--pct-depth");
 }
 
@@ -856,16 +814,16 @@ static void weft_main_exit_status(void **state)
     (void)state;
     char err[4096];
     char *clean[] = {"test_checker", "--test", "wt_clean", NULL};
-    assert_int_equal(in_child(weft_main, 3, clean, NULL, err, sizeof err), 0);
+    assert_int_equal(tu_in_child(weft_main, 3, clean, NULL, err, sizeof err), 0);
     char *bug[] = {"test_checker", "--test", "wt_abba", "--quiet", NULL};
-    assert_int_equal(in_child(weft_main, 4, bug, NULL, err, sizeof err), 1);
+    assert_int_equal(tu_in_child(weft_main, 4, bug, NULL, err, sizeof err), 1);
     char *badflag[] = {"test_checker", "--no-such-flag", NULL};
-    assert_int_equal(in_child(weft_main, 2, badflag, NULL, err, sizeof err), 2);
+    assert_int_equal(tu_in_child(weft_main, 2, badflag, NULL, err, sizeof err), 2);
     char *badtoken[] = {"test_checker", "--replay", "weft1-garbage", NULL};
-    assert_int_equal(in_child(weft_main, 3, badtoken, NULL, err, sizeof err), 2);
+    assert_int_equal(tu_in_child(weft_main, 3, badtoken, NULL, err, sizeof err), 2);
     assert_contains(err, "bad replay token");
     char *nomatch[] = {"test_checker", "--test", "no_such_test", NULL};
-    assert_int_equal(in_child(weft_main, 3, nomatch, NULL, err, sizeof err), 2);
+    assert_int_equal(tu_in_child(weft_main, 3, nomatch, NULL, err, sizeof err), 2);
 
     /* a token of wt_abba given with --test wt_clean is foreign; alone it finds wt_abba */
     weft_options o = tu_exhaustive();
@@ -873,10 +831,10 @@ static void weft_main_exit_status(void **state)
     weft_result r = weft_check("wt_abba", abba, NULL, &o);
     tu_expect_verdict(&r, WEFT_DEADLOCK);
     char *foreign[] = {"test_checker", "--test", "wt_clean", "--replay", r.replay, NULL};
-    assert_int_equal(in_child(weft_main, 5, foreign, NULL, err, sizeof err), 2);
+    assert_int_equal(tu_in_child(weft_main, 5, foreign, NULL, err, sizeof err), 2);
     assert_contains(err, "another test");
     char *own[] = {"test_checker", "--replay", r.replay, "--quiet", NULL};
-    assert_int_equal(in_child(weft_main, 4, own, NULL, err, sizeof err), 1);
+    assert_int_equal(tu_in_child(weft_main, 4, own, NULL, err, sizeof err), 1);
     weft_result_free(&r);
 }
 

@@ -169,4 +169,52 @@ static inline void tu_expect_verdict(const weft_result *r, weft_verdict v)
     assert_string_equal(weft_verdict_name(r->verdict), weft_verdict_name(v));
 }
 
+/* ---- child processes (for exit statuses and messages on stderr) ----------- */
+
+#if defined(_POSIX_C_SOURCE) || defined(_DEFAULT_SOURCE)
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Run fn(argc, argv) in a child with stdout discarded and stderr captured into err (with `env`, a NAME=VALUE
+ * setting, in its environment); returns the child's exit status. */
+static inline int tu_in_child(int (*fn)(int, char **), int argc, char **argv, const char *env, char *err,
+                              size_t errlen)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(fd[1], 2);
+        if (env) {
+            const char *eq = strchr(env, '=');
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(eq - env), env);
+            setenv(name, eq + 1, 1);
+        }
+        int s = fn(argc, argv);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(s);
+    }
+    close(fd[1]);
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(fd[0], err + n, errlen - 1 - n)) > 0)
+        n += (size_t)k;
+    err[n] = 0;
+    close(fd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+#endif
+
 #endif

@@ -1,0 +1,509 @@
+/* test_misuse.c: each misuse of the API, the options and the command line gets its one-line error naming the call and the line. */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+/* The line of the misuse under test: MISUSE(stmt) records it on the statement's own line. */
+static int mline;
+#define MISUSE(stmt)       \
+    do {                   \
+        mline = __LINE__;  \
+        stmt;              \
+    } while (0)
+
+/* One misuse: a statement run by a test body, and the message it must end the check with. */
+typedef struct misuse {
+    void (*run)(void);
+    const char *call; /* the call the message names */
+    const char *msg;  /* what it says after the call's name */
+} misuse;
+
+static void run_misuse(void *arg)
+{
+    ((const misuse *)arg)->run();
+}
+
+/* Check m under exhaustive options and expect exactly "FILE:LINE: call: msg" as the usage error, on one line,
+ * with no verdict, report or token. */
+static void expect_usage(const misuse *m)
+{
+    weft_options o = tu_exhaustive();
+    mline = 0;
+    weft_result r = weft_check("misuse", run_misuse, (void *)m, &o);
+    char want[512];
+    snprintf(want, sizeof want, "%s:%d: %s: %s", __FILE__, mline, m->call, m->msg);
+    if (!r.error)
+        print_error("  %s: no usage error (verdict %s)\n", m->call, weft_verdict_name(r.verdict));
+    assert_non_null(r.error);
+    assert_string_equal(r.error, want);
+    assert_null(strchr(r.error, '\n'));
+    assert_int_equal(r.verdict, WEFT_OK);
+    assert_null(r.report);
+    assert_null(r.replay);
+    weft_result_free(&r);
+}
+
+#define EXPECT_ALL(table)                                           \
+    for (size_t i = 0; i < sizeof(table) / sizeof *(table); i++) \
+        expect_usage(&(table)[i])
+
+static void nothing(void *arg)
+{
+    (void)arg;
+}
+
+/* ---- any weft call outside a running check: message on stderr, exit status 2 ---- */
+
+/* OUTSIDE(fn, stmt): a function running the misuse stmt, and fn_line, the line it is on. */
+#define OUTSIDE(fn, stmt) enum { fn##_line = __LINE__ }; static void fn(void) { stmt; }
+OUTSIDE(out_chan_make, weft_chan_make(4, 1))
+OUTSIDE(out_mutex_lock, weft_mutex_lock(NULL))
+OUTSIDE(out_sleep, weft_sleep(5))
+OUTSIDE(out_task_id, weft_task_id())
+OUTSIDE(out_name, weft_name(&mline, "x"))
+OUTSIDE(out_alloc, weft_alloc(8))
+OUTSIDE(out_background, weft_ctx_background())
+OUTSIDE(out_go, weft_go(nothing, NULL))
+OUTSIDE(out_choose, weft_choose(2))
+OUTSIDE(out_assert, weft_assert(1))
+
+static const struct outside {
+    void (*run)(void);
+    const char *call;
+    int line;
+} outside[] = {
+    {out_chan_make, "weft_chan_make", out_chan_make_line},
+    {out_mutex_lock, "weft_mutex_lock", out_mutex_lock_line},
+    {out_sleep, "weft_sleep", out_sleep_line},
+    {out_task_id, "weft_task_id", out_task_id_line},
+    {out_name, "weft_name", out_name_line},
+    {out_alloc, "weft_alloc", out_alloc_line},
+    {out_background, "weft_ctx_background", out_background_line},
+    {out_go, "weft_go", out_go_line},
+    {out_choose, "weft_choose", out_choose_line},
+    {out_assert, "weft_assert", out_assert_line},
+};
+
+static const struct outside *outside_case;
+
+static int call_outside(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    outside_case->run();
+    return 0; /* not reached: the call exits */
+}
+
+static void call_outside_a_check(void **state)
+{
+    (void)state;
+    char err[1024], want[512];
+    char *argv[] = {"test_misuse", NULL};
+    for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+        outside_case = &outside[i];
+        int status = tu_in_child(call_outside, 1, argv, NULL, err, sizeof err);
+        snprintf(want, sizeof want,
+                 "weft: %s:%d: %s called outside a running check (call it from a test body or a task)\n", __FILE__,
+                 outside[i].line, outside[i].call);
+        assert_string_equal(err, want);
+        assert_int_equal(status, 2);
+    }
+}
+
+/* ---- a NULL handle where one is required ---------------------------------- */
+
+static void n_mutex(void) { MISUSE(weft_mutex_lock(NULL)); }
+static void n_rwmutex(void) { MISUSE(weft_rwmutex_rlock(NULL)); }
+static void n_wg(void) { MISUSE(weft_wg_wait(NULL)); }
+static void n_once(void) { MISUSE(weft_once_do(NULL, nothing, NULL)); }
+static void n_cond(void) { MISUSE(weft_cond_signal(NULL)); }
+static void n_cond_make(void) { MISUSE(weft_cond_make(NULL)); }
+static void n_timer(void) { MISUSE(weft_timer_stop(NULL)); }
+static void n_timer_chan(void) { MISUSE(weft_timer_chan(NULL)); }
+static void n_ticker(void) { MISUSE(weft_ticker_chan(NULL)); }
+static void n_ctx(void) { MISUSE(weft_ctx_err(NULL)); }
+static void n_ctx_done(void) { MISUSE(weft_ctx_done(NULL)); }
+static void n_ctx_parent(void) { MISUSE(weft_ctx_with_cancel(NULL)); }
+static void n_name(void) { MISUSE(weft_name(NULL, "x")); }
+
+static void null_handle(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {n_mutex, "weft_mutex_lock", "NULL mutex handle"},
+        {n_rwmutex, "weft_rwmutex_rlock", "NULL rwmutex handle"},
+        {n_wg, "weft_wg_wait", "NULL waitgroup handle"},
+        {n_once, "weft_once_do", "NULL once handle"},
+        {n_cond, "weft_cond_signal", "NULL cond handle"},
+        {n_cond_make, "weft_cond_make", "NULL mutex handle"},
+        {n_timer, "weft_timer_stop", "NULL timer handle"},
+        {n_timer_chan, "weft_timer_chan", "NULL timer handle"},
+        {n_ticker, "weft_ticker_chan", "NULL ticker handle"},
+        {n_ctx, "weft_ctx_err", "NULL context handle"},
+        {n_ctx_done, "weft_ctx_done", "NULL context handle"},
+        {n_ctx_parent, "weft_ctx_with_cancel", "NULL context handle"},
+        {n_name, "weft_name", "NULL object"},
+    };
+    EXPECT_ALL(table);
+}
+
+/* ---- a handle from an earlier execution ------------------------------------ */
+
+static weft_mutex *kept_mutex;
+static weft_chan *kept_chan;
+
+/* weft_choose(2) gives two executions; the second uses what the first kept. */
+static void s_mutex(void)
+{
+    weft_choose(2);
+    if (!kept_mutex)
+        kept_mutex = weft_mutex_make();
+    else
+        MISUSE(weft_mutex_lock(kept_mutex));
+}
+
+/* The handle is kept only once, but each execution makes a channel at the same point of its run: the new one
+ * never takes the kept one's place. */
+static void s_chan(void)
+{
+    weft_choose(2);
+    int v = 1;
+    weft_chan *c = weft_chan_make(sizeof v, 1);
+    if (!kept_chan)
+        kept_chan = c;
+    MISUSE(weft_chan_send(kept_chan, &v));
+}
+
+static void stale_handle(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {s_mutex, "weft_mutex_lock", "the mutex was made by an earlier execution (handles live for one execution)"},
+        {s_chan, "weft_chan_send", "the chan was made by an earlier execution (handles live for one execution)"},
+    };
+    kept_mutex = NULL;
+    kept_chan = NULL;
+    EXPECT_ALL(table);
+}
+
+/* ---- a handle of the wrong kind -------------------------------------------- */
+
+static void k_chan_as_mutex(void) { MISUSE(weft_mutex_lock((weft_mutex *)weft_chan_make(0, 0))); }
+static void k_mutex_as_rw(void) { MISUSE(weft_rwmutex_lock((weft_rwmutex *)weft_mutex_make())); }
+static long long junk[16];
+static void k_stray(void) { MISUSE(weft_wg_wait((weft_wg *)junk)); }
+
+static void wrong_kind_handle(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {k_chan_as_mutex, "weft_mutex_lock", "the handle is not a mutex"},
+        {k_mutex_as_rw, "weft_rwmutex_lock", "the handle is not a rwmutex"},
+        {k_stray, "weft_wg_wait", "the handle is not a waitgroup"},
+    };
+    EXPECT_ALL(table);
+}
+
+/* ---- sizes that cannot be right -------------------------------------------- */
+
+static void z_elem(void) { MISUSE(weft_chan_make((size_t)-8, 0)); }
+static void z_cap(void) { MISUSE(weft_chan_make(8, (size_t)-1)); }
+static void z_send_null(void)
+{
+    weft_chan *c = weft_chan_make(sizeof(int), 1);
+    MISUSE(weft_chan_send(c, NULL));
+}
+static void z_select_null(void)
+{
+    weft_chan *c = weft_chan_make(sizeof(int), 1);
+    weft_case cs[] = {WEFT_SEND(c, NULL)};
+    MISUSE(weft_select(cs, 1));
+}
+static void z_alloc(void) { MISUSE(weft_alloc((size_t)-1)); }
+
+static void element_size_mismatch(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {z_elem, "weft_chan_make", "element size 18446744073709551608 is too large (a negative size?)"},
+        {z_cap, "weft_chan_make", "capacity 18446744073709551615 of 8-byte elements is too large"},
+        {z_send_null, "weft_chan_send", "NULL element pointer for a channel of 4-byte elements"},
+        {z_select_null, "weft_select", "case 0 sends from a NULL pointer"},
+        {z_alloc, "weft_alloc", "18446744073709551615 bytes is too large (at most 4 GiB; a negative size?)"},
+    };
+    EXPECT_ALL(table);
+}
+
+/* ---- weft_choose(0), bad counts, NULL functions ----------------------------- */
+
+static void c_zero(void) { MISUSE(weft_choose(0)); }
+static void c_negative(void) { MISUSE(weft_choose(-3)); }
+
+static void choose_zero(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {c_zero, "weft_choose", "n must be at least 1 (got 0)"},
+        {c_negative, "weft_choose", "n must be at least 1 (got -3)"},
+    };
+    EXPECT_ALL(table);
+}
+
+static void f_go(void) { MISUSE(weft_go(NULL, NULL)); }
+static void f_go_typed(void) { MISUSE(WEFT_GO((void (*)(int))NULL, 1)); }
+static void f_once(void) { MISUSE(weft_once_do(weft_once_make(), NULL, NULL)); }
+static void f_after_func(void) { MISUSE(weft_after_func(1, NULL, NULL)); }
+static void f_select_count(void) { MISUSE(weft_select(NULL, -1)); }
+
+static void null_function_and_bad_count(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {f_go, "weft_go", "NULL function"},
+        {f_go_typed, "WEFT_GO", "NULL function"},
+        {f_once, "weft_once_do", "NULL function"},
+        {f_after_func, "weft_after_func", "NULL function"},
+        {f_select_count, "weft_select", "bad number of cases -1"},
+    };
+    EXPECT_ALL(table);
+}
+
+/* ---- negative durations (zero stays legal) ---------------------------------- */
+
+static void d_sleep(void) { MISUSE(weft_sleep(-5)); }
+static void d_after(void) { MISUSE(weft_after(-5)); }
+static void d_timer(void) { MISUSE(weft_timer_make(-5)); }
+static void d_reset(void)
+{
+    weft_timer *t = weft_timer_make(WEFT_SECOND);
+    MISUSE(weft_timer_reset(t, -5));
+}
+static void d_after_func(void) { MISUSE(weft_after_func(-5, nothing, NULL)); }
+static void d_ctx(void) { MISUSE(weft_ctx_with_timeout(weft_ctx_background(), -5)); }
+static void d_ticker(void) { MISUSE(weft_ticker_make(-5)); }
+
+static void negative_durations(void **state)
+{
+    (void)state;
+    static const misuse table[] = {
+        {d_sleep, "weft_sleep", "negative duration -5"},
+        {d_after, "weft_after", "negative duration -5"},
+        {d_timer, "weft_timer_make", "negative duration -5"},
+        {d_reset, "weft_timer_reset", "negative duration -5"},
+        {d_after_func, "weft_after_func", "negative duration -5"},
+        {d_ctx, "weft_ctx_with_timeout", "negative duration -5"},
+        {d_ticker, "weft_ticker_make", "negative duration -5"},
+    };
+    EXPECT_ALL(table);
+}
+
+static void zero_everywhere(void *arg)
+{
+    (void)arg;
+    weft_sleep(0);
+    weft_chan_recv(weft_after(0), NULL);
+    weft_timer *t = weft_timer_make(0);
+    weft_chan_recv(weft_timer_chan(t), NULL);
+    weft_timer_reset(t, 0);
+    weft_after_func(0, nothing, NULL);
+    weft_ctx *c = weft_ctx_with_timeout(weft_ctx_background(), 0);
+    weft_assert(weft_ctx_err(c) == WEFT_DEADLINE_EXCEEDED);
+}
+
+static void zero_ticker(void *arg)
+{
+    (void)arg;
+    weft_ticker_make(0);
+}
+
+static void zero_durations_legal(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("zero", zero_everywhere, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    weft_result_free(&r);
+    /* a ticker's period must be positive: zero is Go's panic, not a usage error */
+    r = weft_check("zero_ticker", zero_ticker, NULL, &o);
+    tu_expect_verdict(&r, WEFT_PANIC);
+    assert_contains(r.report, "non-positive interval for NewTicker");
+    weft_result_free(&r);
+}
+
+/* ---- weft_check inside a check, options out of range -------------------------- */
+
+static char inner_error[256];
+
+static void check_inside(void *arg)
+{
+    (void)arg;
+    weft_result r = weft_check("inner", nothing, NULL, NULL);
+    snprintf(inner_error, sizeof inner_error, "%s", r.error ? r.error : "(none)");
+    weft_result_free(&r);
+}
+
+static void check_inside_a_check(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("outer", check_inside, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    assert_string_equal(inner_error, "weft_check: called from inside a running check");
+    weft_result_free(&r);
+}
+
+static void expect_option_refused(weft_options o, const char *want)
+{
+    weft_result r = weft_check("options", nothing, NULL, &o);
+    assert_non_null(r.error);
+    assert_string_equal(r.error, want);
+    assert_int_equal(r.executions, 0);
+    weft_result_free(&r);
+}
+
+static void options_out_of_range(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    o.max_steps = 0;
+    expect_option_refused(o, "weft_check: option max_steps is 0, out of range (1 to 1000000000)");
+    o = tu_exhaustive();
+    o.stack_size = 0;
+    expect_option_refused(o, "weft_check: option stack_size is 0, out of range (16384 to 1073741824)");
+    o = tu_exhaustive();
+    o.iterations = 0;
+    expect_option_refused(o, "weft_check: option iterations is 0, out of range (1 to 9223372036854775807)");
+    o = tu_exhaustive();
+    o.max_preemptions = -2;
+    expect_option_refused(o, "weft_check: option max_preemptions is -2, out of range (-1 to 1000000)");
+    o = tu_exhaustive();
+    o.time_limit = -1;
+    expect_option_refused(o, "weft_check: option time_limit is -1, out of range (0 to 1000000000)");
+    o = tu_exhaustive();
+    o.strategy = (weft_strategy)9;
+    expect_option_refused(o, "weft_check: option strategy is 9, out of range (0 to 3)");
+    o = tu_exhaustive();
+    o.leak_horizon = -1;
+    expect_option_refused(o, "weft_check: option leak_horizon is -1, out of range (0 to 9223372036854775807)");
+}
+
+/* ---- the command line: weft_main in a child ------------------------------------ */
+
+WEFT_TEST(clean_test)
+{
+    weft_chan *c = weft_chan_make(sizeof(int), 1);
+    int v = 1;
+    weft_chan_send(c, &v);
+}
+
+enum { negative_sleep_line = __LINE__ }; static void sleep_negative(void) { weft_sleep(-5); }
+WEFT_TEST(negative_sleep)
+{
+    sleep_negative();
+}
+
+static void deadlock(void *arg)
+{
+    (void)arg;
+    weft_chan_recv(weft_chan_make(0, 0), NULL);
+}
+
+/* weft_main(args) with `env` must exit 2 printing exactly `want` on stderr. */
+static void expect_cli_error(const char *env, const char *want, int argc, ...)
+{
+    char *argv[16] = {"test_misuse"};
+    va_list ap;
+    va_start(ap, argc);
+    for (int i = 1; i < argc; i++)
+        argv[i] = va_arg(ap, char *);
+    va_end(ap);
+    char err[2048];
+    int status = tu_in_child(weft_main, argc, argv, env, err, sizeof err);
+    assert_string_equal(err, want);
+    assert_int_equal(status, 2);
+}
+
+static void flags_out_of_range(void **state)
+{
+    (void)state;
+    expect_cli_error(NULL, "weft: --max-preemptions: '-1' is not a number from 0 to 1000000\n", 3, "--max-preemptions",
+                     "-1");
+    expect_cli_error(NULL, "weft: --iterations: '0' is not a positive number\n", 2, "--iterations=0");
+    expect_cli_error(NULL, "weft: --max-steps: 'lots' is not a number from 1 to 1000000000\n", 3, "--max-steps",
+                     "lots");
+    expect_cli_error(NULL, "weft: --stack-size: '1' is not a size from 16K to 1G (bytes, or with K or M)\n", 3,
+                     "--stack-size", "1");
+    expect_cli_error(NULL, "weft: --time-limit: '-3' is not a positive number of seconds\n", 3, "--time-limit", "-3");
+    expect_cli_error(NULL, "weft: --seed: ' -1' is not a non-negative number\n", 3, "--seed", " -1");
+    expect_cli_error(NULL, "weft: --leak-horizon: '-1s' is not a duration such as 60s, 500ms or 2m\n", 3,
+                     "--leak-horizon", "-1s");
+    expect_cli_error(NULL, "weft: --max-executions needs a value\n", 2, "--max-executions");
+    expect_cli_error("WEFT_MAX_STEPS=0",
+                     "weft: environment variable WEFT_MAX_STEPS: --max-steps: '0' is not a number from 1 to 1000000000\n",
+                     1);
+}
+
+static void unknown_flags(void **state)
+{
+    (void)state;
+    expect_cli_error(NULL, "weft: unknown argument '--no-such-flag' (see --help)\n", 2, "--no-such-flag");
+    expect_cli_error(NULL, "weft: unknown argument '-x' (see --help)\n", 2, "-x");
+    expect_cli_error(NULL, "weft: unknown argument 'stray' (see --help)\n", 2, "stray");
+    expect_cli_error(NULL, "weft: --strategy: unknown strategy 'bogus' (dpor, dfs, random, pct)\n", 2, "--strategy=bogus");
+    expect_cli_error(NULL, "weft: --test needs a pattern\n", 2, "--test");
+}
+
+static void bad_replay_token(void **state)
+{
+    (void)state;
+    expect_cli_error(NULL, "weft: bad replay token: not a weft replay token (it must start with 'weft1-')\n", 3,
+                     "--replay", "hello");
+    expect_cli_error(NULL, "weft: bad replay token: the token is truncated\n", 3, "--replay", "weft1-zz");
+    expect_cli_error(NULL, "weft: clean_test: bad replay token: bad character '!' at position 7\n", 5, "--test",
+                     "clean_test", "--replay", "weft1-!000000000000000");
+    expect_cli_error(NULL, "weft: --replay: empty token\n", 2, "--replay=");
+
+    /* foreign tokens: made for another test of this program, or for a test it does not have */
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("negative_sleep_elsewhere", deadlock, NULL, &o);
+    tu_expect_verdict(&r, WEFT_DEADLOCK);
+    expect_cli_error(NULL, "weft: clean_test: bad replay token: it was made for another test, not 'clean_test'\n", 5,
+                     "--test", "clean_test", "--replay", r.replay);
+    expect_cli_error(NULL, "weft: bad replay token: it was made for a test this program does not have\n", 3,
+                     "--replay", r.replay);
+    weft_result_free(&r);
+}
+
+/* A usage error inside a test run by weft_main: one line naming the test, the call and the line; exit 2. */
+static void usage_error_through_weft_main(void **state)
+{
+    (void)state;
+    char *argv[] = {"test_misuse", "--test", "negative_sleep", NULL};
+    char err[1024], want[512];
+    int status = tu_in_child(weft_main, 3, argv, NULL, err, sizeof err);
+    snprintf(want, sizeof want, "weft: negative_sleep: %s:%d: weft_sleep: negative duration -5\n", __FILE__,
+             negative_sleep_line);
+    assert_string_equal(err, want);
+    assert_int_equal(status, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(call_outside_a_check),
+        cmocka_unit_test(null_handle),
+        cmocka_unit_test(stale_handle),
+        cmocka_unit_test(wrong_kind_handle),
+        cmocka_unit_test(element_size_mismatch),
+        cmocka_unit_test(choose_zero),
+        cmocka_unit_test(null_function_and_bad_count),
+        cmocka_unit_test(negative_durations),
+        cmocka_unit_test(zero_durations_legal),
+        cmocka_unit_test(check_inside_a_check),
+        cmocka_unit_test(options_out_of_range),
+        cmocka_unit_test(flags_out_of_range),
+        cmocka_unit_test(unknown_flags),
+        cmocka_unit_test(bad_replay_token),
+        cmocka_unit_test(usage_error_through_weft_main),
+    };
+    return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);
+}
