@@ -216,7 +216,7 @@ typedef struct model {
     bool first_bug;        /* explore until the first bug (else: exhaustive) */
     weft_verdict expect;   /* the verdict every run must give (time-limited exhaustive runs: OK) */
     const char *size;      /* what n counts */
-    long long (*traces)(int n); /* Mazurkiewicz traces when known analytically, else NULL */
+    long long (*traces)(int n); /* Mazurkiewicz traces when known analytically, else NULL (counted) */
 } model;
 
 static long long one(int n) { (void)n; return 1; }
@@ -239,6 +239,24 @@ static const model models[] = {
 
 static const model *cur_model;
 static int cur_n;
+static void body(void *arg);
+static long long dfs_traces[MAXN + 1]; /* traces of the current model counted by a complete dfs, else 0 */
+
+/* The distinct Mazurkiewicz traces a complete exhaustive search of the current model runs (--count-traces:
+ * one untimed extra pass); under dfs that is the model's number of traces. */
+static long long count_traces(weft_strategy s)
+{
+    weft_options o;
+    weft_options_init(&o);
+    o.strategy = s;
+    o.max_preemptions = 1000;
+    o.quiet = true;
+    o.count_traces = true;
+    weft_result r = weft_check(cur_model->name, body, NULL, &o);
+    long long t = r.complete ? r.traces : 0;
+    weft_result_free(&r);
+    return t;
+}
 
 static void body(void *arg)
 {
@@ -297,11 +315,25 @@ static bool bench_case(const model *m, int n, weft_strategy s, int reps, double 
            sec > 0 ? (double)r.executions / sec : 0.0);
     if (m->first_bug)
         printf(",\"preemptions\":%d", r.preemptions);
+    long long tr = 0;
+    const char *source = "analytic";
     if (m->traces) {
-        long long tr = m->traces(n);
-        printf(",\"traces\":%lld", tr);
+        tr = m->traces(n);
+    } else if (!m->first_bug && r.complete && s == WEFT_STRATEGY_DFS) {
+        tr = dfs_traces[n] = count_traces(s);
+        source = "dfs";
+    } else if (!m->first_bug && r.complete && dfs_traces[n] > 0) {
+        tr = dfs_traces[n];
+        source = "dfs";
+    } else if (!m->first_bug && r.complete) {
+        tr = count_traces(s);
+        source = "dpor"; /* distinct traces among dpor's executions (dfs did not complete this size) */
+    }
+    if (tr > 0) {
+        printf(",\"traces\":%lld,\"traces_source\":\"%s\"", tr, source);
         if (r.complete)
-            printf(",\"ratio\":%.4f", (double)r.executions / (double)tr);
+            printf(",\"ratio\":%.4f,\"ratio_with_pruned\":%.4f", (double)r.executions / (double)tr,
+                   (double)(r.executions + r.pruned) / (double)tr);
     } else {
         printf(",\"traces\":null");
     }
@@ -342,7 +374,8 @@ int main(int argc, char **argv)
             wanted |= !strcmp(only[j], m->name);
         if (!wanted)
             continue;
-        static const weft_strategy strategies[] = {WEFT_STRATEGY_DFS, WEFT_STRATEGY_DPOR};
+        static const weft_strategy strategies[] = {WEFT_STRATEGY_DFS, WEFT_STRATEGY_DPOR}; /* dfs first */
+        memset(dfs_traces, 0, sizeof dfs_traces);
         for (int si = 0; si < 2; si++)
             for (int n = m->lo; n <= m->hi && n <= max_n; n++)
                 if (!bench_case(m, n, strategies[si], reps, limit))
