@@ -9,7 +9,7 @@
 typedef struct tev {
     int proc;
     int local;          /* its index among proc's events */
-    uint64_t what;      /* hash of the operation, its data (select case, chosen value) and its footprint */
+    uint64_t what;      /* hash of the process, the operation and the choices made before it */
     int koff, nk;       /* footprint keys in keys[koff .. koff + nk) */
     bool all;           /* dependent on everything */
     int after;          /* an event that must precede it (it was woken or spawned by that event), or -1 */
@@ -24,6 +24,7 @@ struct weft__traces {
     struct pslot {
         int count;      /* events so far */
         int pending;    /* the event that woke or spawned it since, or -1 */
+        uint64_t data;  /* choices it made since its last event (they belong to its next one), 0 none */
     } *proc;            /* per process, at id + 1 */
     int nproc, cproc;
     int *depth;
@@ -63,7 +64,7 @@ static void proc_slot(struct weft__traces *t, int p)
         return;
     weft__grow((void **)&t->proc, &t->cproc, i + 1, sizeof *t->proc);
     for (int j = t->nproc; j <= i; j++)
-        t->proc[j] = (struct pslot){0, -1};
+        t->proc[j] = (struct pslot){0, -1, 0};
     t->nproc = i + 1;
 }
 
@@ -86,7 +87,8 @@ void weft__traces_event(struct weft__traces *t, int p)
     e->koff = t->nkeys;
     e->nk = 0;
     e->all = true;
-    e->what = mix((uint64_t)(p + 1));
+    e->what = mix((uint64_t)(p + 1) ^ t->proc[p + 1].data);
+    t->proc[p + 1].data = 0;
     if (p < 0)
         return;
     int keys[64];
@@ -98,18 +100,18 @@ void weft__traces_event(struct weft__traces *t, int p)
         return;
     e->all = false;
     weft__grow((void **)&t->keys, &t->ckeys, t->nkeys + n, sizeof *t->keys);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) /* not hashed: touched addresses are numbered in the order first seen */
         t->keys[t->nkeys++] = keys[i];
-        e->what = mix(e->what ^ (uint64_t)(unsigned)keys[i]);
-    }
     e->nk = n;
 }
 
-/* The step under way chose alternative v of a select or weft_choose. */
+/* The running task chose alternative v (a select's case, a weft_choose value): part of its history, counted
+ * with its next event (a choice made between two events is not itself one). */
 void weft__traces_data(struct weft__traces *t, int v)
 {
-    if (t->nev > 0)
-        t->ev[t->nev - 1].what = mix(t->ev[t->nev - 1].what ^ (0x100000000ull + (uint64_t)v));
+    int p = weft__R.cur ? weft__R.cur->id : -1;
+    proc_slot(t, p);
+    t->proc[p + 1].data = mix(t->proc[p + 1].data ^ (0x100000000ull + (uint64_t)v));
 }
 
 /* Task id was woken (or spawned) by the step under way: its next event comes after it. */
@@ -147,6 +149,9 @@ void weft__traces_end(struct weft__traces *t)
         /* the Foata normal form is the set of (layer, event); a sum of hashes does not depend on order */
         h += mix(e->what ^ mix((uint64_t)d << 32 ^ (uint64_t)(unsigned)e->local));
     }
+    for (int i = 0; i < t->nproc; i++) /* choices after a process's last event */
+        if (t->proc[i].data)
+            h += mix(t->proc[i].data ^ ((uint64_t)(unsigned)i << 40) ^ (uint64_t)t->proc[i].count);
     if (!h)
         h = 1;
     if (2 * (t->nset + 1) > t->cset) {

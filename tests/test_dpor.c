@@ -86,6 +86,7 @@ static void oset_record(const char *outcome, void *ctx)
 typedef struct side {
     weft_verdict v;
     long long executions;
+    long long traces;
     oset out;
 } side;
 
@@ -94,12 +95,17 @@ static void run(const pg_prog *p, weft_strategy s, side *out)
     weft_options o = tu_exhaustive();
     o.strategy = s;
     o.max_steps = 2000;
+    /* WEFT_DPOR_TRACES=1: also compare the numbers of Mazurkiewicz traces each side ran (a diagnostic, not in
+     * CI: dpor covers fewer traces than dfs on about 1% of programs, with the same outcomes; see
+     * docs/exploration.md) */
+    o.count_traces = getenv("WEFT_DPOR_TRACES") != NULL;
     oset_clear(&out->out);
     pg_run r = {p, oset_record, &out->out};
     weft_result res = weft_check("random_program", pg_body, &r, &o);
     assert_null(res.error);
     out->v = res.verdict;
     out->executions = res.executions;
+    out->traces = res.traces;
     if (res.verdict == WEFT_OK)
         assert_true(res.complete);
     weft_result_free(&res);
@@ -154,12 +160,14 @@ static void dpor_matches_dfs(void **state)
                           : !verdict_possible(&p, a.v) || !verdict_possible(&p, b.v)
                               ? "a verdict this program cannot have"
                           : !bug_a && !same_set(&a.out, &b.out) ? "different outcome sets"
+                          : !bug_a && a.traces != b.traces      ? "different numbers of traces"
                                                                 : NULL;
         if (why && ++mismatches > 10)
             print_error("program %lld: %s\n", seed, why);
         else if (why) {
-            print_error("program %lld: %s: dfs %s (%d outcomes), dpor %s (%d outcomes)\n", seed, why,
-                        weft_verdict_name(a.v), a.out.n, weft_verdict_name(b.v), b.out.n);
+            print_error("program %lld: %s: dfs %s (%d outcomes, %lld traces), dpor %s (%d outcomes, %lld traces)\n",
+                        seed, why, weft_verdict_name(a.v), a.out.n, a.traces, weft_verdict_name(b.v), b.out.n,
+                        b.traces);
             pg_print(&p, stderr);
             print_only("dfs: ", &a.out, &b.out);
             print_only("dpor:", &b.out, &a.out);
