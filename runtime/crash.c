@@ -13,10 +13,9 @@ static const int caught[NSIG_CAUGHT] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT
 
 #define ALT_SIZE (64 * 1024)
 
-/* What the check found and puts back at its end, and the alternate stack (allocated once, kept). */
+/* What the process had for each signal before weft, and the alternate stack (allocated once, kept). */
 struct weft__crash {
     struct sigaction old_sa[NSIG_CAUGHT];
-    stack_t old_altstack;
     char stack[ALT_SIZE];
 };
 
@@ -61,26 +60,45 @@ static void say(const char *s)
     (void)r;
 }
 
-/* The handler, on the alternate stack. In a task: end the execution as CRASH and switch to the checker
- * (never returns). Anywhere else: the default action, which for a fault means re-running the faulting
- * instruction with the signal's default disposition. */
+/* What the process had for signal `sig` before weft took it, called as the kernel would have. */
+static void chain(int sig, siginfo_t *info, void *uctx)
+{
+    const struct sigaction *old = NULL;
+    for (int i = 0; i < NSIG_CAUGHT; i++)
+        if (caught[i] == sig)
+            old = &weft__R.crash->old_sa[i];
+    if (old && (old->sa_flags & SA_SIGINFO)) {
+        old->sa_sigaction(sig, info, uctx);
+        return;
+    }
+    if (old && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    if (old && old->sa_handler == SIG_IGN && info->si_code <= 0)
+        return; /* sent, and ignored (a fault cannot be ignored) */
+    signal(sig, SIG_DFL); /* a fault re-runs the instruction and dies; a sent signal is sent again */
+    if (info->si_code <= 0)
+        raise(sig);
+}
+
+/* The handler, on the alternate stack, installed from the first check on. In a task: end the execution as
+ * CRASH and switch to the checker (never returns). Anywhere else: what the process had before weft. */
 static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
-    (void)uctx;
     weft__rt *R = &weft__R;
+    /* handlers left without returning leave their frames' redzones poisoned (AddressSanitizer) */
+    weft__stack alt = {.lo = R->crash->stack, .size = ALT_SIZE};
+    weft__fiber_fresh(&alt);
     if (!R->active || !R->cur || R->crashing) {
-        if (!R->crashing)
-            say("weft: fatal signal outside any task (in the checker itself or after the check): this is a bug "
-                "in weft or memory corrupted by the program\n");
-        signal(sig, SIG_DFL);
-        if (info->si_code <= 0) /* sent by kill/raise/abort: send it again with the default action */
-            raise(sig);
+        if (R->active && !R->crashing)
+            say("weft: fatal signal in the checker itself, outside any task: a bug in weft, or memory the "
+                "program corrupted\n");
+        R->crashing = false;
+        chain(sig, info, uctx);
         return;
     }
     R->crashing = true;
-    /* handlers we left without returning leave their frames' redzones poisoned (AddressSanitizer) */
-    weft__stack alt = {.lo = R->crash->stack, .size = ALT_SIZE};
-    weft__fiber_fresh(&alt);
     weft__task *t = R->cur;
     describe(sig, info->si_code, info->si_addr, R->end.msg, sizeof R->end.msg);
     R->end.task = t->id;
@@ -117,37 +135,34 @@ void __assert_fail(const char *expr, const char *file, unsigned int line, const 
 }
 #endif
 
-/* Catch fatal signals for the length of a check: handlers on an alternate stack (a stack overflow leaves
- * no room on the task's own). Costs a few syscalls per check, none per execution. */
+/* Catch fatal signals in tasks: handlers on an alternate stack (a stack overflow leaves no room on the task's
+ * own). Installed by the first check and kept (outside tasks they pass signals on to what the process had);
+ * later checks only look whether someone replaced them: two syscalls per check, none per execution. */
 void weft__crash_arm(void)
 {
     weft__rt *R = &weft__R;
-    if (!R->crash && !(R->crash = malloc(sizeof *R->crash))) {
+    if (!R->crash && !(R->crash = calloc(1, sizeof *R->crash))) {
         say("weft: out of memory (signal stack)\n");
         abort();
     }
     struct weft__crash *c = R->crash;
-    stack_t ss = {.ss_sp = c->stack, .ss_size = ALT_SIZE, .ss_flags = 0};
-    sigaltstack(&ss, &c->old_altstack);
+    stack_t cur_ss;
+    if (sigaltstack(NULL, &cur_ss) != 0 || cur_ss.ss_sp != c->stack || (cur_ss.ss_flags & SS_DISABLE)) {
+        stack_t ss = {.ss_sp = c->stack, .ss_size = ALT_SIZE, .ss_flags = 0};
+        sigaltstack(&ss, NULL);
+    }
+    struct sigaction cur;
+    if (sigaction(SIGSEGV, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal)
+        return;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER; /* NODEFER: we leave the handler without returning */
     sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < NSIG_CAUGHT; i++)
-        sigaction(caught[i], &sa, &c->old_sa[i]);
-}
-
-/* Put back the signal dispositions and the alternate stack the check found. */
-void weft__crash_disarm(void)
-{
-    struct weft__crash *c = weft__R.crash;
-    for (int i = 0; i < NSIG_CAUGHT; i++)
-        sigaction(caught[i], &c->old_sa[i], NULL);
-    if (c->old_altstack.ss_flags & SS_DISABLE) {
-        stack_t off = {.ss_flags = SS_DISABLE};
-        sigaltstack(&off, NULL);
-    } else {
-        sigaltstack(&c->old_altstack, NULL);
+    for (int i = 0; i < NSIG_CAUGHT; i++) {
+        struct sigaction prev;
+        sigaction(caught[i], &sa, &prev);
+        if (!((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == on_signal))
+            c->old_sa[i] = prev;
     }
 }

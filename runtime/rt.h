@@ -228,7 +228,7 @@ typedef struct weft__rt {
     const void *driver_lo;      /* AddressSanitizer: the checker's stack, learnt on the first switch */
     size_t driver_size;
     bool from_driver;           /* the switch under way leaves the checker's stack */
-    struct weft__crash *crash;  /* saved signal dispositions and the alternate signal stack (crash.c) */
+    struct weft__crash *crash;  /* the process's own signal dispositions and the alternate signal stack (crash.c) */
     bool crashing;              /* a fatal signal is being turned into CRASH (a second one is not caught) */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
     /* scratch for the scheduler */
@@ -258,7 +258,6 @@ void weft__names_reset(void) WEFT__HIDDEN;
 
 /* ---- Fatal signals (crash.c) ------------------------------------------- */
 void weft__crash_arm(void) WEFT__HIDDEN;
-void weft__crash_disarm(void) WEFT__HIDDEN;
 
 /* ---- Switching (fiber.c) ------------------------------------------------ */
 void weft__switch(weft__ctx *from, weft__ctx *to, const weft__stack *to_stack, bool dying) WEFT__HIDDEN;
