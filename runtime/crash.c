@@ -102,7 +102,6 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
     weft__task *t = R->cur;
     describe(sig, info->si_code, info->si_addr, R->end.msg, sizeof R->end.msg);
     R->end.task = t->id;
-    R->end.crash_sig = sig;
     if (t->op) {
         R->end.file = t->file;
         R->end.line = t->line;
@@ -123,7 +122,6 @@ void __assert_fail(const char *expr, const char *file, unsigned int line, const 
         R->crashing = true;
         snprintf(R->end.msg, sizeof R->end.msg, "SIGABRT: assert(%s) failed in %s()", expr, func);
         R->end.task = R->cur->id;
-        R->end.crash_sig = SIGABRT;
         R->end.crash_site = true;
         R->end.file = file;
         R->end.line = (int)line;

@@ -144,7 +144,6 @@ typedef struct weft__end {
     bool spinning;          /* tasks kept running without end (LIVELOCK, or a LEAK by spinning) */
     bool usage;             /* msg is a usage error (misuse of the API), not a bug in the program */
     bool nondet;            /* msg says where a replay or re-execution diverged */
-    int crash_sig;          /* CRASH: the signal, else 0 */
     bool crash_site;        /* CRASH: file:line is where it happened (a failed assert), not the last step */
 } weft__end;
 
