@@ -19,6 +19,23 @@ static void iset_add(iset *s, int x)
     s->v[s->n++] = x;
 }
 
+/* Append the pair (a, b) (sets of pairs: see handled). */
+static void iset_add_pair(iset *s, int a, int b)
+{
+    weft__grow((void **)&s->v, &s->cap, s->n + 2, sizeof *s->v);
+    s->v[s->n++] = a;
+    s->v[s->n++] = b;
+}
+
+/* Whether the set of pairs s holds (a, b). */
+static bool handled(const iset *s, int a, int b)
+{
+    for (int i = 0; i + 1 < s->n; i += 2)
+        if (s->v[i] == a && s->v[i + 1] == b)
+            return true;
+    return false;
+}
+
 static bool iset_has(const iset *s, int x)
 {
     for (int i = 0; i < s->n; i++)
@@ -41,6 +58,8 @@ typedef struct dnode {
     iset bt, done, sleep;
     /* the event (this execution) */
     iset fp;         /* footprint keys of the chosen step */
+    iset vc;         /* its vector clock */
+    iset handled;    /* races with it already handled: pairs (version << 9 | process index, newest racing event) */
     bool all;        /* dependent on everything (the clock, or a footprint too large) */
 } dnode;
 
@@ -62,8 +81,8 @@ struct dpor {
     int nev, cev;
     int nproc;       /* processes seen: index = id + 1 */
     iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
+    int *ver;        /* per process: how often its pending step changed (it moved, or was woken) */
     int cproc;
-    bool *fresh;     /* per process: its pending step changed since its last race check */
     int *lastk;      /* open addressing: key -> last event touching it, and that event's clock */
     int *lastv;
     iset *lastvc;
@@ -72,7 +91,7 @@ struct dpor {
     iset all_vc;     /* its clock */
     iset cur_vc;     /* the clock of the newest event */
     iset gvc;        /* join of every event's clock */
-    iset tmp, fpa, fpb; /* scratch */
+    iset tmp, fpa, fpb, ini, seen, races; /* scratch */
     iset child;      /* sleep set for the next new node */
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
@@ -100,8 +119,8 @@ static void ensure_proc(struct dpor *d, int p)
         while (cap <= p)
             cap *= 2;
         d->pvc = realloc(d->pvc, sizeof *d->pvc * (size_t)cap);
-        d->fresh = realloc(d->fresh, sizeof *d->fresh * (size_t)cap);
-        if (!d->pvc || !d->fresh)
+        d->ver = realloc(d->ver, sizeof *d->ver * (size_t)cap);
+        if (!d->pvc || !d->ver)
             abort();
         for (int i = d->cproc; i < cap; i++)
             d->pvc[i] = (iset){0};
@@ -109,7 +128,7 @@ static void ensure_proc(struct dpor *d, int p)
     }
     for (int i = d->nproc; i <= p; i++) {
         d->pvc[i].n = 0;
-        d->fresh[i] = true;
+        d->ver[i] = 0;
     }
     d->nproc = p + 1;
 }
@@ -204,6 +223,17 @@ static bool footprint(struct dpor *d, int p, iset *fp)
     return true;
 }
 
+/* The footprint for races and sleep sets of process p's pending step: a task that polled in vain waits for
+ * the others to move (fairness), so whether it may move depends on every step: dependent on everything. */
+static bool pending_fp(struct dpor *d, int p, iset *fp)
+{
+    if (p >= 0 && weft__R.tasks[p]->poll_step >= 0) {
+        fp->n = 0;
+        return false;
+    }
+    return footprint(d, p, fp);
+}
+
 static bool dependent(const iset *a, bool aall, const iset *b, bool ball)
 {
     if (aall || ball)
@@ -242,26 +272,85 @@ static bool racy(const struct dpor *d, int e, int p)
     return nd->chosen + 1 >= VC_CAP || vc_get(mine->v, mine->n, nd->chosen + 1) < e + 1;
 }
 
-/* Ask the state before event e to try p, or, if p could not move there, everything that could. */
-static void backtrack(struct dpor *d, int e, int p)
+/* Whether event e happens before event j (e < j): j's clock knows e. */
+static bool hb(const struct dpor *d, int e, int j)
+{
+    int pe = d->nodes[d->ev[e]].chosen + 1;
+    const iset *vj = &d->nodes[d->ev[j]].vc;
+    return pe >= VC_CAP || vc_get(vj->v, vj->n, pe) >= e + 1;
+}
+
+/* Whether event j (process index qi) has a predecessor after event e other than its own process's: some
+ * process's latest event it knows is later than e. */
+static bool preceded_after(const iset *vc, int qi, int e)
+{
+    for (int r = 0; r < vc->n; r++)
+        if (r != qi && vc->v[r] - 1 > e)
+            return true;
+    return false;
+}
+
+/* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
+ * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
+ * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
+ * its initials (the processes whose first step in u nothing in u precedes) must be tried before e, unless one
+ * already is. Trying p itself when p could move there (Flanagan and Godefroid) is wrong with sleep sets: p may
+ * be asleep there while the reversal needs another process to go first. */
+static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 {
     dnode *nd = &d->nodes[d->ev[e]];
-    if (iset_has(&nd->cand, p))
-        iset_add(&nd->bt, p);
-    else
+    if (d->nproc >= VC_CAP) { /* clocks incomplete: everything that could move there */
+        for (int i = 0; i < nd->cand.n; i++)
+            iset_add(&nd->bt, nd->cand.v[i]);
+        return;
+    }
+    iset *ini = &d->ini, *seen = &d->seen;
+    ini->n = seen->n = 0;
+    bool p_preceded = all && e + 1 < d->nev;
+    for (int j = e + 1; j < d->nev; j++) {
+        if (hb(d, e, j))
+            continue;
+        const dnode *nj = &d->nodes[d->ev[j]];
+        int q = nj->chosen;
+        if (iset_has(seen, q))
+            continue;
+        iset_add(seen, q);
+        if (!preceded_after(&nj->vc, q + 1, e))
+            iset_add(ini, q);
+    }
+    if (!iset_has(seen, p)) {
+        const iset *pv = &d->pvc[p + 1];
+        p_preceded |= preceded_after(pv, p + 1, e);
+        if (d->last_clock > e && !hb(d, e, d->last_clock))
+            p_preceded = true;
+        for (int i = 0; i < fp->n && !all && !p_preceded; i++) {
+            int l = map_find(d, fp->v[i]);
+            p_preceded = l > e; /* after e and not after it (else e would not race with p), or after it: either way */
+        }
+        if (!p_preceded)
+            iset_add(ini, p);
+    }
+    int pick = -1;
+    for (int i = 0; i < ini->n; i++) {
+        if (iset_has(&nd->bt, ini->v[i]))
+            return;
+        if (iset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
+            pick = ini->v[i];
+    }
+    if (pick >= 0)
+        iset_add(&nd->bt, pick);
+    else /* no initial could move there (the model missed an enabling): everything that could */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
 }
 
-/* Process p (id) could take a step with footprint fp: find the latest event it races with (dependent, by
- * another process, not known to happen before p) and ask the state before it to try p, or, if p could not
- * move there, everything that could. Events on one key are ordered by happens-before, so only the last
- * event of each key, and the last event dependent on everything, can be the latest race. */
+/* Process p (id) could take a step with footprint fp: find the events it races with (dependent, by another
+ * process, not known to happen before p, and not before another such event) and have each reversed. Events
+ * on one key are ordered by happens-before, so only the last event of each key, and the last event dependent
+ * on everything, can race; a step dependent on everything races with the last event of each process. */
 static void race_check(struct dpor *d, int p, const iset *fp, bool all)
 {
     ensure_proc(d, p + 1);
-    d->fresh[p + 1] = false;
-    int best = -1;
     if (p < 0) {
         /* The clock: its pending step exists only once a task armed a timer, so the latest racing event may
          * be the very step that armed it, which the clock can never precede; reversing that race changes
@@ -269,27 +358,48 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
          * backtrack point. */
         for (int e = d->nev - 1; e >= 0 && e > d->last_clock; e--)
             if (racy(d, e, p))
-                backtrack(d, e, p);
-        best = d->last_clock >= 0 && racy(d, d->last_clock, p) ? d->last_clock : -1;
-        if (best >= 0)
-            backtrack(d, best, p);
+                backtrack(d, e, p, fp, true);
+        if (d->last_clock >= 0 && racy(d, d->last_clock, p))
+            backtrack(d, d->last_clock, p, fp, true);
         return;
     }
+    iset *c = &d->races;
+    c->n = 0;
     if (all) {
-        for (int e = d->nev - 1; e >= 0 && e > d->last_clock - 1 && best < 0; e--)
-            if (racy(d, e, p))
-                best = e;
+        for (int qi = 0; qi < d->nproc && qi < VC_CAP; qi++) {
+            const iset *qv = &d->pvc[qi];
+            int l = qi < qv->n ? qv->v[qi] - 1 : -1;
+            if (qi != p + 1 && racy(d, l, p))
+                iset_add(c, l);
+        }
     } else {
         for (int i = 0; i < fp->n; i++) {
-            int e = map_find(d, fp->v[i]);
-            if (e > best && racy(d, e, p))
-                best = e;
+            int l = map_find(d, fp->v[i]);
+            if (racy(d, l, p))
+                iset_add(c, l);
         }
     }
-    if (d->last_clock > best && racy(d, d->last_clock, p))
-        best = d->last_clock;
-    if (best >= 0)
-        backtrack(d, best, p);
+    if (racy(d, d->last_clock, p))
+        iset_add(c, d->last_clock);
+    int newest = -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i] > newest)
+            newest = c->v[i];
+    for (int i = 0; i < c->n; i++) {
+        bool direct = true;
+        for (int j = 0; j < c->n && direct; j++)
+            direct = !(c->v[j] > c->v[i] && hb(d, c->v[i], c->v[j]));
+        if (!direct)
+            continue;
+        /* the same race, with the same pending step and no newer event it depends on, was handled before:
+         * u has only grown by events independent of everything after e in it, so the answer stands */
+        iset *h = &d->nodes[d->ev[c->v[i]]].handled;
+        int key = d->ver[p + 1] << 9 | (p + 1);
+        if (d->ver[p + 1] < (1 << 21) && handled(h, key, newest))
+            continue;
+        iset_add_pair(h, key, newest);
+        backtrack(d, c->v[i], p, fp, all);
+    }
 }
 
 /* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
@@ -302,7 +412,7 @@ static void races_now(struct dpor *d, const int *cand, int ncand)
         const weft__task *t = R->tasks[R->alive[i]];
         if (t->state != WEFT__T_PENDING)
             continue;
-        bool ok = footprint(d, t->id, fp);
+        bool ok = pending_fp(d, t->id, fp);
         race_check(d, t->id, fp, !ok);
     }
     bool clock = false;
@@ -312,8 +422,6 @@ static void races_now(struct dpor *d, const int *cand, int ncand)
      * or reset its timer), a race the clock will never show by moving */
     if (clock || d->clock_was) {
         ensure_proc(d, 0);
-        if (!d->clock_was)
-            d->fresh[0] = true;
         race_check(d, -1, fp, true);
     }
     d->clock_was = clock;
@@ -363,9 +471,11 @@ static void record_event(struct dpor *d, int k)
         }
     }
     vc_copy(&d->pvc[pi], vc->v, vc->n);
+    vc_copy(&nd->vc, vc->v, vc->n);
+    nd->handled.n = 0;
+    d->ver[pi]++;
     vc_copy(&d->cur_vc, vc->v, vc->n);
     vc_join(&d->gvc, vc->v, vc->n);
-    d->fresh[pi] = true;
     d->nev++;
 }
 
@@ -376,7 +486,7 @@ void weft__dpor_wake(struct dpor *d, int id)
         return;
     ensure_proc(d, id + 1);
     vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
-    d->fresh[id + 1] = true;
+    d->ver[id + 1]++;
 }
 
 /* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
@@ -385,7 +495,6 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
     ensure_proc(d, id + 1);
     ensure_proc(d, parent + 1);
     vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);
-    d->fresh[id + 1] = true;
 }
 
 /* ---- the strategy ------------------------------------------------------------------ */
@@ -426,7 +535,7 @@ static void begin(weft__explorer *x)
 static void child_sleep(struct dpor *d, const dnode *nd, int p)
 {
     iset *pf = &d->tmp, *rf = &d->fpb;
-    bool pall = !footprint(d, p, pf);
+    bool pall = !pending_fp(d, p, pf);
     d->child.n = 0;
     for (int pass = 0; pass < 2; pass++) {
         const iset *s = pass ? &nd->done : &nd->sleep;
@@ -437,7 +546,7 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             const weft__task *t = weft__R.tasks[r];
             if (t->state != WEFT__T_PENDING)
                 continue;
-            bool rall = !footprint(d, r, rf);
+            bool rall = !pending_fp(d, r, rf);
             if (!dependent(pf, pall, rf, rall))
                 iset_add(&d->child, r);
         }
@@ -576,6 +685,8 @@ void weft__dpor_free(struct dpor *d)
         free(nd->done.v);
         free(nd->sleep.v);
         free(nd->fp.v);
+        free(nd->vc.v);
+        free(nd->handled.v);
     }
     for (int i = 0; i < d->cproc; i++)
         free(d->pvc[i].v);
@@ -589,8 +700,11 @@ void weft__dpor_free(struct dpor *d)
     free(d->tmp.v);
     free(d->fpa.v);
     free(d->fpb.v);
+    free(d->ini.v);
+    free(d->seen.v);
+    free(d->races.v);
     free(d->pvc);
-    free(d->fresh);
+    free(d->ver);
     free(d->lastk);
     free(d->lastv);
     free(d->gvc.v);
