@@ -163,6 +163,18 @@ bool pg_can_panic(const pg_prog *p)
     return false;
 }
 
+/* Whether p polls (see progen.h). */
+bool pg_can_poll(const pg_prog *p)
+{
+    for (int t = 0; t < PG_NTASK; t++)
+        for (int k = 0; k < p->nops[t]; k++) {
+            int op = p->op[t][k];
+            if (op == PG_YIELD || op == PG_TRYLOCK || op == PG_SELECT_DEFAULT || op == PG_RWTRY)
+                return true;
+        }
+    return false;
+}
+
 /* ---- execution ------------------------------------------------------------------------------------ */
 
 /* One execution's objects and state (statics persist across executions: pg_body resets them). */

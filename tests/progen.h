@@ -83,6 +83,11 @@ void pg_print(const pg_prog *p, FILE *f);
  * LEAK) or, when this holds, a PANIC can happen in a generated program. */
 bool pg_can_panic(const pg_prog *p);
 
+/* Whether p polls (yield, trylock, select with default): fairness then makes what may run depend on more than
+ * the trace, and dpor treats a task that polled in vain as dependent on every step, so it may run a trace more
+ * than once. */
+bool pg_can_poll(const pg_prog *p);
+
 /* What a test body runs: the program, and where each execution that ends normally reports its outcome. */
 typedef struct pg_run {
     const pg_prog *p;

@@ -86,6 +86,7 @@ static void oset_record(const char *outcome, void *ctx)
 typedef struct side {
     weft_verdict v;
     long long executions;
+    long long pruned;
     long long traces;
     oset out;
 } side;
@@ -95,16 +96,14 @@ static void run(const pg_prog *p, weft_strategy s, side *out)
     weft_options o = tu_exhaustive();
     o.strategy = s;
     o.max_steps = 2000;
-    /* WEFT_DPOR_TRACES=1: also compare the numbers of Mazurkiewicz traces each side ran (a diagnostic, not in
-     * CI: dpor covers fewer traces than dfs on about 1% of programs, with the same outcomes; see
-     * docs/exploration.md) */
-    o.count_traces = getenv("WEFT_DPOR_TRACES") != NULL;
+    o.count_traces = true; /* both sides must run the same Mazurkiewicz traces */
     oset_clear(&out->out);
     pg_run r = {p, oset_record, &out->out};
     weft_result res = weft_check("random_program", pg_body, &r, &o);
     assert_null(res.error);
     out->v = res.verdict;
     out->executions = res.executions;
+    out->pruned = res.pruned;
     out->traces = res.traces;
     if (res.verdict == WEFT_OK)
         assert_true(res.complete);
@@ -139,12 +138,13 @@ static long long nprograms = 2000, first_seed = 1;
 
 /* For every generated program: a bug is found by dpor exactly when dfs finds one, both verdicts are ones the
  * program can have (the first bug found may legitimately differ: the search orders differ), and on clean
- * programs both see exactly the same set of outcomes (what each task observed, and the final memory). Every
+ * programs both see exactly the same set of outcomes (what each task observed, and the final memory) and run
+ * the same number of Mazurkiewicz traces, and dpor runs each trace once where no task polls. Every
  * disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
-    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, by_verdict[WEFT_CRASH + 1] = {0};
+    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, exact = 0, by_verdict[WEFT_CRASH + 1] = {0};
     int most = 0;
     long long slowest = 0, slowest_seed = 0; /* the clean program on which dfs ran the most executions */
     static side a, b;
@@ -161,6 +161,7 @@ static void dpor_matches_dfs(void **state)
                               ? "a verdict this program cannot have"
                           : !bug_a && !same_set(&a.out, &b.out) ? "different outcome sets"
                           : !bug_a && a.traces != b.traces      ? "different numbers of traces"
+                          : !bug_a && !pg_can_poll(&p) && b.executions != b.traces ? "dpor ran some trace twice"
                                                                 : NULL;
         if (why && ++mismatches > 10)
             print_error("program %lld: %s\n", seed, why);
@@ -181,15 +182,17 @@ static void dpor_matches_dfs(void **state)
             clean++;
             dfs_execs += a.executions;
             dpor_execs += b.executions;
+            dpor_pruned += b.pruned;
+            exact += !pg_can_poll(&p);
             most = a.out.n > most ? a.out.n : most;
             if (a.executions > slowest)
                 slowest = a.executions, slowest_seed = seed;
         }
     }
-    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld; at most %d outcomes), %lld with a "
-                  "bug (dfs first found: %lld deadlock, %lld leak, %lld panic); most dfs executions: %lld, "
-                  "program %lld\n",
-                  nprograms, clean, dfs_execs, dpor_execs, most, buggy, by_verdict[WEFT_DEADLOCK],
+    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld and %lld pruned; at most %d outcomes; "
+                  "the same traces, one dpor execution per trace on the %lld without polls), %lld with a bug (dfs "
+                  "first found: %lld deadlock, %lld leak, %lld panic); most dfs executions: %lld, program %lld\n",
+                  nprograms, clean, dfs_execs, dpor_execs, dpor_pruned, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
                   by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], slowest, slowest_seed);
     if (mismatches) {
         print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
