@@ -44,18 +44,25 @@ static bool iset_has(const iset *s, int x)
     return false;
 }
 
-/* A branch point on the path. Task nodes are states: their candidates, the backtrack set that races asked
- * for, what was explored (done) and what need not be (sleep); data nodes are select cases and weft_choose.
- * Invariant: the event of a task node (footprint, vector clock) belongs to the current execution. */
+/* A branch point of the exploration tree. Task nodes are states: their candidates, the backtrack set that
+ * races asked for, what was explored (done), what need not be (sleep) and what waits for a higher preemption
+ * bound (later); data nodes are select cases and weft_choose. A node lives while it is on the path, has a
+ * live child, or has entries queued for a later round (refs counts these).
+ * Invariant: for a node on the path, `chosen` is the choice the current execution takes there, and its event
+ * (footprint, vector clock) belongs to the current execution. */
 typedef struct dnode {
     int kind;        /* enum weft__branch_kind */
     int n;           /* data: alternatives */
     int chosen;      /* task: the process chosen (task id, -1 clock); data: the index */
+    int parent;      /* the node this one is a child of, -1 for the root; free nodes: the next free one */
+    int via;         /* the parent's choice that leads here */
+    int depth;       /* its index on the path */
+    int refs;        /* the path, live children and queued entries that hold it */
     iset cand;       /* task: candidates, in the runtime's order */
     bool *pre;       /* task: choosing cand.v[i] is a preemption */
     int pre_cap;
     int preempts;    /* preemptions before this step */
-    iset bt, done, sleep;
+    iset bt, done, sleep, later;
     /* the event (this execution) */
     iset fp;         /* footprint keys of the chosen step */
     iset vc;         /* its vector clock */
@@ -71,13 +78,25 @@ typedef struct dnode {
  * alternative and make the search incomplete, keeping memory and time per step bounded. */
 #define DPOR_MAX_NODES 20000
 
-/* The DPOR state of one check. */
+/* A backtrack entry left for a later round: choose `choice` at node `node`. */
+typedef struct ditem {
+    int node, choice;
+} ditem;
+
+/* The DPOR state of one check. Iterative preemption bounding does not start over at each bound: an entry the
+ * bound forbids waits in `later` with its node (and the node's ancestors) kept, and the next round runs only
+ * those entries, replaying the path to each; so no execution is run twice across rounds. */
 struct dpor {
-    dnode *nodes;    /* the path; nodes past nnodes keep their memory for reuse */
-    int nnodes, cnodes, allocated;
-    int frontier;    /* the node whose choice next() changed, -1 none */
+    dnode *nodes;    /* the node pool; a node's memory is kept for reuse when it is freed */
+    int allocated, cnodes, free_node;
+    int *path;       /* the path: node ids from the root */
+    int npath, cpath;
+    int floor;       /* path entries below it belong to the round's earlier work: not explored further */
+    ditem *now, *later; /* entries for this round's bound, and for the next */
+    int nnow, cnow, nlater, clater;
+    int frontier;    /* the path index whose choice next() changed, -1 none */
     /* this execution */
-    int *ev;         /* event index -> node index */
+    int *ev;         /* event index -> path index */
     int nev, cev;
     int nproc;       /* processes seen: index = id + 1 */
     iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
@@ -98,12 +117,17 @@ struct dpor {
     int keys[64];
 };
 
+/* The node at path index k, and the node of event e. */
+#define PN(d, k) (&(d)->nodes[(d)->path[k]])
+#define EN(d, e) PN(d, (d)->ev[e])
+
 static struct dpor *D(weft__explorer *x)
 {
     if (!x->dpor) {
         x->dpor = calloc(1, sizeof(struct dpor));
         if (!x->dpor)
             abort();
+        x->dpor->free_node = -1;
     }
     return x->dpor;
 }
@@ -265,7 +289,7 @@ static bool racy(const struct dpor *d, int e, int p)
 {
     if (e < 0)
         return false;
-    const dnode *nd = &d->nodes[d->ev[e]];
+    const dnode *nd = EN(d, e);
     if (nd->chosen == p)
         return false;
     const iset *mine = &d->pvc[p + 1];
@@ -275,8 +299,8 @@ static bool racy(const struct dpor *d, int e, int p)
 /* Whether event e happens before event j (e < j): j's clock knows e. */
 static bool hb(const struct dpor *d, int e, int j)
 {
-    int pe = d->nodes[d->ev[e]].chosen + 1;
-    const iset *vj = &d->nodes[d->ev[j]].vc;
+    int pe = EN(d, e)->chosen + 1;
+    const iset *vj = &EN(d, j)->vc;
     return pe >= VC_CAP || vc_get(vj->v, vj->n, pe) >= e + 1;
 }
 
@@ -298,7 +322,7 @@ static bool preceded_after(const iset *vc, int qi, int e)
  * be asleep there while the reversal needs another process to go first. */
 static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 {
-    dnode *nd = &d->nodes[d->ev[e]];
+    dnode *nd = EN(d, e);
     if (d->nproc >= VC_CAP) { /* clocks incomplete: everything that could move there */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
@@ -310,7 +334,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
     for (int j = e + 1; j < d->nev; j++) {
         if (hb(d, e, j))
             continue;
-        const dnode *nj = &d->nodes[d->ev[j]];
+        const dnode *nj = EN(d, j);
         int q = nj->chosen;
         if (iset_has(seen, q))
             continue;
@@ -393,7 +417,7 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
             continue;
         /* the same race, with the same pending step and no newer event it depends on, was handled before:
          * u has only grown by events independent of everything after e in it, so the answer stands */
-        iset *h = &d->nodes[d->ev[c->v[i]]].handled;
+        iset *h = &EN(d, c->v[i])->handled;
         int key = d->ver[p + 1] << 9 | (p + 1);
         if (d->ver[p + 1] < (1 << 21) && handled(h, key, newest))
             continue;
@@ -431,7 +455,7 @@ static void races_now(struct dpor *d, const int *cand, int ncand)
  * updates: p's own, each key's, and the newest event's. */
 static void record_event(struct dpor *d, int k)
 {
-    dnode *nd = &d->nodes[k];
+    dnode *nd = PN(d, k);
     int p = nd->chosen, pi = p + 1;
     ensure_proc(d, pi);
     nd->all = !footprint(d, p, &nd->fp);
@@ -499,17 +523,70 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
 
 /* ---- the strategy ------------------------------------------------------------------ */
 
+/* A new node, child of the node at the end of the path (or the root), pushed on the path. */
 static dnode *push_node(struct dpor *d, int kind)
 {
-    if (d->nnodes == d->allocated) {
-        weft__grow((void **)&d->nodes, &d->cnodes, d->nnodes + 1, sizeof *d->nodes);
-        memset(&d->nodes[d->nnodes], 0, sizeof *d->nodes);
-        d->allocated++;
+    int id = d->free_node;
+    if (id >= 0) {
+        d->free_node = d->nodes[id].parent;
+    } else {
+        weft__grow((void **)&d->nodes, &d->cnodes, d->allocated + 1, sizeof *d->nodes);
+        memset(&d->nodes[d->allocated], 0, sizeof *d->nodes);
+        id = d->allocated++;
     }
-    dnode *nd = &d->nodes[d->nnodes++];
+    weft__grow((void **)&d->path, &d->cpath, d->npath + 1, sizeof *d->path);
+    dnode *nd = &d->nodes[id];
     nd->kind = kind;
-    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->fp.n = 0;
+    nd->parent = d->npath > 0 ? d->path[d->npath - 1] : -1;
+    nd->via = d->npath > 0 ? PN(d, d->npath - 1)->chosen : -1;
+    nd->depth = d->npath;
+    nd->refs = 1;
+    if (nd->parent >= 0)
+        d->nodes[nd->parent].refs++;
+    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = 0;
+    d->path[d->npath++] = id;
     return nd;
+}
+
+/* Drop one reference to node id; a node nothing holds any more is freed, and lets go of its parent. */
+static void unref(struct dpor *d, int id)
+{
+    while (id >= 0 && --d->nodes[id].refs == 0) {
+        int parent = d->nodes[id].parent;
+        d->nodes[id].parent = d->free_node;
+        d->free_node = id;
+        id = parent;
+    }
+}
+
+/* Take the last node off the path. */
+static void pop_node(struct dpor *d)
+{
+    unref(d, d->path[--d->npath]);
+}
+
+/* Queue choice p at node id for this round (next false) or the next one. */
+static void queue(struct dpor *d, bool next, int id, int p)
+{
+    dnode *nd = &d->nodes[id];
+    if (iset_has(&nd->later, p))
+        return;
+    iset_add(&nd->later, p);
+    nd->refs++;
+    ditem **q = next ? &d->later : &d->now;
+    int *n = next ? &d->nlater : &d->nnow, *cap = next ? &d->clater : &d->cnow;
+    weft__grow((void **)q, cap, *n + 1, sizeof **q);
+    (*q)[(*n)++] = (ditem){id, p};
+}
+
+/* Entry p of the node at path index k lies beyond the preemption bound: queue it for the next round, or,
+ * with a fixed bound, give it up (the search is then incomplete). */
+static void defer(weft__explorer *x, struct dpor *d, int k, int p)
+{
+    if (x->iterative)
+        queue(d, true, d->path[k], p);
+    else
+        x->cut = true;
 }
 
 static void begin(weft__explorer *x)
@@ -572,8 +649,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         return b->allowed[0];
     }
     if (b->kind != WEFT__BR_TASK) {
-        if (x->cursor < d->nnodes) {
-            dnode *nd = &d->nodes[x->cursor++];
+        if (x->cursor < d->npath) {
+            dnode *nd = PN(d, x->cursor++);
             if (nd->kind != b->kind || nd->n != b->n)
                 weft__nondet("re-executing the same choices, branch point %d offered %d alternatives, %d before",
                              x->cursor, b->n, nd->n);
@@ -589,8 +666,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
     int k = x->cursor;
     dnode *nd;
     int idx;
-    if (k < d->nnodes) {
-        nd = &d->nodes[k];
+    if (k < d->npath) {
+        nd = PN(d, k);
         idx = nd->kind == WEFT__BR_TASK ? index_of(b, nd->chosen) : -1;
         if (idx < 0)
             weft__nondet("re-executing the same choices, step %lld cannot take the step it took before",
@@ -612,7 +689,12 @@ static int choose(weft__explorer *x, const weft__branch *b)
             if (!iset_has(&nd->sleep, b->ids[b->allowed[i]]))
                 idx = b->allowed[i];
         if (idx < 0) {
-            d->nnodes--;
+            /* every alternative within the bound is asleep: one beyond it may not be (next() defers it) */
+            for (int i = 0; i < b->n && !nd->bt.n; i++)
+                if (!iset_has(&nd->sleep, b->ids[i]))
+                    iset_add(&nd->bt, b->ids[i]);
+            if (!nd->bt.n)
+                pop_node(d);
             weft__prune();
         }
         nd->chosen = b->ids[idx];
@@ -631,45 +713,110 @@ static bool within_bound(weft__explorer *x, const dnode *nd, int i)
     return x->bound < 0 || !nd->pre[i] || nd->preempts < x->bound;
 }
 
+static int cand_index(const dnode *nd, int p)
+{
+    for (int j = 0; j < nd->cand.n; j++)
+        if (nd->cand.v[j] == p)
+            return j;
+    return -1;
+}
+
+#define NO_ENTRY (-2) /* processes are task ids and -1, the clock */
+
+/* The next backtrack entry of the task node at path index k to explore now: the first one asked for, not
+ * explored, not asleep, not queued; entries beyond the bound are deferred. NO_ENTRY when none. */
+static int next_entry(weft__explorer *x, struct dpor *d, int k)
+{
+    dnode *nd = PN(d, k);
+    for (int i = 0; i < nd->bt.n; i++) {
+        int p = nd->bt.v[i];
+        if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p) || iset_has(&nd->later, p))
+            continue;
+        int ci = cand_index(nd, p);
+        if (ci < 0)
+            continue;
+        if (within_bound(x, nd, ci))
+            return p;
+        defer(x, d, k, p);
+    }
+    return NO_ENTRY;
+}
+
+/* Make the path lead to node id, taking `choice` there: each ancestor takes the choice towards it. */
+static void path_to(struct dpor *d, int id, int choice)
+{
+    int depth = d->nodes[id].depth;
+    weft__grow((void **)&d->path, &d->cpath, depth + 1, sizeof *d->path);
+    d->npath = depth + 1;
+    d->nodes[id].chosen = choice;
+    for (int k = depth, n = id; k >= 0; k--) {
+        d->path[k] = n;
+        d->nodes[n].refs++;
+        if (k > 0)
+            d->nodes[d->nodes[n].parent].chosen = d->nodes[n].via;
+        n = d->nodes[n].parent;
+    }
+}
+
 static bool next(weft__explorer *x)
 {
     struct dpor *d = D(x);
     if (!weft__R.end.pruned)
         races_now(d, NULL, 0);
-    while (d->nnodes > 0) {
-        int k = d->nnodes - 1;
-        dnode *nd = &d->nodes[k];
-        if (nd->kind != WEFT__BR_TASK) {
-            if (nd->chosen + 1 < nd->n) {
-                nd->chosen++;
+    for (;;) {
+        while (d->npath > d->floor) {
+            int k = d->npath - 1;
+            dnode *nd = PN(d, k);
+            if (nd->kind != WEFT__BR_TASK) {
+                if (nd->chosen + 1 < nd->n) {
+                    nd->chosen++;
+                    d->frontier = k;
+                    return true;
+                }
+                pop_node(d);
+                continue;
+            }
+            int p = next_entry(x, d, k);
+            if (p != NO_ENTRY) {
+                iset_add(&nd->done, p);
+                nd->chosen = p;
                 d->frontier = k;
                 return true;
             }
-            d->nnodes--;
-            continue;
+            pop_node(d);
         }
-        for (int i = 0; i < nd->bt.n; i++) {
-            int p = nd->bt.v[i];
-            if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p))
-                continue;
-            int ci = -1;
-            for (int j = 0; j < nd->cand.n; j++)
-                if (nd->cand.v[j] == p)
-                    ci = j;
-            if (ci < 0)
-                continue;
-            if (!within_bound(x, nd, ci)) {
-                x->cut = true;
-                continue;
-            }
-            iset_add(&nd->done, p);
-            nd->chosen = p;
-            d->frontier = k;
+        /* this piece of work is done; races found in it may have asked earlier nodes of the path for more */
+        for (int k = d->npath - 1; k >= 0; k--) {
+            dnode *nd = PN(d, k);
+            if (nd->kind == WEFT__BR_TASK)
+                for (int p; (p = next_entry(x, d, k)) != NO_ENTRY;)
+                    queue(d, false, d->path[k], p);
+            pop_node(d);
+        }
+        if (!d->nnow) {
+            if (!d->nlater)
+                return false;
+            x->bound++; /* only reached when iterative: a fixed bound queues nothing */
+            ditem *t = d->now;
+            int c = d->cnow;
+            d->now = d->later, d->cnow = d->clater, d->nnow = d->nlater;
+            d->later = t, d->clater = c, d->nlater = 0;
+        }
+        ditem it = d->now[--d->nnow];
+        dnode *nd = &d->nodes[it.node];
+        for (int i = 0; i < nd->later.n; i++)
+            if (nd->later.v[i] == it.choice)
+                nd->later.v[i] = nd->later.v[--nd->later.n];
+        if (!iset_has(&nd->done, it.choice)) {
+            iset_add(&nd->done, it.choice);
+            path_to(d, it.node, it.choice);
+            d->floor = nd->depth;
+            d->frontier = nd->depth;
+        }
+        unref(d, it.node);
+        if (d->npath)
             return true;
-        }
-        d->nnodes--;
     }
-    return false;
 }
 
 const weft__strategy weft__dpor = {"dpor", begin, choose, next};
@@ -684,6 +831,7 @@ void weft__dpor_free(struct dpor *d)
         free(nd->bt.v);
         free(nd->done.v);
         free(nd->sleep.v);
+        free(nd->later.v);
         free(nd->fp.v);
         free(nd->vc.v);
         free(nd->handled.v);
@@ -691,6 +839,9 @@ void weft__dpor_free(struct dpor *d)
     for (int i = 0; i < d->cproc; i++)
         free(d->pvc[i].v);
     free(d->nodes);
+    free(d->path);
+    free(d->now);
+    free(d->later);
     free(d->ev);
     for (int i = 0; i < d->cmap; i++)
         free(d->lastvc[i].v);
@@ -710,11 +861,4 @@ void weft__dpor_free(struct dpor *d)
     free(d->gvc.v);
     free(d->child.v);
     free(d);
-}
-
-/* Forget the search (a new preemption bound starts over) but keep the memory. */
-void weft__dpor_reset(struct dpor *d)
-{
-    d->nnodes = 0;
-    d->frontier = -1;
 }

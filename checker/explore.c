@@ -44,7 +44,7 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
                 x->scratch[na++] = i;
         x->ident = 0;
     }
-    if (na < n)
+    if (na < n && !x->dpor) /* dpor knows which cut alternatives it needs: it decides */
         x->cut = true;
     if (n == 1 && x->token)
         return 0; /* forced: tokens record only real choices */
@@ -202,6 +202,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
     R->x = &x;
     double t0 = now_seconds();
     bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
+    x.iterative = iterative;
     bool stopped = false;
     weft__crash_arm();
     if (o.count_traces && !x.token)
@@ -252,12 +253,10 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             break;
         }
         if (!x.strat->next(&x)) {
-            if (iterative && x.cut) {
+            if (iterative && x.cut) { /* dfs starts over with a higher bound (dpor raises it itself) */
                 x.bound++;
                 x.cut = false;
                 x.npath = x.nalts = 0;
-                if (x.dpor)
-                    weft__dpor_reset(x.dpor);
                 continue;
             }
             break;

@@ -53,6 +53,7 @@ typedef struct weft__explorer {
     const weft__strategy *strat;
     int bound;               /* preemption bound in force, -1 none */
     bool cut;                /* the bound removed an alternative in this round */
+    bool iterative;          /* the bound grows 0, 1, 2, ... until it cuts nothing */
     long long executions;
     weft__choice *rec;       /* choices of the current execution */
     int nrec, rec_cap;
@@ -87,7 +88,6 @@ extern const weft__strategy weft__dpor WEFT__HIDDEN;
 extern const weft__strategy weft__pct WEFT__HIDDEN;
 void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
-void weft__dpor_reset(struct dpor *d) WEFT__HIDDEN;
 
 /* Trace counting (traces.c). */
 struct weft__traces *weft__traces_new(void) WEFT__HIDDEN;

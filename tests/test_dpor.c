@@ -91,10 +91,12 @@ typedef struct side {
     oset out;
 } side;
 
-static void run(const pg_prog *p, weft_strategy s, side *out)
+/* Run p under strategy s; bound -1: iterative preemption bounding (the default), else a fixed bound. */
+static void run(const pg_prog *p, weft_strategy s, int bound, side *out)
 {
     weft_options o = tu_exhaustive();
     o.strategy = s;
+    o.max_preemptions = bound;
     o.max_steps = 2000;
     o.count_traces = true; /* both sides must run the same Mazurkiewicz traces */
     oset_clear(&out->out);
@@ -144,31 +146,38 @@ static long long nprograms = 2000, first_seed = 1;
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
-    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, exact = 0, by_verdict[WEFT_CRASH + 1] = {0};
+    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, iter_execs = 0, exact = 0, by_verdict[WEFT_CRASH + 1] = {0};
     int most = 0;
     long long slowest = 0, slowest_seed = 0; /* the clean program on which dfs ran the most executions */
-    static side a, b;
+    static side a, b, c; /* dfs, dpor, dpor with iterative bounding */
     static pg_prog p;
     for (long long seed = first_seed; seed < first_seed + nprograms; seed++) {
         pg_generate(&p, (uint64_t)seed);
-        run(&p, WEFT_STRATEGY_DFS, &a);
-        run(&p, WEFT_STRATEGY_DPOR, &b);
-        bool bug_a = a.v != WEFT_OK, bug_b = b.v != WEFT_OK;
-        const char *why = a.out.overflow || b.out.overflow ? "more than OSET_MAX (" STR(OSET_MAX) ") outcomes, or one "
-                                                             "longer than OSET_LEN (" STR(OSET_LEN) "): raise the cap"
-                          : bug_a != bug_b                  ? "one strategy found a bug, the other none"
-                          : !verdict_possible(&p, a.v) || !verdict_possible(&p, b.v)
-                              ? "a verdict this program cannot have"
-                          : !bug_a && !same_set(&a.out, &b.out) ? "different outcome sets"
-                          : !bug_a && a.traces != b.traces      ? "different numbers of traces"
-                          : !bug_a && !pg_can_poll(&p) && b.executions != b.traces ? "dpor ran some trace twice"
-                                                                : NULL;
+        run(&p, WEFT_STRATEGY_DFS, 1000000, &a);
+        run(&p, WEFT_STRATEGY_DPOR, 1000000, &b);
+        run(&p, WEFT_STRATEGY_DPOR, -1, &c);
+        bool bug_a = a.v != WEFT_OK, bug_b = b.v != WEFT_OK, bug_c = c.v != WEFT_OK, poll = pg_can_poll(&p);
+        const char *why =
+            a.out.overflow || b.out.overflow || c.out.overflow
+                ? "more than OSET_MAX (" STR(OSET_MAX) ") outcomes, or one longer than OSET_LEN (" STR(OSET_LEN) "): "
+                  "raise the cap"
+            : bug_a != bug_b || bug_a != bug_c ? "one strategy found a bug, another none"
+            : !verdict_possible(&p, a.v) || !verdict_possible(&p, b.v) || !verdict_possible(&p, c.v)
+                ? "a verdict this program cannot have"
+            : !bug_a && !same_set(&a.out, &b.out)                   ? "different outcome sets"
+            : !bug_a && !same_set(&a.out, &c.out)                   ? "different outcome sets (iterative bounding)"
+            : !bug_a && a.traces != b.traces                        ? "different numbers of traces"
+            : !bug_a && a.traces != c.traces                        ? "different numbers of traces (iterative bounding)"
+            : !bug_a && !poll && b.executions != b.traces           ? "dpor ran some trace twice"
+            : !bug_a && !poll && c.executions != c.traces           ? "dpor ran some trace twice (iterative bounding)"
+                                                                    : NULL;
         if (why && ++mismatches > 10)
             print_error("program %lld: %s\n", seed, why);
         else if (why) {
-            print_error("program %lld: %s: dfs %s (%d outcomes, %lld traces), dpor %s (%d outcomes, %lld traces)\n",
+            print_error("program %lld: %s: dfs %s (%d outcomes, %lld traces), dpor %s (%d outcomes, %lld traces, "
+                        "%lld executions), iterative %s (%d outcomes, %lld traces, %lld executions)\n",
                         seed, why, weft_verdict_name(a.v), a.out.n, a.traces, weft_verdict_name(b.v), b.out.n,
-                        b.traces);
+                        b.traces, b.executions, weft_verdict_name(c.v), c.out.n, c.traces, c.executions);
             pg_print(&p, stderr);
             print_only("dfs: ", &a.out, &b.out);
             print_only("dpor:", &b.out, &a.out);
@@ -183,16 +192,18 @@ static void dpor_matches_dfs(void **state)
             dfs_execs += a.executions;
             dpor_execs += b.executions;
             dpor_pruned += b.pruned;
-            exact += !pg_can_poll(&p);
+            iter_execs += c.executions;
+            exact += !poll;
             most = a.out.n > most ? a.out.n : most;
             if (a.executions > slowest)
                 slowest = a.executions, slowest_seed = seed;
         }
     }
-    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld and %lld pruned; at most %d outcomes; "
-                  "the same traces, one dpor execution per trace on the %lld without polls), %lld with a bug (dfs "
-                  "first found: %lld deadlock, %lld leak, %lld panic); most dfs executions: %lld, program %lld\n",
-                  nprograms, clean, dfs_execs, dpor_execs, dpor_pruned, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
+    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld and %lld pruned, with iterative "
+                  "bounding %lld; at most %d outcomes; the same traces, one dpor execution per trace on the %lld "
+                  "without polls), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic); most dfs "
+                  "executions: %lld, program %lld\n",
+                  nprograms, clean, dfs_execs, dpor_execs, dpor_pruned, iter_execs, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
                   by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], slowest, slowest_seed);
     if (mismatches) {
         print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
