@@ -88,6 +88,7 @@ typedef struct side {
     long long executions;
     long long pruned;
     long long traces;
+    int preemptions;
     oset out;
 } side;
 
@@ -106,6 +107,7 @@ static void run(const pg_prog *p, weft_strategy s, int bound, side *out)
     out->v = res.verdict;
     out->executions = res.executions;
     out->pruned = res.pruned;
+    out->preemptions = res.preemptions;
     out->traces = res.traces;
     if (res.verdict == WEFT_OK)
         assert_true(res.complete);
@@ -146,7 +148,7 @@ static long long nprograms = 2000, first_seed = 1;
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
-    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, iter_execs = 0, exact = 0, by_verdict[WEFT_CRASH + 1] = {0};
+    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, iter_execs = 0, exact = 0, fewest = 0, by_verdict[WEFT_CRASH + 1] = {0};
     int most = 0;
     long long slowest = 0, slowest_seed = 0; /* the clean program on which dfs ran the most executions */
     static side a, b, c; /* dfs, dpor, dpor with iterative bounding */
@@ -184,6 +186,18 @@ static void dpor_matches_dfs(void **state)
         }
         if (why)
             continue;
+        if (bug_a && !poll) { /* iterative bounding reports a bug with the fewest preemptions any bug needs */
+            static side e;
+            run(&p, WEFT_STRATEGY_DFS, -1, &e);
+            if (e.preemptions != c.preemptions) {
+                print_error("program %lld: the first bug needs %d preemptions (dfs), dpor reported one with %d\n",
+                            seed, e.preemptions, c.preemptions);
+                pg_print(&p, stderr);
+                mismatches++;
+                continue;
+            }
+            fewest++;
+        }
         if (bug_a) {
             buggy++;
             by_verdict[a.v]++;
@@ -201,10 +215,10 @@ static void dpor_matches_dfs(void **state)
     }
     print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld and %lld pruned, with iterative "
                   "bounding %lld; at most %d outcomes; the same traces, one dpor execution per trace on the %lld "
-                  "without polls), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic); most dfs "
-                  "executions: %lld, program %lld\n",
+                  "without polls), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic; dpor's first "
+                  "with the fewest preemptions on the %lld without polls); most dfs executions: %lld, program %lld\n",
                   nprograms, clean, dfs_execs, dpor_execs, dpor_pruned, iter_execs, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
-                  by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], slowest, slowest_seed);
+                  by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], fewest, slowest, slowest_seed);
     if (mismatches) {
         print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
                     mismatches);

@@ -75,9 +75,9 @@ static weft_result count(void (*body)(void *), weft_strategy s, bool bounded)
     return r;
 }
 
-/* dfs runs every interleaving: its distinct traces are the program's traces. Unbounded dpor runs exactly one
- * execution per trace (those it completes; pruned executions stop early, counted apart). Iterative bounding
- * re-runs the traces of lower bounds but reaches the same set. */
+/* dfs runs every interleaving: its distinct traces are the program's traces. dpor runs exactly one execution
+ * per trace (those it completes; pruned executions stop early, counted apart), unbounded and with iterative
+ * bounding, whose rounds run only what the lower bounds left for them. */
 static void dpor_runs_each_trace_once(void **state)
 {
     (void)state;
@@ -95,6 +95,8 @@ static void dpor_runs_each_trace_once(void **state)
             assert_int_equal(p.traces, d.traces);
             assert_int_equal(p.executions, d.traces);
             assert_int_equal(i.traces, d.traces);
+            assert_int_equal(i.executions, d.traces);
+            assert_true(i.bound >= 1);
             weft_result_free(&d);
             weft_result_free(&p);
             weft_result_free(&i);
