@@ -143,8 +143,9 @@ static long long nprograms = 2000, first_seed = 1;
 /* For every generated program: a bug is found by dpor exactly when dfs finds one, both verdicts are ones the
  * program can have (the first bug found may legitimately differ: the search orders differ), and on clean
  * programs both see exactly the same set of outcomes (what each task observed, and the final memory) and run
- * the same number of Mazurkiewicz traces, and dpor runs each trace once where no task polls. Every
- * disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
+ * the same number of Mazurkiewicz traces, and dpor runs each trace once where no task polls. dpor runs twice:
+ * without a bound and with iterative bounding (whose first bug must need no more preemptions than iterative
+ * dfs's, where no task polls). Every disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
