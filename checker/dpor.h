@@ -1,0 +1,141 @@
+/* dpor.h: the state of a DPOR search, shared by its exploration tree (dpor.c) and its race analysis (races.c). */
+#ifndef WEFT_DPOR_H
+#define WEFT_DPOR_H
+
+#include "strategy.h"
+
+/* A set of process ids (task id, or -1 for the clock), insertion-ordered. */
+typedef struct iset {
+    int *v;
+    int n, cap;
+} iset;
+
+static inline void iset_add(iset *s, int x)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->v[i] == x)
+            return;
+    weft__grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v);
+    s->v[s->n++] = x;
+}
+
+/* Append the pair (a, b) (sets of pairs: see handled). */
+static inline void iset_add_pair(iset *s, int a, int b)
+{
+    weft__grow((void **)&s->v, &s->cap, s->n + 2, sizeof *s->v);
+    s->v[s->n++] = a;
+    s->v[s->n++] = b;
+}
+
+/* Whether the set of pairs s holds (a, b). */
+static inline bool handled(const iset *s, int a, int b)
+{
+    for (int i = 0; i + 1 < s->n; i += 2)
+        if (s->v[i] == a && s->v[i + 1] == b)
+            return true;
+    return false;
+}
+
+static inline bool iset_has(const iset *s, int x)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->v[i] == x)
+            return true;
+    return false;
+}
+
+/* A branch point of the exploration tree. Task nodes are states: their candidates, the backtrack set that
+ * races asked for, what was explored (done), what need not be (sleep) and what waits for a higher preemption
+ * bound (later); data nodes are select cases and weft_choose. A node lives while it is on the path, has a
+ * live child, or has entries queued for a later round (refs counts these).
+ * Invariant: for a node on the path, `chosen` is the choice the current execution takes there, and its event
+ * (footprint, vector clock) belongs to the current execution. */
+typedef struct dnode {
+    int kind;        /* enum weft__branch_kind */
+    int n;           /* data: alternatives */
+    int chosen;      /* task: the process chosen (task id, -1 clock); data: the index */
+    int parent;      /* the node this one is a child of, -1 for the root; free nodes: the next free one */
+    int via;         /* the parent's choice that leads here */
+    int depth;       /* its index on the path */
+    int refs;        /* the path, live children and queued entries that hold it */
+    iset cand;       /* task: candidates, in the runtime's order */
+    bool *pre;       /* task: choosing cand.v[i] is a preemption */
+    int pre_cap;
+    int preempts;    /* preemptions before this step */
+    iset bt, done, sleep, later;
+    /* the event (this execution) */
+    iset fp;         /* footprint keys of the chosen step */
+    iset vc;         /* its vector clock */
+    iset handled;    /* races with it already handled: pairs (version << 9 | process index, newest racing event) */
+    bool all;        /* dependent on everything (the clock, or a footprint too large) */
+} dnode;
+
+/* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer
+ * "not known", which only adds races (sound, less reduction) and keeps memory bounded. */
+#define VC_CAP 256
+
+/* Branch points tracked per execution; deeper ones (a spinning task's 100000 steps) take the first allowed
+ * alternative and make the search incomplete, keeping memory and time per step bounded. */
+#define DPOR_MAX_NODES 20000
+
+/* A backtrack entry left for a later round: choose `choice` at node `node`. */
+typedef struct ditem {
+    int node, choice;
+} ditem;
+
+/* The DPOR state of one check. Iterative preemption bounding does not start over at each bound: an entry the
+ * bound forbids waits in `later` with its node (and the node's ancestors) kept, and the next round runs only
+ * those entries, replaying the path to each; so no execution is run twice across rounds. */
+struct dpor {
+    dnode *nodes;    /* the node pool; a node's memory is kept for reuse when it is freed */
+    int allocated, cnodes, free_node;
+    int *path;       /* the path: node ids from the root */
+    int npath, cpath;
+    int floor;       /* path entries below it belong to the round's earlier work: not explored further */
+    ditem *now, *later; /* entries for this round's bound, and for the next */
+    int nnow, cnow, nlater, clater;
+    int frontier;    /* the path index whose choice next() changed, -1 none */
+    /* this execution */
+    int *ev;         /* event index -> path index */
+    int nev, cev;
+    int nproc;       /* processes seen: index = id + 1 */
+    iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
+    int *ver;        /* per process: how often its pending step changed (it moved, or was woken) */
+    int cproc;
+    int *lastk;      /* open addressing: key -> last event touching it, and that event's clock */
+    int *lastv;
+    iset *lastvc;
+    int cmap, nmap;
+    int last_clock;  /* the last event dependent on everything (the clock), -1 */
+    iset all_vc;     /* its clock */
+    iset cur_vc;     /* the clock of the newest event */
+    iset gvc;        /* join of every event's clock */
+    iset tmp, fpa, fpb, ini, seen, races; /* scratch */
+    iset child;      /* sleep set for the next new node */
+    bool have_child;
+    bool clock_was;  /* the clock was a candidate at the previous state */
+    int keys[64];
+};
+
+/* The node at path index k, and the node of event e. */
+#define PN(d, k) (&(d)->nodes[(d)->path[k]])
+#define EN(d, e) PN(d, (d)->ev[e])
+
+/* Forget the race analysis of the previous execution (a new one begins). */
+void weft__dpor_races_begin(struct dpor *d) WEFT__HIDDEN;
+
+/* Race checks for every process with a pending step now: tasks (enabled or not) and the clock when it is one
+ * of the ncand candidates cand (or could move before the last step). */
+void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand) WEFT__HIDDEN;
+
+/* Record the event of the node at path index k, whose process is about to take its step. */
+void weft__dpor_record(struct dpor *d, int k) WEFT__HIDDEN;
+
+/* The footprint of process p's pending step for races and sleep sets into fp; false when it is dependent on
+ * everything. */
+bool weft__dpor_pending_fp(struct dpor *d, int p, iset *fp) WEFT__HIDDEN;
+
+/* Whether steps with footprints a and b (or dependent on everything: aall, ball) are dependent. */
+bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball) WEFT__HIDDEN;
+
+#endif

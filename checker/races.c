@@ -1,0 +1,410 @@
+/* races.c: DPOR's race analysis: happens-before by vector clocks, the races of each pending step, and which
+ * task to try first to reverse each one (source-DPOR). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpor.h"
+
+/* ---- processes and vector clocks ----------------------------------------- */
+
+static void ensure_proc(struct dpor *d, int p)
+{
+    if (p < d->nproc)
+        return;
+    if (p >= d->cproc) {
+        int cap = d->cproc ? d->cproc : 16;
+        while (cap <= p)
+            cap *= 2;
+        d->pvc = realloc(d->pvc, sizeof *d->pvc * (size_t)cap);
+        d->ver = realloc(d->ver, sizeof *d->ver * (size_t)cap);
+        if (!d->pvc || !d->ver)
+            abort();
+        for (int i = d->cproc; i < cap; i++)
+            d->pvc[i] = (iset){0};
+        d->cproc = cap;
+    }
+    for (int i = d->nproc; i <= p; i++) {
+        d->pvc[i].n = 0;
+        d->ver[i] = 0;
+    }
+    d->nproc = p + 1;
+}
+
+static int vc_get(const int *v, int len, int p)
+{
+    return p < len ? v[p] : 0;
+}
+
+/* a := a joined with b[0..blen) (the first VC_CAP processes) */
+static void vc_join(iset *a, const int *b, int blen)
+{
+    if (blen > VC_CAP)
+        blen = VC_CAP;
+    if (a->n < blen) {
+        weft__grow((void **)&a->v, &a->cap, blen, sizeof *a->v);
+        for (int i = a->n; i < blen; i++)
+            a->v[i] = 0;
+        a->n = blen;
+    }
+    for (int i = 0; i < blen; i++)
+        if (b[i] > a->v[i])
+            a->v[i] = b[i];
+}
+
+static void vc_copy(iset *a, const int *b, int blen)
+{
+    a->n = 0;
+    vc_join(a, b, blen);
+}
+
+
+/* ---- key -> last event map ------------------------------------------------- */
+
+static int *map_slot(struct dpor *d, int key)
+{
+    if (2 * (d->nmap + 1) > d->cmap) {
+        int oc = d->cmap, *ok = d->lastk, *ov = d->lastv;
+        iset *ovc = d->lastvc;
+        d->cmap = oc ? 2 * oc : 256;
+        d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
+        d->lastv = malloc(sizeof *d->lastv * (size_t)d->cmap);
+        d->lastvc = calloc((size_t)d->cmap, sizeof *d->lastvc);
+        if (!d->lastk || !d->lastv || !d->lastvc)
+            abort();
+        for (int i = 0; i < d->cmap; i++)
+            d->lastk[i] = -1;
+        d->nmap = 0;
+        for (int i = 0; i < oc; i++) {
+            if (ok[i] == -1) {
+                free(ovc[i].v);
+                continue;
+            }
+            int *slot = map_slot(d, ok[i]);
+            *slot = ov[i];
+            free(d->lastvc[slot - d->lastv].v);
+            d->lastvc[slot - d->lastv] = ovc[i];
+        }
+        free(ok);
+        free(ov);
+        free(ovc);
+    }
+    unsigned h = (unsigned)key * 2654435761u;
+    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+        if (d->lastk[i] == key)
+            return &d->lastv[i];
+        if (d->lastk[i] == -1) {
+            d->lastk[i] = key;
+            d->lastv[i] = -1;
+            d->lastvc[i].n = 0;
+            d->nmap++;
+            return &d->lastv[i];
+        }
+    }
+}
+
+/* ---- footprints and dependence ----------------------------------------------- */
+
+/* The footprint of process p's pending step into fp; false when it is dependent on everything. */
+static bool footprint(struct dpor *d, int p, iset *fp)
+{
+    fp->n = 0;
+    if (p < 0)
+        return false;
+    int n = weft__footprint(p, d->keys, (int)(sizeof d->keys / sizeof *d->keys));
+    if (n < 0)
+        return false;
+    weft__grow((void **)&fp->v, &fp->cap, n, sizeof *fp->v);
+    if (n > 0) /* an empty footprint may have no storage yet */
+        memcpy(fp->v, d->keys, sizeof *fp->v * (size_t)n);
+    fp->n = n;
+    return true;
+}
+
+/* The footprint for races and sleep sets of process p's pending step: a task that polled in vain waits for
+ * the others to move (fairness), so whether it may move depends on every step: dependent on everything. */
+bool weft__dpor_pending_fp(struct dpor *d, int p, iset *fp)
+{
+    if (p >= 0 && weft__R.tasks[p]->poll_step >= 0) {
+        fp->n = 0;
+        return false;
+    }
+    return footprint(d, p, fp);
+}
+
+bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball)
+{
+    if (aall || ball)
+        return true;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->v[i] == b->v[j])
+                return true;
+    return false;
+}
+
+/* ---- races --------------------------------------------------------------------- */
+
+static int map_find(const struct dpor *d, int key)
+{
+    if (!d->cmap)
+        return -1;
+    unsigned h = (unsigned)key * 2654435761u;
+    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+        if (d->lastk[i] == key)
+            return d->lastv[i];
+        if (d->lastk[i] == -1)
+            return -1;
+    }
+}
+
+/* Whether event e is a candidate race for process p: by another process and not known to p. */
+static bool racy(const struct dpor *d, int e, int p)
+{
+    if (e < 0)
+        return false;
+    const dnode *nd = EN(d, e);
+    if (nd->chosen == p)
+        return false;
+    const iset *mine = &d->pvc[p + 1];
+    return nd->chosen + 1 >= VC_CAP || vc_get(mine->v, mine->n, nd->chosen + 1) < e + 1;
+}
+
+/* Whether event e happens before event j (e < j): j's clock knows e. */
+static bool hb(const struct dpor *d, int e, int j)
+{
+    int pe = EN(d, e)->chosen + 1;
+    const iset *vj = &EN(d, j)->vc;
+    return pe >= VC_CAP || vc_get(vj->v, vj->n, pe) >= e + 1;
+}
+
+/* Whether event j (process index qi) has a predecessor after event e other than its own process's: some
+ * process's latest event it knows is later than e. */
+static bool preceded_after(const iset *vc, int qi, int e)
+{
+    for (int r = 0; r < vc->n; r++)
+        if (r != qi && vc->v[r] - 1 > e)
+            return true;
+    return false;
+}
+
+/* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
+ * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
+ * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
+ * its initials (the processes whose first step in u nothing in u precedes) must be tried before e, unless one
+ * already is. Trying p itself when p could move there (Flanagan and Godefroid) is wrong with sleep sets: p may
+ * be asleep there while the reversal needs another process to go first. */
+static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
+{
+    dnode *nd = EN(d, e);
+    if (d->nproc >= VC_CAP) { /* clocks incomplete: everything that could move there */
+        for (int i = 0; i < nd->cand.n; i++)
+            iset_add(&nd->bt, nd->cand.v[i]);
+        return;
+    }
+    iset *ini = &d->ini, *seen = &d->seen;
+    ini->n = seen->n = 0;
+    bool p_preceded = all && e + 1 < d->nev;
+    for (int j = e + 1; j < d->nev; j++) {
+        if (hb(d, e, j))
+            continue;
+        const dnode *nj = EN(d, j);
+        int q = nj->chosen;
+        if (iset_has(seen, q))
+            continue;
+        iset_add(seen, q);
+        if (!preceded_after(&nj->vc, q + 1, e))
+            iset_add(ini, q);
+    }
+    if (!iset_has(seen, p)) {
+        const iset *pv = &d->pvc[p + 1];
+        p_preceded |= preceded_after(pv, p + 1, e);
+        if (d->last_clock > e && !hb(d, e, d->last_clock))
+            p_preceded = true;
+        for (int i = 0; i < fp->n && !all && !p_preceded; i++) {
+            int l = map_find(d, fp->v[i]);
+            p_preceded = l > e; /* after e and not after it (else e would not race with p), or after it: either way */
+        }
+        if (!p_preceded)
+            iset_add(ini, p);
+    }
+    int pick = -1;
+    for (int i = 0; i < ini->n; i++) {
+        if (iset_has(&nd->bt, ini->v[i]))
+            return;
+        if (iset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
+            pick = ini->v[i];
+    }
+    if (pick >= 0)
+        iset_add(&nd->bt, pick);
+    else /* no initial could move there (the model missed an enabling): everything that could */
+        for (int i = 0; i < nd->cand.n; i++)
+            iset_add(&nd->bt, nd->cand.v[i]);
+}
+
+/* Process p (id) could take a step with footprint fp: find the events it races with (dependent, by another
+ * process, not known to happen before p, and not before another such event) and have each reversed. Events
+ * on one key are ordered by happens-before, so only the last event of each key, and the last event dependent
+ * on everything, can race; a step dependent on everything races with the last event of each process. */
+static void race_check(struct dpor *d, int p, const iset *fp, bool all)
+{
+    ensure_proc(d, p + 1);
+    if (p < 0) {
+        /* The clock: its pending step exists only once a task armed a timer, so the latest racing event may
+         * be the very step that armed it, which the clock can never precede; reversing that race changes
+         * nothing and the earlier ones would be lost. Every racing event since the clock last moved gets a
+         * backtrack point. */
+        for (int e = d->nev - 1; e >= 0 && e > d->last_clock; e--)
+            if (racy(d, e, p))
+                backtrack(d, e, p, fp, true);
+        if (d->last_clock >= 0 && racy(d, d->last_clock, p))
+            backtrack(d, d->last_clock, p, fp, true);
+        return;
+    }
+    iset *c = &d->races;
+    c->n = 0;
+    if (all) {
+        for (int qi = 0; qi < d->nproc && qi < VC_CAP; qi++) {
+            const iset *qv = &d->pvc[qi];
+            int l = qi < qv->n ? qv->v[qi] - 1 : -1;
+            if (qi != p + 1 && racy(d, l, p))
+                iset_add(c, l);
+        }
+    } else {
+        for (int i = 0; i < fp->n; i++) {
+            int l = map_find(d, fp->v[i]);
+            if (racy(d, l, p))
+                iset_add(c, l);
+        }
+    }
+    if (racy(d, d->last_clock, p))
+        iset_add(c, d->last_clock);
+    int newest = -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i] > newest)
+            newest = c->v[i];
+    for (int i = 0; i < c->n; i++) {
+        bool direct = true;
+        for (int j = 0; j < c->n && direct; j++)
+            direct = !(c->v[j] > c->v[i] && hb(d, c->v[i], c->v[j]));
+        if (!direct)
+            continue;
+        /* the same race, with the same pending step and no newer event it depends on, was handled before:
+         * u has only grown by events independent of everything after e in it, so the answer stands */
+        iset *h = &EN(d, c->v[i])->handled;
+        int key = d->ver[p + 1] << 9 | (p + 1);
+        if (d->ver[p + 1] < (1 << 21) && handled(h, key, newest))
+            continue;
+        iset_add_pair(h, key, newest);
+        backtrack(d, c->v[i], p, fp, all);
+    }
+}
+
+/* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
+ * candidate. */
+void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
+{
+    weft__rt *R = &weft__R;
+    iset *fp = &d->fpa;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        const weft__task *t = R->tasks[R->alive[i]];
+        if (t->state != WEFT__T_PENDING)
+            continue;
+        bool ok = weft__dpor_pending_fp(d, t->id, fp);
+        race_check(d, t->id, fp, !ok);
+    }
+    bool clock = false;
+    for (int i = 0; i < ncand; i++)
+        clock |= cand[i] < 0;
+    /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
+     * or reset its timer), a race the clock will never show by moving */
+    if (clock || d->clock_was) {
+        ensure_proc(d, 0);
+        race_check(d, -1, fp, true);
+    }
+    d->clock_was = clock;
+}
+
+/* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
+ * updates: p's own, each key's, and the newest event's. */
+void weft__dpor_record(struct dpor *d, int k)
+{
+    dnode *nd = PN(d, k);
+    int p = nd->chosen, pi = p + 1;
+    ensure_proc(d, pi);
+    nd->all = !footprint(d, p, &nd->fp);
+    int e = d->nev;
+    weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
+    d->ev[e] = k;
+    iset *vc = &d->tmp;
+    vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
+    if (nd->all) {
+        vc_join(vc, d->gvc.v, d->gvc.n);
+    } else {
+        if (d->last_clock >= 0)
+            vc_join(vc, d->all_vc.v, d->all_vc.n);
+        for (int i = 0; i < nd->fp.n; i++) {
+            int *slot = map_slot(d, nd->fp.v[i]);
+            if (*slot >= 0)
+                vc_join(vc, d->lastvc[slot - d->lastv].v, d->lastvc[slot - d->lastv].n);
+        }
+    }
+    if (pi < VC_CAP) {
+        if (vc->n <= pi) {
+            weft__grow((void **)&vc->v, &vc->cap, pi + 1, sizeof *vc->v);
+            for (int i = vc->n; i <= pi; i++)
+                vc->v[i] = 0;
+            vc->n = pi + 1;
+        }
+        vc->v[pi] = e + 1;
+    }
+    if (nd->all) {
+        d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
+        vc_copy(&d->all_vc, vc->v, vc->n);
+    } else {
+        for (int i = 0; i < nd->fp.n; i++) {
+            int *slot = map_slot(d, nd->fp.v[i]);
+            *slot = e;
+            vc_copy(&d->lastvc[slot - d->lastv], vc->v, vc->n);
+        }
+    }
+    vc_copy(&d->pvc[pi], vc->v, vc->n);
+    vc_copy(&nd->vc, vc->v, vc->n);
+    nd->handled.n = 0;
+    d->ver[pi]++;
+    vc_copy(&d->cur_vc, vc->v, vc->n);
+    vc_join(&d->gvc, vc->v, vc->n);
+    d->nev++;
+}
+
+/* Task id was woken by the step under way: it now knows everything that step knew. */
+void weft__dpor_wake(struct dpor *d, int id)
+{
+    if (d->nev == 0)
+        return;
+    ensure_proc(d, id + 1);
+    vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
+    d->ver[id + 1]++;
+}
+
+/* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
+void weft__dpor_spawn(struct dpor *d, int id, int parent)
+{
+    ensure_proc(d, id + 1);
+    ensure_proc(d, parent + 1);
+    vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);
+}
+
+/* Forget the race analysis of the previous execution (a new one begins). */
+void weft__dpor_races_begin(struct dpor *d)
+{
+    d->nev = 0;
+    d->nproc = 0;
+    d->last_clock = -1;
+    d->gvc.n = 0;
+    d->cur_vc.n = 0;
+    d->all_vc.n = 0;
+    d->clock_was = false;
+    for (int i = 0; i < d->cmap; i++)
+        d->lastk[i] = -1;
+    d->nmap = 0;
+}
