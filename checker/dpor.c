@@ -341,6 +341,7 @@ void weft__dpor_free(struct dpor *d)
     free(d->races.v);
     free(d->pvc);
     free(d->ver);
+    free(d->fpc);
     free(d->lastk);
     free(d->lastv);
     free(d->gvc.v);

@@ -101,6 +101,14 @@ struct dpor {
     int nproc;       /* processes seen: index = id + 1 */
     iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
     int *ver;        /* per process: how often its pending step changed (it moved, or was woken) */
+    struct fpcache {
+        long long exec;             /* valid while exec, the process's version and the select epoch match */
+        int ver;
+        unsigned long long epoch;
+        int n;                      /* keys, or -1: dependent on everything */
+        int keys[64];
+    } *fpc;          /* per process: its pending step's footprint (computing it is a large part of a step) */
+    long long exec;  /* counts executions */
     int cproc;
     int *lastk;      /* open addressing: key -> last event touching it, and that event's clock */
     int *lastv;
@@ -114,7 +122,6 @@ struct dpor {
     iset child;      /* sleep set for the next new node */
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
-    int keys[64];
 };
 
 /* The node at path index k, and the node of event e. */

@@ -17,10 +17,13 @@ static void ensure_proc(struct dpor *d, int p)
             cap *= 2;
         d->pvc = realloc(d->pvc, sizeof *d->pvc * (size_t)cap);
         d->ver = realloc(d->ver, sizeof *d->ver * (size_t)cap);
-        if (!d->pvc || !d->ver)
+        d->fpc = realloc(d->fpc, sizeof *d->fpc * (size_t)cap);
+        if (!d->pvc || !d->ver || !d->fpc)
             abort();
-        for (int i = d->cproc; i < cap; i++)
+        for (int i = d->cproc; i < cap; i++) {
             d->pvc[i] = (iset){0};
+            d->fpc[i].exec = -1;
+        }
         d->cproc = cap;
     }
     for (int i = d->nproc; i <= p; i++) {
@@ -110,13 +113,22 @@ static bool footprint(struct dpor *d, int p, iset *fp)
     fp->n = 0;
     if (p < 0)
         return false;
-    int n = weft__footprint(p, d->keys, (int)(sizeof d->keys / sizeof *d->keys));
-    if (n < 0)
+    ensure_proc(d, p + 1);
+    struct fpcache *c = &d->fpc[p + 1];
+    unsigned long long epoch = weft__R.select_epoch;
+    if (c->exec != d->exec || c->ver != d->ver[p + 1] || c->epoch != epoch) {
+        c->n = weft__footprint(p, c->keys, (int)(sizeof c->keys / sizeof *c->keys));
+        bool keep = weft__footprint_cacheable(p);
+        c->exec = keep ? d->exec : -1;
+        c->ver = d->ver[p + 1];
+        c->epoch = epoch;
+    }
+    if (c->n < 0)
         return false;
-    weft__grow((void **)&fp->v, &fp->cap, n, sizeof *fp->v);
-    if (n > 0) /* an empty footprint may have no storage yet */
-        memcpy(fp->v, d->keys, sizeof *fp->v * (size_t)n);
-    fp->n = n;
+    weft__grow((void **)&fp->v, &fp->cap, c->n, sizeof *fp->v);
+    if (c->n > 0) /* an empty footprint may have no storage yet */
+        memcpy(fp->v, c->keys, sizeof *fp->v * (size_t)c->n);
+    fp->n = c->n;
     return true;
 }
 
@@ -397,6 +409,7 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
 /* Forget the race analysis of the previous execution (a new one begins). */
 void weft__dpor_races_begin(struct dpor *d)
 {
+    d->exec++;
     d->nev = 0;
     d->nproc = 0;
     d->last_clock = -1;

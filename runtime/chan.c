@@ -107,9 +107,11 @@ static int park(weft__task *t, const char *op, weft__clause *cl, int n, const ch
     t->parked = true;
     t->by_close = false;
     count_parked(cl, n, 1);
+    weft__R.select_epoch += n > 1;
     int k = weft__wait(op, cl, n, false, file, line) & ~WEFT__FIRED;
     count_parked(cl, n, -1);
     t->parked = false;
+    weft__R.select_epoch += n > 1;
     if (t->by_close && cl[k].kind == WEFT__CL_SEND)
         weft__fail(WEFT_PANIC, file, line, "send on closed channel");
     return k;

@@ -121,3 +121,11 @@ int weft__footprint(int id, int *keys, int cap)
     }
     return n;
 }
+
+/* Whether task id's footprint stays what weft__footprint said until the task moves, is woken, or a select
+ * parks or unparks (R->select_epoch): all but ctx_cancel, whose footprint follows the context tree. */
+bool weft__footprint_cacheable(int id)
+{
+    const char *op = weft__R.tasks[id]->op;
+    return !(op[0] == 'c' && !strcmp(op, "ctx_cancel"));
+}

@@ -205,6 +205,8 @@ typedef struct weft__rt {
     long long nsteps;
     int last;                   /* task of the previous step, -1 none */
     int preemptions;
+    unsigned long long select_epoch; /* counts selects parking and unparking (footprints of channel steps name the
+                                      * other channels of parked selects: see weft__footprint) */
     int npolling;               /* tasks whose poll_step >= 0 (0: the fairness filter has nothing to do) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
@@ -298,6 +300,7 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__H
 void weft__x_wake(int id) WEFT__HIDDEN;
 void weft__x_spawn(int id, int parent) WEFT__HIDDEN;
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
+bool weft__footprint_cacheable(int id) WEFT__HIDDEN;
 WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 
 /* ---- Primitive state the scheduler and reports read --------------------- */
