@@ -96,7 +96,7 @@ static void begin(weft__explorer *x)
  * independent of p's step. */
 static void child_sleep(struct dpor *d, const dnode *nd, int p)
 {
-    iset *pf = &d->tmp, *rf = &d->fpb;
+    iset pv, rv, *pf = &pv, *rf = &rv; /* views: valid until the footprint cache grows */
     bool pall = !weft__dpor_pending_fp(d, p, pf);
     d->child.n = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -334,8 +334,6 @@ void weft__dpor_free(struct dpor *d)
     free(d->all_vc.v);
     free(d->cur_vc.v);
     free(d->tmp.v);
-    free(d->fpa.v);
-    free(d->fpb.v);
     free(d->ini.v);
     free(d->seen.v);
     free(d->races.v);

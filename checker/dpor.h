@@ -118,7 +118,7 @@ struct dpor {
     iset all_vc;     /* its clock */
     iset cur_vc;     /* the clock of the newest event */
     iset gvc;        /* join of every event's clock */
-    iset tmp, fpa, fpb, ini, seen, races; /* scratch */
+    iset tmp, ini, seen, races; /* scratch */
     iset child;      /* sleep set for the next new node */
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
@@ -138,9 +138,9 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand) WEFT__HIDD
 /* Record the event of the node at path index k, whose process is about to take its step. */
 void weft__dpor_record(struct dpor *d, int k) WEFT__HIDDEN;
 
-/* The footprint of process p's pending step for races and sleep sets into fp; false when it is dependent on
- * everything. */
-bool weft__dpor_pending_fp(struct dpor *d, int p, iset *fp) WEFT__HIDDEN;
+/* A view of the footprint of process p's pending step for races and sleep sets (valid until a new process is
+ * seen); false when it is dependent on everything. */
+bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view) WEFT__HIDDEN;
 
 /* Whether steps with footprints a and b (or dependent on everything: aall, ball) are dependent. */
 bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball) WEFT__HIDDEN;

@@ -108,9 +108,9 @@ static int *map_slot(struct dpor *d, int key)
 /* ---- footprints and dependence ----------------------------------------------- */
 
 /* The footprint of process p's pending step into fp; false when it is dependent on everything. */
-static bool footprint(struct dpor *d, int p, iset *fp)
+static bool footprint(struct dpor *d, int p, iset *view)
 {
-    fp->n = 0;
+    *view = (iset){0};
     if (p < 0)
         return false;
     ensure_proc(d, p + 1);
@@ -125,22 +125,17 @@ static bool footprint(struct dpor *d, int p, iset *fp)
     }
     if (c->n < 0)
         return false;
-    weft__grow((void **)&fp->v, &fp->cap, c->n, sizeof *fp->v);
-    if (c->n > 0) /* an empty footprint may have no storage yet */
-        memcpy(fp->v, c->keys, sizeof *fp->v * (size_t)c->n);
-    fp->n = c->n;
+    *view = (iset){c->keys, c->n, 0};
     return true;
 }
 
-/* The footprint for races and sleep sets of process p's pending step: a task that polled in vain waits for
- * the others to move (fairness), so whether it may move depends on every step: dependent on everything. */
-bool weft__dpor_pending_fp(struct dpor *d, int p, iset *fp)
+bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view)
 {
     if (p >= 0 && weft__R.tasks[p]->poll_step >= 0) {
-        fp->n = 0;
+        *view = (iset){0};
         return false;
     }
-    return footprint(d, p, fp);
+    return footprint(d, p, view);
 }
 
 bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball)
@@ -316,7 +311,7 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
 void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
 {
     weft__rt *R = &weft__R;
-    iset *fp = &d->fpa;
+    iset view = {0}, *fp = &view;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
         if (t->state != WEFT__T_PENDING)
@@ -343,7 +338,12 @@ void weft__dpor_record(struct dpor *d, int k)
     dnode *nd = PN(d, k);
     int p = nd->chosen, pi = p + 1;
     ensure_proc(d, pi);
-    nd->all = !footprint(d, p, &nd->fp);
+    iset view;
+    nd->all = !footprint(d, p, &view);
+    weft__grow((void **)&nd->fp.v, &nd->fp.cap, view.n, sizeof *nd->fp.v);
+    if (view.n > 0) /* an empty footprint may have no storage yet */
+        memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
+    nd->fp.n = view.n;
     int e = d->nev;
     weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
     d->ev[e] = k;
