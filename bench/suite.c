@@ -11,8 +11,9 @@
 /*
  * Usage: suite [--reps R] [--time-limit S] [--max-n N] [MODEL...]
  * Each model is run for sizes n = lo..hi under dfs and dpor. An "exhaustive" model (a clean program) is explored
- * in one unbounded pass (max_preemptions 1000, a bound that never cuts on these models); a "first_bug" model
- * is explored with the defaults (iterative preemption bounding 0, 1, 2, ...) until the first bug. Each run is
+ * completely: by dpor with the defaults (iterative preemption bounding 0, 1, 2, ..., whose rounds do not re-run
+ * executions), by dfs in one unbounded pass (max_preemptions 1000, a bound that never cuts on these models:
+ * dfs's rounds would start over); a "first_bug" model is explored with the defaults until the first bug. Each run is
  * repeated R times and the median time printed; a run stopped by the time limit is not repeated, and larger
  * sizes of the same model and strategy are skipped.
  */
@@ -270,7 +271,7 @@ static double run_once(weft_strategy s, bool first_bug, double limit, weft_resul
     weft_options o;
     weft_options_init(&o);
     o.strategy = s;
-    if (!first_bug)
+    if (!first_bug && s == WEFT_STRATEGY_DFS)
         o.max_preemptions = 1000; /* one pass that no bound cuts */
     o.time_limit = limit;
     o.quiet = true;
