@@ -35,6 +35,7 @@ static dnode *push_node(struct dpor *d, int kind)
     nd->via = d->npath > 0 ? PN(d, d->npath - 1)->chosen : -1;
     nd->depth = d->npath;
     nd->refs = 1;
+    d->live++;
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
     nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = 0;
@@ -47,6 +48,7 @@ static void unref(struct dpor *d, int id)
 {
     while (id >= 0 && --d->nodes[id].refs == 0) {
         int parent = d->nodes[id].parent;
+        d->live--;
         d->nodes[id].parent = d->free_node;
         d->free_node = id;
         id = parent;
@@ -74,10 +76,13 @@ static void queue(struct dpor *d, bool next, int id, int p)
 }
 
 /* Entry p of the node at path index k lies beyond the preemption bound: queue it for the next round, or,
- * with a fixed bound, give it up (the search is then incomplete). */
+ * with a fixed bound, give it up (the search is then incomplete), or, when too many nodes are kept already,
+ * give it up and have the next round start over (explore.c raises the bound when cut). */
 static void defer(weft__explorer *x, struct dpor *d, int k, int p)
 {
-    if (x->iterative)
+    if (d->live > DPOR_MAX_LIVE)
+        d->overflow = true;
+    if (x->iterative && !d->overflow)
         queue(d, true, d->path[k], p);
     else
         x->cut = true;
@@ -255,7 +260,6 @@ static bool next(weft__explorer *x)
             if (nd->kind != WEFT__BR_TASK) {
                 if (nd->chosen + 1 < nd->n) {
                     nd->chosen++;
-                    d->frontier = k;
                     return true;
                 }
                 pop_node(d);
@@ -265,7 +269,6 @@ static bool next(weft__explorer *x)
             if (p != NO_ENTRY) {
                 iset_add(&nd->done, p);
                 nd->chosen = p;
-                d->frontier = k;
                 return true;
             }
             pop_node(d);
@@ -277,6 +280,19 @@ static bool next(weft__explorer *x)
                 for (int p; (p = next_entry(x, d, k)) != NO_ENTRY;)
                     queue(d, false, d->path[k], p);
             pop_node(d);
+        }
+        if (!d->nnow && d->overflow) { /* the next round starts over from the root: forget the queued work */
+            for (int i = 0; i < d->nlater; i++) {
+                dnode *nd = &d->nodes[d->later[i].node];
+                for (int j = 0; j < nd->later.n; j++)
+                    if (nd->later.v[j] == d->later[i].choice)
+                        nd->later.v[j] = nd->later.v[--nd->later.n];
+                unref(d, d->later[i].node);
+            }
+            d->nlater = 0;
+            d->overflow = false;
+            d->floor = 0;
+            return false;
         }
         if (!d->nnow) {
             if (!d->nlater)
@@ -296,7 +312,6 @@ static bool next(weft__explorer *x)
             iset_add(&nd->done, it.choice);
             path_to(d, it.node, it.choice);
             d->floor = nd->depth;
-            d->frontier = nd->depth;
         }
         unref(d, it.node);
         if (d->npath)

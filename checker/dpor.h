@@ -2,6 +2,9 @@
 #ifndef WEFT_DPOR_H
 #define WEFT_DPOR_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "strategy.h"
 
 /* A set of process ids (task id, or -1 for the clock), insertion-ordered. */
@@ -10,19 +13,37 @@ typedef struct iset {
     int n, cap;
 } iset;
 
+/* Room for n elements in s. Sets start small: a search keeps many nodes alive (the rounds of iterative
+ * bounding), each with several sets of a few processes. */
+static inline void iset_reserve(iset *s, int n)
+{
+    if (n <= s->cap)
+        return;
+    int c = s->cap ? 2 * s->cap : 4;
+    while (c < n)
+        c *= 2;
+    int *v = realloc(s->v, sizeof *v * (size_t)c);
+    if (!v) {
+        fprintf(stderr, "weft: out of memory\n");
+        abort();
+    }
+    s->v = v;
+    s->cap = c;
+}
+
 static inline void iset_add(iset *s, int x)
 {
     for (int i = 0; i < s->n; i++)
         if (s->v[i] == x)
             return;
-    weft__grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v);
+    iset_reserve(s, s->n + 1);
     s->v[s->n++] = x;
 }
 
 /* Append the pair (a, b) (sets of pairs: see handled). */
 static inline void iset_add_pair(iset *s, int a, int b)
 {
-    weft__grow((void **)&s->v, &s->cap, s->n + 2, sizeof *s->v);
+    iset_reserve(s, s->n + 2);
     s->v[s->n++] = a;
     s->v[s->n++] = b;
 }
@@ -78,6 +99,12 @@ typedef struct dnode {
  * alternative and make the search incomplete, keeping memory and time per step bounded. */
 #define DPOR_MAX_NODES 20000
 
+/* Nodes kept alive for later rounds of iterative bounding (a few hundred bytes each); beyond, entries beyond
+ * the bound are given up and the next round starts over from the root, as dfs's rounds do. */
+#ifndef DPOR_MAX_LIVE /* tests of the fallback build with a small one */
+#define DPOR_MAX_LIVE 200000
+#endif
+
 /* A backtrack entry left for a later round: choose `choice` at node `node`. */
 typedef struct ditem {
     int node, choice;
@@ -89,12 +116,13 @@ typedef struct ditem {
 struct dpor {
     dnode *nodes;    /* the node pool; a node's memory is kept for reuse when it is freed */
     int allocated, cnodes, free_node;
+    int live;        /* nodes in use */
+    bool overflow;   /* too many nodes kept for later rounds: the next round starts over instead */
     int *path;       /* the path: node ids from the root */
     int npath, cpath;
     int floor;       /* path entries below it belong to the round's earlier work: not explored further */
     ditem *now, *later; /* entries for this round's bound, and for the next */
     int nnow, cnow, nlater, clater;
-    int frontier;    /* the path index whose choice next() changed, -1 none */
     /* this execution */
     int *ev;         /* event index -> path index */
     int nev, cev;

@@ -44,7 +44,7 @@ static void vc_join(iset *a, const int *b, int blen)
     if (blen > VC_CAP)
         blen = VC_CAP;
     if (a->n < blen) {
-        weft__grow((void **)&a->v, &a->cap, blen, sizeof *a->v);
+        iset_reserve(a, blen);
         for (int i = a->n; i < blen; i++)
             a->v[i] = 0;
         a->n = blen;
@@ -340,7 +340,7 @@ void weft__dpor_record(struct dpor *d, int k)
     ensure_proc(d, pi);
     iset view;
     nd->all = !footprint(d, p, &view);
-    weft__grow((void **)&nd->fp.v, &nd->fp.cap, view.n, sizeof *nd->fp.v);
+    iset_reserve(&nd->fp, view.n);
     if (view.n > 0) /* an empty footprint may have no storage yet */
         memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
     nd->fp.n = view.n;
@@ -362,7 +362,7 @@ void weft__dpor_record(struct dpor *d, int k)
     }
     if (pi < VC_CAP) {
         if (vc->n <= pi) {
-            weft__grow((void **)&vc->v, &vc->cap, pi + 1, sizeof *vc->v);
+            iset_reserve(vc, pi + 1);
             for (int i = vc->n; i <= pi; i++)
                 vc->v[i] = 0;
             vc->n = pi + 1;
