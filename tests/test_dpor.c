@@ -146,6 +146,13 @@ static long long nprograms = 2000, first_seed = 1;
  * the same number of Mazurkiewicz traces, and dpor runs each trace once where no task polls. dpor runs twice:
  * without a bound and with iterative bounding (whose first bug must need the fewest preemptions, those of
  * iterative dfs's, or at most one more, where no task polls). Every disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
+/* Built against a dpor that keeps few nodes for later rounds (tests/CMakeLists.txt): its rounds start over. */
+#ifdef DPOR_MAX_LIVE
+#define SMALL_TREE 1
+#else
+#define SMALL_TREE 0
+#endif
+
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
@@ -172,7 +179,7 @@ static void dpor_matches_dfs(void **state)
             : !bug_a && a.traces != b.traces                        ? "different numbers of traces"
             : !bug_a && a.traces != c.traces                        ? "different numbers of traces (iterative bounding)"
             : !bug_a && !poll && b.executions != b.traces           ? "dpor ran some trace twice"
-            : !bug_a && !poll && c.executions != c.traces           ? "dpor ran some trace twice (iterative bounding)"
+            : !bug_a && !poll && c.executions != c.traces && !SMALL_TREE ? "dpor ran some trace twice (iterative bounding)"
                                                                     : NULL;
         if (why && ++mismatches > 10)
             print_error("program %lld: %s\n", seed, why);

@@ -95,7 +95,11 @@ static void dpor_runs_each_trace_once(void **state)
             assert_int_equal(p.traces, d.traces);
             assert_int_equal(p.executions, d.traces);
             assert_int_equal(i.traces, d.traces);
+#ifdef DPOR_MAX_LIVE /* against a dpor that keeps few nodes for later rounds: they start over */
+            assert_true(i.executions >= d.traces);
+#else
             assert_int_equal(i.executions, d.traces);
+#endif
             assert_true(i.bound >= 1);
             weft_result_free(&d);
             weft_result_free(&p);
