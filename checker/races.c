@@ -56,8 +56,12 @@ static void vc_join(iset *a, const int *b, int blen)
 
 static void vc_copy(iset *a, const int *b, int blen)
 {
-    a->n = 0;
-    vc_join(a, b, blen);
+    if (blen > VC_CAP)
+        blen = VC_CAP;
+    iset_reserve(a, blen);
+    if (blen > 0) /* an empty clock may have no storage yet */
+        memcpy(a->v, b, sizeof *b * (size_t)blen);
+    a->n = blen;
 }
 
 
