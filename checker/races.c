@@ -133,6 +133,8 @@ static bool footprint(struct dpor *d, int p, iset *view)
     return true;
 }
 
+/* A view of the footprint of process p's pending step for races and sleep sets (valid until a new process is
+ * seen); false when it is dependent on everything: the clock, and a task that polled in vain. */
 bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view)
 {
     if (p >= 0 && weft__R.tasks[p]->poll_step >= 0) {
@@ -142,6 +144,7 @@ bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view)
     return footprint(d, p, view);
 }
 
+/* Whether steps with footprints a and b (or dependent on everything: aall, ball) are dependent. */
 bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball)
 {
     if (aall || ball)
@@ -395,11 +398,10 @@ void weft__dpor_record(struct dpor *d, int k)
 /* Task id was woken by the step under way: it now knows everything that step knew. */
 void weft__dpor_wake(struct dpor *d, int id)
 {
-    if (d->nev == 0)
-        return;
     ensure_proc(d, id + 1);
-    vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
-    d->ver[id + 1]++;
+    d->ver[id + 1]++; /* its pending step changed */
+    if (d->nev > 0)
+        vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
 }
 
 /* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
