@@ -75,6 +75,16 @@ static void queue(struct dpor *d, bool next, int id, int p)
     (*q)[(*n)++] = (ditem){id, p};
 }
 
+/* Take queued entry it off its node's queued set and let go of the node. */
+static void unqueue(struct dpor *d, ditem it)
+{
+    iset *l = &d->nodes[it.node].later;
+    for (int i = 0; i < l->n; i++)
+        if (l->v[i] == it.choice)
+            l->v[i] = l->v[--l->n];
+    unref(d, it.node);
+}
+
 /* Entry p of the node at path index k lies beyond the preemption bound: queue it for the next round, or,
  * with a fixed bound, give it up (the search is then incomplete), or, when too many nodes are kept already,
  * give it up and have the next round start over (explore.c raises the bound when cut). */
@@ -282,13 +292,8 @@ static bool next(weft__explorer *x)
             pop_node(d);
         }
         if (!d->nnow && d->overflow) { /* the next round starts over from the root: forget the queued work */
-            for (int i = 0; i < d->nlater; i++) {
-                dnode *nd = &d->nodes[d->later[i].node];
-                for (int j = 0; j < nd->later.n; j++)
-                    if (nd->later.v[j] == d->later[i].choice)
-                        nd->later.v[j] = nd->later.v[--nd->later.n];
-                unref(d, d->later[i].node);
-            }
+            for (int i = 0; i < d->nlater; i++)
+                unqueue(d, d->later[i]);
             d->nlater = 0;
             d->overflow = false;
             d->floor = 0;
@@ -305,15 +310,12 @@ static bool next(weft__explorer *x)
         }
         ditem it = d->now[--d->nnow];
         dnode *nd = &d->nodes[it.node];
-        for (int i = 0; i < nd->later.n; i++)
-            if (nd->later.v[i] == it.choice)
-                nd->later.v[i] = nd->later.v[--nd->later.n];
         if (!iset_has(&nd->done, it.choice)) {
             iset_add(&nd->done, it.choice);
             path_to(d, it.node, it.choice);
             d->floor = nd->depth;
         }
-        unref(d, it.node);
+        unqueue(d, it);
         if (d->npath)
             return true;
     }
