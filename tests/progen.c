@@ -152,27 +152,29 @@ void pg_print(const pg_prog *p, FILE *f)
     }
 }
 
-bool pg_can_panic(const pg_prog *p)
+/* Whether some task script of p has an operation in the set `ops` (a bit per enum pg_op). */
+static bool uses(const pg_prog *p, unsigned long long ops)
 {
     for (int t = 0; t < PG_NTASK; t++)
-        for (int k = 0; k < p->nops[t]; k++) {
-            int op = p->op[t][k];
-            if (op == PG_CLOSE || op == PG_WG_ADD || op == PG_WG_DONE || op == PG_WG_WAIT)
+        for (int k = 0; k < p->nops[t]; k++)
+            if (ops >> p->op[t][k] & 1)
                 return true;
-        }
     return false;
+}
+
+#define OP(o) (1ull << (o))
+_Static_assert(PG_OP_COUNT <= 64, "uses() keeps the operations in a 64-bit set");
+
+/* Whether some execution of p may panic (see progen.h). */
+bool pg_can_panic(const pg_prog *p)
+{
+    return uses(p, OP(PG_CLOSE) | OP(PG_WG_ADD) | OP(PG_WG_DONE) | OP(PG_WG_WAIT));
 }
 
 /* Whether p polls (see progen.h). */
 bool pg_can_poll(const pg_prog *p)
 {
-    for (int t = 0; t < PG_NTASK; t++)
-        for (int k = 0; k < p->nops[t]; k++) {
-            int op = p->op[t][k];
-            if (op == PG_YIELD || op == PG_TRYLOCK || op == PG_SELECT_DEFAULT || op == PG_RWTRY)
-                return true;
-        }
-    return false;
+    return uses(p, OP(PG_YIELD) | OP(PG_TRYLOCK) | OP(PG_SELECT_DEFAULT) | OP(PG_RWTRY));
 }
 
 /* ---- execution ------------------------------------------------------------------------------------ */
