@@ -345,9 +345,14 @@ void weft__dpor_free(struct dpor *d)
     free(d->now);
     free(d->later);
     free(d->ev);
-    for (int i = 0; i < d->cmap; i++)
-        free(d->lastvc[i].v);
-    free(d->lastvc);
+    for (int i = 0; i < d->cmap; i++) {
+        free(d->lastwvc[i].v);
+        free(d->reads[i].v);
+        free(d->rvc[i].v);
+    }
+    free(d->lastwvc);
+    free(d->reads);
+    free(d->rvc);
     free(d->all_vc.v);
     free(d->cur_vc.v);
     free(d->tmp.v);
@@ -358,7 +363,7 @@ void weft__dpor_free(struct dpor *d)
     free(d->ver);
     free(d->fpc);
     free(d->lastk);
-    free(d->lastv);
+    free(d->lastw);
     free(d->gvc.v);
     free(d->child.v);
     free(d);

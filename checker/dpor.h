@@ -40,19 +40,20 @@ static inline void iset_add(iset *s, int x)
     s->v[s->n++] = x;
 }
 
-/* Append the pair (a, b) (sets of pairs: see handled). */
-static inline void iset_add_pair(iset *s, int a, int b)
+/* Append the triple (a, b, c) (sets of triples: see handled). */
+static inline void iset_add_triple(iset *s, int a, int b, int c)
 {
-    iset_reserve(s, s->n + 2);
+    iset_reserve(s, s->n + 3);
     s->v[s->n++] = a;
     s->v[s->n++] = b;
+    s->v[s->n++] = c;
 }
 
-/* Whether the set of pairs s holds (a, b). */
-static inline bool handled(const iset *s, int a, int b)
+/* Whether the set of triples s holds (a, b, c). */
+static inline bool handled(const iset *s, int a, int b, int c)
 {
-    for (int i = 0; i + 1 < s->n; i += 2)
-        if (s->v[i] == a && s->v[i + 1] == b)
+    for (int i = 0; i + 2 < s->n; i += 3)
+        if (s->v[i] == a && s->v[i + 1] == b && s->v[i + 2] == c)
             return true;
     return false;
 }
@@ -87,7 +88,8 @@ typedef struct dnode {
     /* the event (this execution) */
     iset fp;         /* footprint keys of the chosen step */
     iset vc;         /* its vector clock */
-    iset handled;    /* races with it already handled: pairs (version << 9 | process index, newest racing event) */
+    iset handled;    /* races with it already handled: triples (version << 9 | process index, newest racing event,
+                      * signature of the pending step's footprint) */
     bool all;        /* dependent on everything (the clock, or a footprint too large) */
 } dnode;
 
@@ -130,17 +132,20 @@ struct dpor {
     iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
     int *ver;        /* per process: how often its pending step changed (it moved, or was woken) */
     struct fpcache {
-        long long exec;             /* valid while exec, the process's version and the select epoch match */
-        int ver;
-        unsigned long long epoch;
+        long long exec;             /* valid while exec and the number of events match: footprints follow the */
+        int nev;                    /* state of the objects, which any step may change */
         int n;                      /* keys, or -1: dependent on everything */
         int keys[64];
-    } *fpc;          /* per process: its pending step's footprint (computing it is a large part of a step) */
+    } *fpc;          /* per process: its pending step's footprint (computed several times per state) */
     long long exec;  /* counts executions */
     int cproc;
-    int *lastk;      /* open addressing: key -> last event touching it, and that event's clock */
-    int *lastv;
-    iset *lastvc;
+    /* open addressing: key base -> the last event writing it (and its clock), the events reading it since (and
+     * the join of their clocks) */
+    int *lastk;
+    int *lastw;
+    iset *lastwvc;
+    iset *reads;
+    iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1 */
     iset all_vc;     /* its clock */
@@ -172,5 +177,11 @@ bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view) WEFT__HIDDEN;
 
 /* Whether steps with footprints a and b (or dependent on everything: aall, ball) are dependent. */
 bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball) WEFT__HIDDEN;
+
+/* The step under way (the newest event) also completes task id's pending step: it comes after id's events. */
+void weft__dpor_join(struct dpor *d, int id) WEFT__HIDDEN;
+
+/* The step under way (the newest event) also accesses key `key`: its races, clock and the next sleep set follow. */
+void weft__dpor_amend(struct dpor *d, int key) WEFT__HIDDEN;
 
 #endif

@@ -88,6 +88,30 @@ void weft__x_spawn(int id, int parent)
         weft__traces_after(x->traces, id);
 }
 
+/* Hook: the step under way also completes task id's pending step (a rendezvous): it comes after id's steps. */
+void weft__x_join(int id)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x || !weft__R.x_every)
+        return;
+    if (x->dpor)
+        weft__dpor_join(x->dpor, id);
+    if (x->traces)
+        weft__traces_join(x->traces, id);
+}
+
+/* Hook (when x_every): the step under way also accesses footprint key `key`. */
+void weft__x_amend(int key)
+{
+    weft__explorer *x = weft__R.x;
+    if (!x)
+        return;
+    if (x->dpor)
+        weft__dpor_amend(x->dpor, key);
+    if (x->traces)
+        weft__traces_amend(x->traces, key);
+}
+
 /* "OK", "DEADLOCK", ... */
 const char *weft_verdict_name(weft_verdict v)
 {

@@ -65,48 +65,92 @@ static void vc_copy(iset *a, const int *b, int blen)
 }
 
 
-/* ---- key -> last event map ------------------------------------------------- */
+/* ---- key base -> last write and reads since ------------------------------------ */
 
-static int *map_slot(struct dpor *d, int key)
+#define KBASE(k) ((k) | WEFT__KEY_READ)
+
+/* The slot of key base kb, made when missing (growing the table keeps every slot's contents). */
+static int map_slot(struct dpor *d, int kb)
 {
     if (2 * (d->nmap + 1) > d->cmap) {
-        int oc = d->cmap, *ok = d->lastk, *ov = d->lastv;
-        iset *ovc = d->lastvc;
+        int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
+        iset *owvc = d->lastwvc, *ord = d->reads, *orvc = d->rvc;
         d->cmap = oc ? 2 * oc : 256;
         d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
-        d->lastv = malloc(sizeof *d->lastv * (size_t)d->cmap);
-        d->lastvc = calloc((size_t)d->cmap, sizeof *d->lastvc);
-        if (!d->lastk || !d->lastv || !d->lastvc)
+        d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
+        d->lastwvc = calloc((size_t)d->cmap, sizeof *d->lastwvc);
+        d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
+        d->rvc = calloc((size_t)d->cmap, sizeof *d->rvc);
+        if (!d->lastk || !d->lastw || !d->lastwvc || !d->reads || !d->rvc)
             abort();
         for (int i = 0; i < d->cmap; i++)
             d->lastk[i] = -1;
         d->nmap = 0;
         for (int i = 0; i < oc; i++) {
             if (ok[i] == -1) {
-                free(ovc[i].v);
+                free(owvc[i].v);
+                free(ord[i].v);
+                free(orvc[i].v);
                 continue;
             }
-            int *slot = map_slot(d, ok[i]);
-            *slot = ov[i];
-            free(d->lastvc[slot - d->lastv].v);
-            d->lastvc[slot - d->lastv] = ovc[i];
+            int j = map_slot(d, ok[i]);
+            d->lastw[j] = ow[i];
+            free(d->lastwvc[j].v);
+            free(d->reads[j].v);
+            free(d->rvc[j].v);
+            d->lastwvc[j] = owvc[i];
+            d->reads[j] = ord[i];
+            d->rvc[j] = orvc[i];
         }
         free(ok);
-        free(ov);
-        free(ovc);
+        free(ow);
+        free(owvc);
+        free(ord);
+        free(orvc);
     }
-    unsigned h = (unsigned)key * 2654435761u;
+    unsigned h = (unsigned)kb * 2654435761u;
     for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
-        if (d->lastk[i] == key)
-            return &d->lastv[i];
+        if (d->lastk[i] == kb)
+            return i;
         if (d->lastk[i] == -1) {
-            d->lastk[i] = key;
-            d->lastv[i] = -1;
-            d->lastvc[i].n = 0;
+            d->lastk[i] = kb;
+            d->lastw[i] = -1;
+            d->lastwvc[i].n = 0;
+            d->reads[i].n = 0;
+            d->rvc[i].n = 0;
             d->nmap++;
-            return &d->lastv[i];
+            return i;
         }
     }
+}
+
+/* The slot of key base kb, or -1. */
+static int map_find(const struct dpor *d, int kb)
+{
+    if (!d->cmap)
+        return -1;
+    unsigned h = (unsigned)kb * 2654435761u;
+    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+        if (d->lastk[i] == kb)
+            return i;
+        if (d->lastk[i] == -1)
+            return -1;
+    }
+}
+
+/* The newest event conflicting with an access k (a read conflicts with the last write; a write also with
+ * the reads since), or -1. */
+static int last_conflict(const struct dpor *d, int k)
+{
+    int i = map_find(d, KBASE(k));
+    if (i < 0)
+        return -1;
+    int l = d->lastw[i];
+    if (!(k & WEFT__KEY_READ))
+        for (int j = 0; j < d->reads[i].n; j++)
+            if (d->reads[i].v[j] > l)
+                l = d->reads[i].v[j];
+    return l;
 }
 
 /* ---- footprints and dependence ----------------------------------------------- */
@@ -119,13 +163,10 @@ static bool footprint(struct dpor *d, int p, iset *view)
         return false;
     ensure_proc(d, p + 1);
     struct fpcache *c = &d->fpc[p + 1];
-    unsigned long long epoch = weft__R.select_epoch;
-    if (c->exec != d->exec || c->ver != d->ver[p + 1] || c->epoch != epoch) {
+    if (c->exec != d->exec || c->nev != d->nev) {
         c->n = weft__footprint(p, c->keys, (int)(sizeof c->keys / sizeof *c->keys));
-        bool keep = weft__footprint_cacheable(p);
-        c->exec = keep ? d->exec : -1;
-        c->ver = d->ver[p + 1];
-        c->epoch = epoch;
+        c->exec = d->exec;
+        c->nev = d->nev;
     }
     if (c->n < 0)
         return false;
@@ -151,25 +192,12 @@ bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball)
         return true;
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++)
-            if (a->v[i] == b->v[j])
+            if (weft__keys_conflict(a->v[i], b->v[j]))
                 return true;
     return false;
 }
 
 /* ---- races --------------------------------------------------------------------- */
-
-static int map_find(const struct dpor *d, int key)
-{
-    if (!d->cmap)
-        return -1;
-    unsigned h = (unsigned)key * 2654435761u;
-    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
-        if (d->lastk[i] == key)
-            return d->lastv[i];
-        if (d->lastk[i] == -1)
-            return -1;
-    }
-}
 
 /* Whether event e is a candidate race for process p: by another process and not known to p. */
 static bool racy(const struct dpor *d, int e, int p)
@@ -235,7 +263,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         if (d->last_clock > e && !hb(d, e, d->last_clock))
             p_preceded = true;
         for (int i = 0; i < fp->n && !all && !p_preceded; i++) {
-            int l = map_find(d, fp->v[i]);
+            int l = last_conflict(d, fp->v[i]);
             p_preceded = l > e; /* after e and not after it (else e would not race with p), or after it: either way */
         }
         if (!p_preceded)
@@ -285,14 +313,22 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
         }
     } else {
         for (int i = 0; i < fp->n; i++) {
-            int l = map_find(d, fp->v[i]);
-            if (racy(d, l, p))
-                iset_add(c, l);
+            int m = map_find(d, KBASE(fp->v[i]));
+            if (m < 0)
+                continue;
+            if (racy(d, d->lastw[m], p))
+                iset_add(c, d->lastw[m]);
+            if (!(fp->v[i] & WEFT__KEY_READ))
+                for (int j = 0; j < d->reads[m].n; j++)
+                    if (racy(d, d->reads[m].v[j], p))
+                        iset_add(c, d->reads[m].v[j]);
         }
     }
     if (racy(d, d->last_clock, p))
         iset_add(c, d->last_clock);
-    int newest = -1;
+    int newest = -1, sig = all ? -1 : fp->n;
+    for (int i = 0; i < fp->n; i++)
+        sig = (int)((unsigned)sig * 31u + (unsigned)fp->v[i]);
     for (int i = 0; i < c->n; i++)
         if (c->v[i] > newest)
             newest = c->v[i];
@@ -306,9 +342,9 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
          * u has only grown by events independent of everything after e in it, so the answer stands */
         iset *h = &EN(d, c->v[i])->handled;
         int key = d->ver[p + 1] << 9 | (p + 1);
-        if (d->ver[p + 1] < (1 << 21) && handled(h, key, newest))
+        if (d->ver[p + 1] < (1 << 21) && handled(h, key, newest, sig))
             continue;
-        iset_add_pair(h, key, newest);
+        iset_add_triple(h, key, newest, sig);
         backtrack(d, c->v[i], p, fp, all);
     }
 }
@@ -338,6 +374,24 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
     d->clock_was = clock;
 }
 
+/* Event e of node nd, with clock vc, is now the last write of its written keys and a read of the others. */
+static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
+{
+    for (int i = 0; i < nd->fp.n; i++) {
+        int m = map_slot(d, KBASE(nd->fp.v[i]));
+        if (nd->fp.v[i] & WEFT__KEY_READ) {
+            if (!iset_has(&d->reads[m], e))
+                iset_add(&d->reads[m], e);
+            vc_join(&d->rvc[m], vc->v, vc->n);
+        } else {
+            d->lastw[m] = e;
+            vc_copy(&d->lastwvc[m], vc->v, vc->n);
+            d->reads[m].n = 0;
+            d->rvc[m].n = 0;
+        }
+    }
+}
+
 /* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
  * updates: p's own, each key's, and the newest event's. */
 void weft__dpor_record(struct dpor *d, int k)
@@ -362,9 +416,11 @@ void weft__dpor_record(struct dpor *d, int k)
         if (d->last_clock >= 0)
             vc_join(vc, d->all_vc.v, d->all_vc.n);
         for (int i = 0; i < nd->fp.n; i++) {
-            int *slot = map_slot(d, nd->fp.v[i]);
-            if (*slot >= 0)
-                vc_join(vc, d->lastvc[slot - d->lastv].v, d->lastvc[slot - d->lastv].n);
+            int m = map_slot(d, KBASE(nd->fp.v[i]));
+            if (d->lastw[m] >= 0)
+                vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
+            if (!(nd->fp.v[i] & WEFT__KEY_READ))
+                vc_join(vc, d->rvc[m].v, d->rvc[m].n);
         }
     }
     if (pi < VC_CAP) {
@@ -380,11 +436,7 @@ void weft__dpor_record(struct dpor *d, int k)
         d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
         vc_copy(&d->all_vc, vc->v, vc->n);
     } else {
-        for (int i = 0; i < nd->fp.n; i++) {
-            int *slot = map_slot(d, nd->fp.v[i]);
-            *slot = e;
-            vc_copy(&d->lastvc[slot - d->lastv], vc->v, vc->n);
-        }
+        note_keys(d, nd, e, vc);
     }
     vc_copy(&d->pvc[pi], vc->v, vc->n);
     vc_copy(&nd->vc, vc->v, vc->n);
@@ -393,6 +445,84 @@ void weft__dpor_record(struct dpor *d, int k)
     vc_copy(&d->cur_vc, vc->v, vc->n);
     vc_join(&d->gvc, vc->v, vc->n);
     d->nev++;
+}
+
+/* The step under way (the newest event) also completes task id's pending step (a rendezvous): it now knows
+ * everything id knew, and so do the keys it wrote and read. */
+void weft__dpor_join(struct dpor *d, int id)
+{
+    if (d->nev == 0)
+        return;
+    ensure_proc(d, id + 1);
+    int e = d->nev - 1;
+    dnode *nd = EN(d, e);
+    int pi = nd->chosen + 1;
+    const iset *q = &d->pvc[id + 1];
+    iset *vc = &d->tmp;
+    vc_copy(vc, nd->vc.v, nd->vc.n);
+    vc_join(vc, q->v, q->n);
+    vc_copy(&nd->vc, vc->v, vc->n);
+    vc_copy(&d->pvc[pi], vc->v, vc->n);
+    vc_copy(&d->cur_vc, vc->v, vc->n);
+    vc_join(&d->gvc, vc->v, vc->n);
+    if (nd->all)
+        vc_copy(&d->all_vc, vc->v, vc->n);
+    else
+        note_keys(d, nd, e, vc);
+    /* id's step, consumed by this one, could itself have gone first here (its own rendezvous on another of its
+     * channels): the two race, and id's step will never come later to show it */
+    if (iset_has(&nd->cand, id))
+        iset_add(&nd->bt, id);
+}
+
+/* The step under way (the newest event e, by process p) also accesses key `key`, learnt while it runs (a task
+ * arriving where something observes it): e races with the earlier events that conflict with that access, as
+ * if p's step were still pending; e comes after them; and the sleep set of the next node keeps no process
+ * whose step conflicts with it. */
+void weft__dpor_amend(struct dpor *d, int key)
+{
+    if (d->nev == 0)
+        return;
+    int e = d->nev - 1;
+    dnode *nd = EN(d, e);
+    if (nd->all)
+        return;
+    for (int i = 0; i < nd->fp.n; i++)
+        if (KBASE(nd->fp.v[i]) == KBASE(key) && (nd->fp.v[i] & key) == nd->fp.v[i])
+            return; /* already covered: the same access, or a write */
+    int p = nd->chosen;
+    iset one = {&key, 1, 0};
+    d->nev--;
+    race_check(d, p, &one, false);
+    d->nev++;
+    iset *vc = &d->tmp;
+    vc_copy(vc, nd->vc.v, nd->vc.n);
+    int m = map_find(d, KBASE(key));
+    if (m >= 0) {
+        if (d->lastw[m] >= 0 && d->lastw[m] != e)
+            vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
+        if (!(key & WEFT__KEY_READ))
+            vc_join(vc, d->rvc[m].v, d->rvc[m].n);
+    }
+    iset_add(&nd->fp, key);
+    vc_copy(&nd->vc, vc->v, vc->n);
+    vc_copy(&d->pvc[p + 1], vc->v, vc->n);
+    vc_copy(&d->cur_vc, vc->v, vc->n);
+    vc_join(&d->gvc, vc->v, vc->n);
+    note_keys(d, nd, e, vc);
+    if (!d->have_child)
+        return;
+    iset view;
+    int k = 0;
+    for (int i = 0; i < d->child.n; i++) {
+        int r = d->child.v[i];
+        bool keep = r >= 0 && weft__dpor_pending_fp(d, r, &view);
+        for (int j = 0; keep && j < view.n; j++)
+            keep = !weft__keys_conflict(view.v[j], key);
+        if (keep)
+            d->child.v[k++] = r;
+    }
+    d->child.n = k;
 }
 
 /* Task id was woken by the step under way: it now knows everything that step knew. */

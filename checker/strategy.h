@@ -95,11 +95,15 @@ void weft__traces_begin(struct weft__traces *t) WEFT__HIDDEN;
 void weft__traces_event(struct weft__traces *t, int p) WEFT__HIDDEN;
 void weft__traces_data(struct weft__traces *t, int v) WEFT__HIDDEN;
 void weft__traces_after(struct weft__traces *t, int id) WEFT__HIDDEN;
+void weft__traces_join(struct weft__traces *t, int id) WEFT__HIDDEN;
+void weft__traces_amend(struct weft__traces *t, int key) WEFT__HIDDEN;
 void weft__traces_end(struct weft__traces *t) WEFT__HIDDEN;
 long long weft__traces_count(const struct weft__traces *t) WEFT__HIDDEN;
 void weft__traces_free(struct weft__traces *t) WEFT__HIDDEN;
 void weft__dpor_wake(struct dpor *d, int id) WEFT__HIDDEN;
 void weft__dpor_spawn(struct dpor *d, int id, int parent) WEFT__HIDDEN;
+void weft__dpor_join(struct dpor *d, int id) WEFT__HIDDEN;
+void weft__dpor_amend(struct dpor *d, int key) WEFT__HIDDEN;
 
 /* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;

@@ -13,6 +13,7 @@ typedef struct tev {
     int koff, nk;       /* footprint keys in keys[koff .. koff + nk) */
     bool all;           /* dependent on everything */
     int after;          /* an event that must precede it (it was woken or spawned by that event), or -1 */
+    int join;           /* another event that must precede it (the last one of the partner it completed), or -1 */
 } tev;
 
 /* Invariant: ev[0..nev) are the events of the current execution in the order they happened. */
@@ -24,6 +25,7 @@ struct weft__traces {
     struct pslot {
         int count;      /* events so far */
         int pending;    /* the event that woke or spawned it since, or -1 */
+        int last;       /* its last event, or -1 */
         uint64_t data;  /* choices it made since its last event (they belong to its next one), 0 none */
     } *proc;            /* per process, at id + 1 */
     int nproc, cproc;
@@ -64,7 +66,7 @@ static void proc_slot(struct weft__traces *t, int p)
         return;
     weft__grow((void **)&t->proc, &t->cproc, i + 1, sizeof *t->proc);
     for (int j = t->nproc; j <= i; j++)
-        t->proc[j] = (struct pslot){0, -1, 0};
+        t->proc[j] = (struct pslot){0, -1, -1, 0};
     t->nproc = i + 1;
 }
 
@@ -83,7 +85,9 @@ void weft__traces_event(struct weft__traces *t, int p)
     e->proc = p;
     e->local = t->proc[p + 1].count++;
     e->after = t->proc[p + 1].pending;
+    e->join = -1;
     t->proc[p + 1].pending = -1;
+    t->proc[p + 1].last = t->nev - 1;
     e->koff = t->nkeys;
     e->nk = 0;
     e->all = true;
@@ -121,13 +125,31 @@ void weft__traces_after(struct weft__traces *t, int id)
     t->proc[id + 1].pending = t->nev - 1;
 }
 
+/* The event under way completes task id's pending step too: it comes after id's last event. */
+void weft__traces_join(struct weft__traces *t, int id)
+{
+    proc_slot(t, id);
+    if (t->nev > 0)
+        t->ev[t->nev - 1].join = t->proc[id + 1].last;
+}
+
+/* The event under way also accesses key `key` (its keys are the last in t->keys). */
+void weft__traces_amend(struct weft__traces *t, int key)
+{
+    if (t->nev == 0 || t->ev[t->nev - 1].all)
+        return;
+    weft__grow((void **)&t->keys, &t->ckeys, t->nkeys + 1, sizeof *t->keys);
+    t->keys[t->nkeys++] = key;
+    t->ev[t->nev - 1].nk++;
+}
+
 static bool dependent(const struct weft__traces *t, const tev *a, const tev *b)
 {
     if (a->all || b->all || a->proc == b->proc)
         return true;
     for (int i = 0; i < a->nk; i++)
         for (int j = 0; j < b->nk; j++)
-            if (t->keys[a->koff + i] == t->keys[b->koff + j])
+            if (weft__keys_conflict(t->keys[a->koff + i], t->keys[b->koff + j]))
                 return true;
     return false;
 }
@@ -142,6 +164,8 @@ void weft__traces_end(struct weft__traces *t)
         int d = 1;
         if (e->after >= 0 && t->depth[e->after] + 1 > d)
             d = t->depth[e->after] + 1;
+        if (e->join >= 0 && t->depth[e->join] + 1 > d)
+            d = t->depth[e->join] + 1;
         for (int i = j - 1; i >= 0; i--)
             if (t->depth[i] + 1 > d && dependent(t, &t->ev[i], e))
                 d = t->depth[i] + 1;

@@ -77,7 +77,7 @@ int64_t weft_now_at(const char *file, int line, const char *func)
     (void)func;
     weft__require("weft_now", file, line);
     static const weft__clause always = {0};
-    weft__wait("now", &always, 1, false, file, line);
+    weft__wait(WEFT__OP_NOW, &always, 1, false, file, line);
     return weft__R.now;
 }
 
@@ -93,6 +93,6 @@ void weft_sleep_at(int64_t ns, const char *file, int line, const char *func)
         c.deadline = weft__R.now > INT64_MAX - ns ? INT64_MAX : weft__R.now + ns;
     }
     weft__R.nsleep += ns > 0;
-    weft__wait("sleep", &c, 1, false, file, line);
+    weft__wait(WEFT__OP_SLEEP, &c, 1, false, file, line);
     weft__R.nsleep -= ns > 0;
 }

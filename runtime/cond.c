@@ -4,7 +4,7 @@
 #include "rt.h"
 
 void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
-void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line) WEFT__HIDDEN;
+void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
@@ -55,7 +55,7 @@ void weft_cond_wait_at(weft_cond *c, const char *file, int line, const char *fun
     (void)func;
     check(c, "weft_cond_wait", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = c};
-    weft__wait("cond_wait", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_COND_WAIT, &cl, 1, false, file, line);
     if (c->nwait == c->wcap) {
         int cap = c->wcap ? 2 * c->wcap : 4;
         int *q = weft__arena_alloc(sizeof *q * (size_t)cap);
@@ -72,9 +72,9 @@ void weft_cond_wait_at(weft_cond *c, const char *file, int line, const char *fun
     else
         weft__rw_runlock(c->lock, file, line);
     weft__clause park = {.kind = WEFT__CL_PARKED, .obj = c};
-    weft__wait("cond_wait", &park, 1, false, file, line);
+    weft__wait(WEFT__OP_COND_PARKED, &park, 1, false, file, line);
     if (c->lock_kind == LOCK_MUTEX)
-        weft__mutex_lock(c->lock, "cond_wait(relock)", file, line);
+        weft__mutex_lock(c->lock, WEFT__OP_COND_RELOCK, file, line);
     else if (c->lock_kind == LOCK_RW) {
         weft__rw_lock(c->lock, file, line);
     } else {
@@ -100,7 +100,7 @@ void weft_cond_signal_at(weft_cond *c, const char *file, int line, const char *f
     (void)func;
     check(c, "weft_cond_signal", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = c};
-    weft__wait("cond_signal", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_COND_SIGNAL, &cl, 1, false, file, line);
     wake_first(c, 1);
 }
 
@@ -110,6 +110,6 @@ void weft_cond_broadcast_at(weft_cond *c, const char *file, int line, const char
     (void)func;
     check(c, "weft_cond_broadcast", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = c};
-    weft__wait("cond_broadcast", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_COND_BROADCAST, &cl, 1, false, file, line);
     wake_first(c, c->nwait);
 }

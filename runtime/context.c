@@ -97,7 +97,7 @@ void weft_ctx_cancel_at(weft_ctx *ctx, const char *file, int line, const char *f
     weft__require("weft_ctx_cancel", file, line);
     weft__obj_check(ctx, WEFT__K_CTX, "weft_ctx_cancel", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = ctx};
-    weft__wait("ctx_cancel", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_CTX_CANCEL, &cl, 1, false, file, line);
     ctx->cancel_called = true;
     weft__ctx_cancel(ctx, WEFT_CANCELED);
 }
@@ -124,7 +124,7 @@ int weft_ctx_err_at(weft_ctx *ctx, const char *file, int line, const char *func)
     weft__require("weft_ctx_err", file, line);
     weft__obj_check(ctx, WEFT__K_CTX, "weft_ctx_err", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = ctx};
-    weft__wait("ctx_err", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_CTX_ERR, &cl, 1, false, file, line);
     return ctx->err;
 }
 

@@ -1,6 +1,4 @@
-/* footprint.c: what a pending step may touch, as small integer keys, for partial-order reduction. */
-#include <string.h>
-
+/* footprint.c: what a pending step may read or change, as small integer keys, for partial-order reduction. */
 #include "rt.h"
 
 #define uthash_malloc(sz) weft__arena_alloc(sz)
@@ -16,16 +14,26 @@ typedef struct weft__addr {
     UT_hash_handle hh;
 } weft__addr;
 
-#define KEY(kind, id) (((kind) << 26) | ((id) & ((1 << 26) - 1)))
+/* A key: the object's kind and number, a part of the object (a channel's receiving and sending ends), and the
+ * mode in the low bit. Numbers beyond 22 bits wrap: two objects then share keys, which only adds dependence. */
+#define BASE(kind, part, id) (((kind) << 24) | ((part) << 22) | ((id) & ((1 << 22) - 1)))
 #define KIND_ADDR 31
+#define W(base) ((base) << 1)
+#define RD(base) (((base) << 1) | WEFT__KEY_READ)
 
-static int obj_key(const void *obj)
+/* The parts of a buffered channel: its receiving end (the head of the buffer: receivers compete for it, and an
+ * empty buffer's first element or close enables them), its sending end (the tail: senders compete for it, and
+ * close makes them panic), and its free space (a full buffer's first receive enables the senders). An
+ * unbuffered channel uses the receiving end only. */
+enum { HEAD = 0, TAIL = 1, SPACE = 2 };
+
+static int base_of(const void *obj, int part)
 {
     const weft__obj *h = obj;
-    return KEY(h->kind, h->id);
+    return BASE(h->kind, part, h->id);
 }
 
-static int addr_key(const void *addr)
+static int addr_base(const void *addr)
 {
     weft__rt *R = &weft__R;
     weft__addr *a;
@@ -36,27 +44,33 @@ static int addr_key(const void *addr)
         a->id = ++R->naddrs;
         HASH_ADD_PTR(R->addrs, key, a);
     }
-    return KEY(KIND_ADDR, a->id);
+    return BASE(KIND_ADDR, 0, a->id);
 }
 
+/* Add key k (a write absorbs a read of the same base). */
 static int add(int *keys, int n, int cap, int k)
 {
-    for (int i = 0; i < n; i++)
-        if (keys[i] == k)
-            return n;
+    for (int i = 0; i < n; i++) {
+        if ((keys[i] | WEFT__KEY_READ) != (k | WEFT__KEY_READ))
+            continue;
+        keys[i] &= k; /* the write wins */
+        return n;
+    }
     if (n < cap)
-        keys[n++] = k;
-    return n;
+        keys[n] = k;
+    return n + 1;
 }
 
-/* A step on channel c may complete a select parked on c, which leaves every other channel of that select
- * too: those channels are part of the step's footprint. */
-static int parked_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
+/* A rendezvous on unbuffered channel c may complete a select that offers on c, which then stops offering on
+ * its other channels: those are part of the step's footprint. */
+static int offering_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
 {
     weft__rt *R = &weft__R;
+    if (!c->waiting[0] && !c->waiting[1])
+        return n;
     for (int i = 0, na = weft__alive(); i < na && n < cap; i++) {
         const weft__task *u = R->tasks[R->alive[i]];
-        if (u == self || u->state != WEFT__T_PENDING || !u->parked || u->ncl < 2)
+        if (u == self || u->state != WEFT__T_PENDING || !u->offers || u->ncl < 2)
             continue;
         bool on = false;
         for (int j = 0; j < u->ncl; j++)
@@ -65,67 +79,168 @@ static int parked_select_keys(const weft_chan *c, const weft__task *self, int *k
             continue;
         for (int j = 0; j < u->ncl; j++)
             if (u->cl[j].obj)
-                n = add(keys, n, cap, obj_key(u->cl[j].obj));
+                n = add(keys, n, cap, W(base_of(u->cl[j].obj, HEAD)));
     }
     return n;
+}
+
+/* The keys of channel clause cl of task t, in the channel's present state (conditional independence: on a
+ * buffered channel that is neither empty nor full, a send and a receive commute). */
+static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int n, int cap)
+{
+    const weft_chan *c = cl->obj;
+    bool send = cl->kind == WEFT__CL_SEND;
+    if (!c)
+        return n;
+    if (c->cap == 0) {
+        if (c->closed)
+            return add(keys, n, cap, send ? W(base_of(c, HEAD)) : RD(base_of(c, HEAD)));
+        n = add(keys, n, cap, W(base_of(c, HEAD)));
+        return offering_select_keys(c, t, keys, n, cap);
+    }
+    if (c->closed) {
+        if (send)
+            return add(keys, n, cap, W(base_of(c, TAIL)));
+        return add(keys, n, cap, c->len ? W(base_of(c, HEAD)) : RD(base_of(c, HEAD)));
+    }
+    if (send) {
+        n = add(keys, n, cap, W(base_of(c, TAIL)));
+        if (c->len == c->cap) /* waiting for room */
+            n = add(keys, n, cap, W(base_of(c, SPACE)));
+        return c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
+    }
+    n = add(keys, n, cap, W(base_of(c, HEAD)));
+    return c->len == c->cap ? add(keys, n, cap, W(base_of(c, SPACE))) : n;
+}
+
+/* Close: senders then panic; receivers see it only once the buffer is empty. */
+static int close_keys(const weft_chan *c, int *keys, int n, int cap)
+{
+    if (!c)
+        return n;
+    if (c->cap == 0)
+        return add(keys, n, cap, W(base_of(c, HEAD)));
+    n = add(keys, n, cap, W(base_of(c, TAIL)));
+    return c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
 }
 
 static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
 {
-    n = add(keys, n, cap, obj_key(c));
-    if (c->done) {
-        n = add(keys, n, cap, obj_key(c->done));
-        n = parked_select_keys(c->done, NULL, keys, n, cap);
-    }
-    for (const struct weft_ctx *k = c->child; k; k = k->sibling)
+    n = add(keys, n, cap, W(base_of(c, HEAD)));
+    n = close_keys(c->done, keys, n, cap);
+    for (const struct weft_ctx *k = c->child; k && n < cap; k = k->sibling)
         n = ctx_keys(k, keys, n, cap);
     return n;
 }
 
-/* The keys of the objects task `id`'s pending step may read or change (at most cap; -1 when it would need
- * more: then it must be taken as dependent on everything). Two steps with no key in common commute. */
-int weft__footprint(int id, int *keys, int cap)
+/* The WaitGroup rule: Wait observes whether the counter is zero (HEAD); decrements commute with each other
+ * (whichever reaches zero, zero is reached once), increments not with decrements (from one, the order decides
+ * whether zero is reached at all), nor from zero with Wait. */
+static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int cap)
 {
-    const weft__task *t = weft__R.tasks[id];
-    int n = 0;
-    /* A poll that finds nothing changes who may run next (fairness): its order with every other step
-     * matters, so it is dependent on everything. */
-    const char *op = t->op; /* compared by first letter before the whole name: this runs at every step */
-    if (t->has_default || (op[0] == 'y' && !strcmp(op, "yield")) || (op[0] == 'm' && !strcmp(op, "mutex_trylock")) ||
-        (op[0] == 'r' && !strncmp(op, "rwmutex_try", 11)))
-        return -1;
-    bool touch = op[0] == 't' && !strcmp(op, "touch");
-    bool cancel = op[0] == 'c' && !strcmp(op, "ctx_cancel");
-    bool cond_wait = op[0] == 'c' && !strcmp(op, "cond_wait");
-    for (int i = 0; i < t->ncl; i++) {
-        const weft__clause *c = &t->cl[i];
-        if (!c->obj)
-            continue;
-        if (c->kind == WEFT__CL_ALWAYS && touch) {
-            n = add(keys, n, cap, addr_key(c->obj));
-            continue;
-        }
-        const weft__obj *h = c->obj;
-        if (h->kind == WEFT__K_CTX && cancel)
-            n = ctx_keys(c->obj, keys, n, cap);
-        else if (h->kind == WEFT__K_TICKER)
-            n = add(keys, n, cap, obj_key(&((const struct weft_ticker *)c->obj)->t));
-        else
-            n = add(keys, n, cap, obj_key(c->obj));
-        if (h->kind == WEFT__K_CHAN)
-            n = parked_select_keys(c->obj, t, keys, n, cap);
-        if (h->kind == WEFT__K_COND && cond_wait)
-            n = add(keys, n, cap, obj_key(((const struct weft_cond *)c->obj)->lock));
-        if (n >= cap)
-            return -1;
+    int zero = base_of(wg, HEAD), count = base_of(wg, TAIL);
+    if (t->opc == WEFT__OP_WG_WAIT)
+        return add(keys, n, cap, RD(zero));
+    int delta = t->cl[0].delta, before = wg->counter, after = before + delta;
+    if (delta < 0) {
+        n = add(keys, n, cap, RD(count));
+        return after <= 0 ? add(keys, n, cap, W(zero)) : n;
+    }
+    if (delta > 0) {
+        n = add(keys, n, cap, W(count));
+        return before == 0 ? add(keys, n, cap, W(zero)) : n;
     }
     return n;
 }
 
-/* Whether task id's footprint stays what weft__footprint said until the task moves, is woken, or a select
- * parks or unparks (R->select_epoch): all but ctx_cancel, whose footprint follows the context tree. */
-bool weft__footprint_cacheable(int id)
+/* The RWMutex rule: readers commute with readers; what they observe is the writer's slot. */
+static int rw_keys(const weft__task *t, const weft_rwmutex *m, int *keys, int n, int cap)
 {
-    const char *op = weft__R.tasks[id]->op;
-    return !(op[0] == 'c' && !strcmp(op, "ctx_cancel"));
+    int slot = base_of(m, HEAD);
+    switch (t->opc) {
+    case WEFT__OP_RW_RLOCK:
+        return add(keys, n, cap, m->wslot ? W(slot) : RD(slot));
+    case WEFT__OP_RW_RUNLOCK: /* the last reader lets a waiting writer in; with none held it panics */
+        return add(keys, n, cap, m->readers == 0 || (m->wslot && !m->writer && m->readers == 1) ? W(slot) : RD(slot));
+    default:
+        return add(keys, n, cap, W(slot));
+    }
+}
+
+/* The keys task `id`'s pending step may read or write, in the present state (at most cap; -1 when it would
+ * need more, or is dependent on everything: a poll, whose finding nothing changes who may run next). Two steps
+ * commute when no key of one conflicts with a key of the other (weft__keys_conflict). */
+int weft__footprint(int id, int *keys, int cap)
+{
+    const weft__task *t = weft__R.tasks[id];
+    int n = 0;
+    if (t->has_default || weft__ops[t->opc].poll)
+        return -1;
+    for (int i = 0; i < t->ncl; i++) {
+        const weft__clause *c = &t->cl[i];
+        if (!c->obj)
+            continue;
+        switch (t->opc) {
+        case WEFT__OP_TOUCH:
+            n = add(keys, n, cap, W(addr_base(c->obj)));
+            continue;
+        case WEFT__OP_CHAN_SEND:
+        case WEFT__OP_CHAN_RECV:
+        case WEFT__OP_SELECT:
+            n = chan_keys(t, c, keys, n, cap);
+            continue;
+        case WEFT__OP_CHAN_CLOSE:
+            n = close_keys(c->obj, keys, n, cap);
+            continue;
+        case WEFT__OP_CHAN_LEN:
+            n = add(keys, n, cap, RD(base_of(c->obj, HEAD)));
+            n = add(keys, n, cap, RD(base_of(c->obj, TAIL)));
+            continue;
+        case WEFT__OP_WG_ADD:
+        case WEFT__OP_WG_DONE:
+        case WEFT__OP_WG_WAIT:
+            n = wg_keys(t, c->obj, keys, n, cap);
+            continue;
+        case WEFT__OP_RW_LOCK:
+        case WEFT__OP_RW_DRAIN:
+        case WEFT__OP_RW_UNLOCK:
+        case WEFT__OP_RW_RLOCK:
+        case WEFT__OP_RW_RLOCK_PARKED:
+        case WEFT__OP_RW_RUNLOCK:
+            n = rw_keys(t, c->obj, keys, n, cap);
+            continue;
+        case WEFT__OP_ONCE_DO:
+            n = add(keys, n, cap, ((const weft_once *)c->obj)->done ? RD(base_of(c->obj, HEAD)) : W(base_of(c->obj, HEAD)));
+            continue;
+        case WEFT__OP_COND_SIGNAL:
+        case WEFT__OP_COND_BROADCAST:
+            n = add(keys, n, cap, ((const weft_cond *)c->obj)->nwait ? W(base_of(c->obj, HEAD)) : RD(base_of(c->obj, HEAD)));
+            continue;
+        case WEFT__OP_COND_WAIT:
+            n = add(keys, n, cap, W(base_of(c->obj, HEAD)));
+            n = add(keys, n, cap, W(base_of(((const struct weft_cond *)c->obj)->lock, HEAD)));
+            continue;
+        case WEFT__OP_TICKER_STOP:
+            n = add(keys, n, cap, W(base_of(&((const struct weft_ticker *)c->obj)->t, HEAD)));
+            continue;
+        case WEFT__OP_CTX_CANCEL:
+            n = ctx_keys(c->obj, keys, n, cap);
+            continue;
+        case WEFT__OP_CTX_ERR:
+            n = add(keys, n, cap, RD(base_of(c->obj, HEAD)));
+            continue;
+        default:
+            n = add(keys, n, cap, W(base_of(c->obj, HEAD)));
+            continue;
+        }
+    }
+    return n > cap ? -1 : n;
+}
+
+/* The key by which a task's arrival at Wait on wg is observed: a waiter that arrived before the counter reached
+ * zero is released then (Go panics when the WaitGroup is reused before it returns), so the step during which
+ * it arrives reads the counter's zero-ness. */
+int weft__wait_arrival_key(const weft_wg *wg)
+{
+    return RD(base_of(wg, HEAD));
 }

@@ -36,8 +36,8 @@ void weft__mutex_release(weft_mutex *m, const char *file, int line)
 }
 
 /* Lock m for the running task as the step `op` (its own step; waits while another holds it). */
-void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line) WEFT__HIDDEN;
-void weft__mutex_lock(weft_mutex *m, const char *op, const char *file, int line)
+void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line) WEFT__HIDDEN;
+void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_LOCK, .obj = m};
     weft__wait(op, &cl, 1, false, file, line);
@@ -49,7 +49,7 @@ void weft_mutex_lock_at(weft_mutex *m, const char *file, int line, const char *f
 {
     (void)func;
     check(m, "weft_mutex_lock", file, line);
-    weft__mutex_lock(m, "mutex_lock", file, line);
+    weft__mutex_lock(m, WEFT__OP_MUTEX_LOCK, file, line);
 }
 
 /* Public: unlock m (any task may). */
@@ -58,7 +58,7 @@ void weft_mutex_unlock_at(weft_mutex *m, const char *file, int line, const char 
     (void)func;
     check(m, "weft_mutex_unlock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("mutex_unlock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_MUTEX_UNLOCK, &cl, 1, false, file, line);
     weft__mutex_release(m, file, line);
 }
 
@@ -68,7 +68,7 @@ bool weft_mutex_trylock_at(weft_mutex *m, const char *file, int line, const char
     (void)func;
     check(m, "weft_mutex_trylock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("mutex_trylock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_MUTEX_TRYLOCK, &cl, 1, false, file, line);
     if (m->locked) {
         weft__poll_failed();
         return false;

@@ -20,14 +20,14 @@ void weft_once_do_at(weft_once *o, void (*fn)(void *), void *arg, const char *fi
     if (!fn)
         weft__usage("weft_once_do", file, line, "NULL function");
     weft__clause cl = {.kind = WEFT__CL_ONCE, .obj = o};
-    weft__wait("once_do", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_ONCE_DO, &cl, 1, false, file, line);
     if (o->done)
         return;
     o->running = true;
     o->runner = weft__R.cur->id;
     fn(arg);
     weft__clause fin = {.kind = WEFT__CL_ALWAYS, .obj = o};
-    weft__wait("once_do(return)", &fin, 1, false, file, line);
+    weft__wait(WEFT__OP_ONCE_RETURN, &fin, 1, false, file, line);
     o->done = true;
     o->running = false;
     o->runner = -1;

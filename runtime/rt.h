@@ -43,6 +43,36 @@ typedef struct weft__obj {
 } weft__obj;
 #define WEFT__MAGIC 0x77656600u /* "wef\0" */
 
+/* ---- Operations ---------------------------------------------------------- */
+
+/* Every visible operation, typed: what it is decides its dependency rule (footprint.c), how reports name it,
+ * and whether it polls. A new primitive gets an entry here and in weft__ops, and a rule in footprint.c. */
+enum weft__op {
+    WEFT__OP_NONE = 0,
+    WEFT__OP_YIELD, WEFT__OP_TOUCH, WEFT__OP_NOW, WEFT__OP_SLEEP,
+    WEFT__OP_CHAN_SEND, WEFT__OP_CHAN_RECV, WEFT__OP_SELECT, WEFT__OP_SELECT_DEFAULT, WEFT__OP_CHAN_CLOSE,
+    WEFT__OP_CHAN_LEN,
+    WEFT__OP_MUTEX_LOCK, WEFT__OP_MUTEX_UNLOCK, WEFT__OP_MUTEX_TRYLOCK,
+    WEFT__OP_RW_LOCK, WEFT__OP_RW_DRAIN, WEFT__OP_RW_UNLOCK, WEFT__OP_RW_RLOCK, WEFT__OP_RW_RLOCK_PARKED,
+    WEFT__OP_RW_RUNLOCK, WEFT__OP_RW_TRYLOCK, WEFT__OP_RW_TRYRLOCK,
+    WEFT__OP_WG_ADD, WEFT__OP_WG_DONE, WEFT__OP_WG_WAIT,
+    WEFT__OP_ONCE_DO, WEFT__OP_ONCE_RETURN,
+    WEFT__OP_COND_WAIT, WEFT__OP_COND_PARKED, WEFT__OP_COND_RELOCK, WEFT__OP_COND_SIGNAL, WEFT__OP_COND_BROADCAST,
+    WEFT__OP_TIMER_STOP, WEFT__OP_TIMER_RESET, WEFT__OP_TICKER_STOP,
+    WEFT__OP_CTX_CANCEL, WEFT__OP_CTX_ERR,
+    WEFT__OP_CLOCK,
+    WEFT__OP_COUNT
+};
+
+/* What every operation is, in one table (runtime/ops.c). */
+typedef struct weft__opdesc {
+    const char *name;   /* as reports and schedules print it, e.g. "chan_send" */
+    const char *verb;   /* as `weft explain` narrates it, e.g. "sends on" */
+    bool poll;          /* it can find nothing and go on (select default, trylock, yield): a fairness point */
+    bool blocks;        /* it can wait: a task pending at it may be disabled */
+} weft__opdesc;
+extern const weft__opdesc weft__ops[WEFT__OP_COUNT] WEFT__HIDDEN;
+
 /* ---- Wait clauses ------------------------------------------------------ */
 
 /* What a clause waits for. A task's pending step is enabled when any clause is ready. */
@@ -53,7 +83,8 @@ enum weft__clause_kind {
     WEFT__CL_LOCK,       /* obj: weft_mutex */
     WEFT__CL_WLOCK,      /* obj: weft_rwmutex: take the writer slot */
     WEFT__CL_WDRAIN,     /* obj: weft_rwmutex: the announced writer waits for readers to leave */
-    WEFT__CL_PARKED,     /* obj: cond, rwmutex or waitgroup; never ready: only another task's operation completes it */
+    WEFT__CL_PARKED,     /* obj: cond or rwmutex; never ready: only another task's operation completes it */
+    WEFT__CL_WAIT,       /* obj: weft_wg: the counter is zero, or was since the task arrived (`epoch`) */
     WEFT__CL_ONCE,       /* obj: weft_once: done or not running */
     WEFT__CL_NEVER,      /* never ready: nil channel, empty select */
     WEFT__CL_SLEEP,      /* ready when the clock reaches `deadline` */
@@ -67,6 +98,8 @@ typedef struct weft__clause {
     const void *in;      /* send: source */
     bool *ok;            /* receive: ok flag, or NULL */
     int64_t deadline;    /* WEFT__CL_SLEEP */
+    unsigned epoch;      /* WEFT__CL_WAIT: the WaitGroup's zero count when the task arrived */
+    int delta;           /* wg_add, wg_done: the amount added */
 } weft__clause;
 
 /* ---- Tasks ------------------------------------------------------------- */
@@ -97,15 +130,16 @@ typedef struct weft__task {
     const char *spawn_file;
     int spawn_line;
     /* the pending step */
-    const char *op;           /* operation name, e.g. "chan_send" */
+    int opc;                  /* enum weft__op */
+    const char *op;           /* its name, weft__ops[opc].name */
     const char *file;         /* its call site */
     int line;
     const weft__clause *cl;   /* clauses (on the task's own stack) */
     int ncl;
     bool has_default;         /* a select with default: always enabled */
-    bool parked;              /* waiting in a channel's queue: only a partner (or close) completes the step */
-    bool by_close;            /* the parked step was completed by a close of its channel */
-    uint64_t arrival;         /* when it reached this step: partners are matched oldest first */
+    bool offers;              /* a channel operation without default: counted in its channels' `waiting`; an
+                               * unbuffered partner may complete it (lazy arrival: see chan.c) */
+    uint64_t arrival;         /* when it reached this step (rwmutex readers are released oldest first) */
     int fired;                /* clause completed by a partner, or -1 */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
@@ -205,8 +239,6 @@ typedef struct weft__rt {
     long long nsteps;
     int last;                   /* task of the previous step, -1 none */
     int preemptions;
-    unsigned long long select_epoch; /* counts selects parking and unparking (footprints of channel steps name the
-                                      * other channels of parked selects: see weft__footprint) */
     int npolling;               /* tasks whose poll_step >= 0 (0: the fairness filter has nothing to do) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
@@ -268,7 +300,7 @@ void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
 void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
-int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
@@ -280,9 +312,11 @@ WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const
 WEFT__NORETURN void weft__usage(const char *call, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
     WEFT__PRINTF(4, 5);
 bool weft__clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
+bool weft__chan_clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
 bool weft__task_enabled_slow(const weft__task *t) WEFT__HIDDEN;
 int weft__alive_compact(void) WEFT__HIDDEN;
-weft__task *weft__partner(const weft_chan *c, int kind, const weft__task *except, int *clause) WEFT__HIDDEN;
+int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
+    WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
@@ -299,8 +333,20 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__H
  * (-1: by the clock). */
 void weft__x_wake(int id) WEFT__HIDDEN;
 void weft__x_spawn(int id, int parent) WEFT__HIDDEN;
+/* The step under way completes task id's pending step too (a rendezvous): it comes after id's earlier steps. */
+void weft__x_join(int id) WEFT__HIDDEN;
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
-bool weft__footprint_cacheable(int id) WEFT__HIDDEN;
+int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
+/* The step under way also accesses footprint key `key` (a task's arrival that something can observe). */
+void weft__x_amend(int key) WEFT__HIDDEN;
+
+/* Footprint keys: an object part (base) and a mode. Two steps conflict when they share a base and one of
+ * them writes it; two reads commute. */
+#define WEFT__KEY_READ 1
+static inline bool weft__keys_conflict(int a, int b)
+{
+    return (a | WEFT__KEY_READ) == (b | WEFT__KEY_READ) && !(a & b & WEFT__KEY_READ);
+}
 WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 
 /* ---- Primitive state the scheduler and reports read --------------------- */
@@ -315,8 +361,7 @@ struct weft_chan {
     unsigned char *buf;     /* cap * elem_size bytes */
     struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
     struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
-    int parked[2];          /* tasks parked with a send [0] / receive [1] clause on it, counted from park to
-                             * resume: 0 means no partner can be waiting (a fast path, never a verdict) */
+    int waiting[2];         /* clauses of pending tasks without default sending [0] / receiving [1] on it */
 };
 
 struct weft_mutex {
@@ -343,7 +388,8 @@ struct weft_rwmutex {
 struct weft_wg {
     weft__obj h;
     int counter;
-    int waiters;            /* tasks parked in Wait */
+    int waiters;            /* tasks pending in Wait (reports) */
+    unsigned zeros;         /* times the counter fell to zero: a waiter that arrived before is released */
 };
 
 struct weft_once {
@@ -420,8 +466,16 @@ static inline bool weft__task_enabled(const weft__task *t)
         const weft__clause *c = &t->cl[0];
         if (c->kind == WEFT__CL_ALWAYS)
             return true;
-        if (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV)
-            return c->obj && !t->parked;
+        if (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV) {
+            const weft_chan *ch = c->obj;
+            if (!ch)
+                return false;
+            if (ch->closed)
+                return true;
+            if (ch->cap)
+                return c->kind == WEFT__CL_SEND ? ch->len < ch->cap : ch->len > 0;
+            return c->kind == WEFT__CL_RECV && ch->waiting[0] > 0;
+        }
     }
     return weft__task_enabled_slow(t);
 }

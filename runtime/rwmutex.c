@@ -61,11 +61,11 @@ void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_lock(weft_rwmutex *m, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_WLOCK, .obj = m};
-    weft__wait("rwmutex_lock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_LOCK, &cl, 1, false, file, line);
     if (writer_announce(m, file, line))
         return;
     weft__clause drain = {.kind = WEFT__CL_WDRAIN, .obj = m};
-    weft__wait("rwmutex_lock(wait for readers)", &drain, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_DRAIN, &drain, 1, false, file, line);
     m->writer = true;
 }
 
@@ -101,14 +101,14 @@ void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_rlock(weft_rwmutex *m, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("rwmutex_rlock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_RLOCK, &cl, 1, false, file, line);
     if (!m->wslot) {
         add_reader(m, weft__R.cur->id);
         return;
     }
     m->nblocked++;
     weft__clause park = {.kind = WEFT__CL_PARKED, .obj = m};
-    weft__wait("rwmutex_rlock", &park, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_RLOCK_PARKED, &park, 1, false, file, line);
 }
 
 /* Release a read lock (the step is taken); panics as Go when none is held. */
@@ -134,7 +134,7 @@ void weft_rwmutex_unlock_at(weft_rwmutex *m, const char *file, int line, const c
     (void)func;
     check(m, "weft_rwmutex_unlock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("rwmutex_unlock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_UNLOCK, &cl, 1, false, file, line);
     weft__rw_unlock(m, file, line);
 }
 
@@ -152,7 +152,7 @@ void weft_rwmutex_runlock_at(weft_rwmutex *m, const char *file, int line, const 
     (void)func;
     check(m, "weft_rwmutex_runlock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("rwmutex_runlock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_RUNLOCK, &cl, 1, false, file, line);
     weft__rw_runlock(m, file, line);
 }
 
@@ -162,7 +162,7 @@ bool weft_rwmutex_trylock_at(weft_rwmutex *m, const char *file, int line, const 
     (void)func;
     check(m, "weft_rwmutex_trylock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("rwmutex_trylock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_TRYLOCK, &cl, 1, false, file, line);
     if (m->wslot || m->readers > 0) {
         weft__poll_failed();
         return false;
@@ -177,7 +177,7 @@ bool weft_rwmutex_tryrlock_at(weft_rwmutex *m, const char *file, int line, const
     (void)func;
     check(m, "weft_rwmutex_tryrlock", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
-    weft__wait("rwmutex_tryrlock", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_RW_TRYRLOCK, &cl, 1, false, file, line);
     if (m->wslot) {
         weft__poll_failed();
         return false;

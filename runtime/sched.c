@@ -40,6 +40,7 @@ void weft__wake(weft__task *t, int clause)
 {
     t->fired = clause;
     t->state = WEFT__T_WOKEN;
+    t->last_step = weft__R.nsteps - 1; /* it took part in the step under way (fairness counts it as moving) */
     resume_push(t);
     if (weft__R.x_every)
         weft__x_wake(t->id);
@@ -355,13 +356,14 @@ void weft__schedule(void)
     }
 }
 
-/* Announce the step `op` waiting on clauses cl[0..n) and return once chosen (0), or (index | WEFT__FIRED)
+/* Announce the step `op` (enum weft__op) waiting on clauses cl[0..n) and return once chosen (0), or (index | WEFT__FIRED)
  * when another task completed clause `index` on our behalf. cl must stay valid until then. */
-int weft__wait(const char *op, const weft__clause *cl, int n, bool has_default, const char *file, int line)
+int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line)
 {
     weft__rt *R = &weft__R;
     weft__task *t = R->cur;
-    t->op = op;
+    t->opc = op;
+    t->op = weft__ops[op].name;
     t->file = file;
     t->line = line;
     t->cl = cl;

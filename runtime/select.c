@@ -1,7 +1,7 @@
 /* select.c: Go's select over send and receive cases, with or without default. */
 #include "rt.h"
 
-int weft__chan_op(const char *op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 
 /* Public: block until one case can proceed and perform it (several ready: each is explored);
  * with has_default, return WEFT_DEFAULT when none is ready. Returns the case index. */
@@ -33,5 +33,5 @@ int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, 
             .ok = c->ok,
         };
     }
-    return weft__chan_op(has_default ? "select_default" : "select", cl, n, has_default, file, line);
+    return weft__chan_op(has_default ? WEFT__OP_SELECT_DEFAULT : WEFT__OP_SELECT, cl, n, has_default, file, line);
 }

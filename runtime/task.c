@@ -177,7 +177,7 @@ void weft_yield_at(const char *file, int line, const char *func)
     (void)func;
     weft__require("weft_yield", file, line);
     static const weft__clause always = {0};
-    weft__wait("yield", &always, 1, false, file, line);
+    weft__wait(WEFT__OP_YIELD, &always, 1, false, file, line);
     weft__poll_failed();
 }
 
@@ -187,7 +187,7 @@ void weft_touch_at(const void *addr, const char *file, int line, const char *fun
     (void)func;
     weft__require("weft_touch", file, line);
     weft__clause c = {.kind = WEFT__CL_ALWAYS, .obj = (void *)(uintptr_t)addr};
-    weft__wait("touch", &c, 1, false, file, line);
+    weft__wait(WEFT__OP_TOUCH, &c, 1, false, file, line);
     weft__step_obj(addr, -1);
     weft__R.steps[weft__R.nsteps - 1].raw = true;
 }

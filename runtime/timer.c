@@ -124,7 +124,7 @@ bool weft_timer_stop_at(weft_timer *t, const char *file, int line, const char *f
     (void)func;
     check(t, WEFT__K_TIMER, "weft_timer_stop", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = t};
-    weft__wait("timer_stop", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_TIMER_STOP, &cl, 1, false, file, line);
     bool was = t->active;
     t->active = false;
     t->stopped = true;
@@ -138,7 +138,7 @@ bool weft_timer_reset_at(weft_timer *t, int64_t ns, const char *file, int line, 
     check(t, WEFT__K_TIMER, "weft_timer_reset", file, line);
     weft__duration_check(ns, "weft_timer_reset", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = t};
-    weft__wait("timer_reset", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_TIMER_RESET, &cl, 1, false, file, line);
     bool was = t->active;
     t->active = true;
     t->stopped = false;
@@ -197,7 +197,7 @@ void weft_ticker_stop_at(weft_ticker *k, const char *file, int line, const char 
     (void)func;
     check((struct weft_timer *)k, WEFT__K_TICKER, "weft_ticker_stop", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = k};
-    weft__wait("ticker_stop", &cl, 1, false, file, line);
+    weft__wait(WEFT__OP_TICKER_STOP, &cl, 1, false, file, line);
     k->t.active = false;
     k->t.stopped = true;
 }

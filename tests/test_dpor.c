@@ -156,7 +156,7 @@ static long long nprograms = 2000, first_seed = 1;
 static void dpor_matches_dfs(void **state)
 {
     (void)state;
-    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, iter_execs = 0, exact = 0, fewest = 0, nopoll_bugs = 0, by_verdict[WEFT_CRASH + 1] = {0};
+    long long mismatches = 0, clean = 0, buggy = 0, dfs_execs = 0, dpor_execs = 0, dpor_pruned = 0, iter_execs = 0, dfs_traces = 0, outcomes = 0, exact = 0, fewest = 0, nopoll_bugs = 0, by_verdict[WEFT_CRASH + 1] = {0};
     int most = 0;
     long long slowest = 0, slowest_seed = 0; /* the clean program on which dfs ran the most executions */
     static side a, b, c; /* dfs, dpor, dpor with iterative bounding */
@@ -176,8 +176,7 @@ static void dpor_matches_dfs(void **state)
                 ? "a verdict this program cannot have"
             : !bug_a && !same_set(&a.out, &b.out)                   ? "different outcome sets"
             : !bug_a && !same_set(&a.out, &c.out)                   ? "different outcome sets (iterative bounding)"
-            : !bug_a && a.traces != b.traces                        ? "different numbers of traces"
-            : !bug_a && a.traces != c.traces                        ? "different numbers of traces (iterative bounding)"
+            : !bug_a && (b.traces > a.traces || c.traces > a.traces) ? "dpor ran a trace dfs did not"
             : !bug_a && !poll && b.executions != b.traces           ? "dpor ran some trace twice"
             : !bug_a && !poll && c.executions != c.traces && !SMALL_TREE ? "dpor ran some trace twice (iterative bounding)"
                                                                     : NULL;
@@ -218,18 +217,21 @@ static void dpor_matches_dfs(void **state)
             dpor_execs += b.executions;
             dpor_pruned += b.pruned;
             iter_execs += c.executions;
+            dfs_traces += a.traces;
+            outcomes += a.out.n;
             exact += !poll;
             most = a.out.n > most ? a.out.n : most;
             if (a.executions > slowest)
                 slowest = a.executions, slowest_seed = seed;
         }
     }
-    print_message("%lld programs: %lld clean (dfs %lld executions, dpor %lld and %lld pruned, with iterative "
-                  "bounding %lld; at most %d outcomes; the same traces, one dpor execution per trace on the %lld "
+    print_message("%lld programs: %lld clean (dfs %lld executions, %lld distinct traces, %lld outcomes in all; "
+                  "dpor %lld and %lld pruned, with iterative "
+                  "bounding %lld; at most %d outcomes; no trace run twice by dpor on the %lld "
                   "without polls), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic; dpor's first "
                   "with the fewest preemptions on %lld of the %lld without polls, one more on the others); most dfs "
                   "executions: %lld, program %lld\n",
-                  nprograms, clean, dfs_execs, dpor_execs, dpor_pruned, iter_execs, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
+                  nprograms, clean, dfs_execs, dfs_traces, outcomes, dpor_execs, dpor_pruned, iter_execs, most, exact, buggy, by_verdict[WEFT_DEADLOCK],
                   by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], fewest, nopoll_bugs, slowest, slowest_seed);
     if (mismatches) {
         print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
@@ -417,14 +419,9 @@ static long long fact_squared(int n)
     return fact(n) * fact(n);
 }
 
-static long long pairs_interleaved(int n)
+static long long identity(int n)
 {
-    return fact(2 * n) >> n;
-}
-
-static long long fact_next(int n)
-{
-    return fact(n + 1);
+    return n;
 }
 
 /* Each pattern run by dpor with N = 1 .. maxn tasks must take exactly traces(N) executions. */
@@ -441,18 +438,20 @@ static void dpor_exact_counts(void **state)
         {"one_mutex", one_mutex, fact, 5},
         {"two_addresses", two_addresses, fact_squared, 5},
         {"buffered_sends", buffered_sends, fact, 5},
-        {"readers", readers, pairs_interleaved, 4},
-        {"once_callers", once_callers, fact, 5},
+        {"readers", readers, one_trace, 5},
+        {"once_callers", once_callers, identity, 5},
         {"independent_then_shared", independent_then_shared, fact, 5},
-        {"wg_dones", wg_dones, fact_next, 5},
+        {"wg_dones", wg_dones, one_trace, 5},
     };
+    int bad = 0;
     for (size_t i = 0; i < sizeof pattern / sizeof *pattern; i++)
         for (K = 1; K <= pattern[i].maxn; K++) {
             long long got = count(pattern[i].body), want = pattern[i].traces(K);
             if (got != want)
                 print_error("%s, N = %d: dpor ran %lld executions, %lld traces\n", pattern[i].name, K, got, want);
-            assert_int_equal(got, want);
+            bad += got != want;
         }
+    assert_int_equal(bad, 0);
 }
 
 /* ---- the clock's races, minimised from programs the generator found -------------------------------------- */
