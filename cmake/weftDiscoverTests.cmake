@@ -18,6 +18,9 @@
 
 # Define weft_discover_tests(target ...) as documented above: one CTest test per WEFT_TEST of target.
 function(weft_discover_tests target)
+  if(CMAKE_VERSION VERSION_LESS 3.20)
+    message(FATAL_ERROR "weft_discover_tests needs CMake 3.20 or later (this is ${CMAKE_VERSION})")
+  endif()
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
                         "TEST_PREFIX;TEST_SUFFIX;WORKING_DIRECTORY;DISCOVERY_TIMEOUT;DISCOVERY_MODE"
                         "EXTRA_ARGS;PROPERTIES")

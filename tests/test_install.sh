@@ -29,7 +29,7 @@ unset LD_LIBRARY_PATH WEFT_TEST
 
 # The WEFT_TEST names of examples/, in the order --list prints them (by file, then by line).
 expected=$(cat "$src"/examples/*.c | sed -n 's/^WEFT_TEST(\([A-Za-z0-9_]*\)).*/\1/p')
-count=$(printf '%s\n' "$expected" | wc -l)
+count=$(($(printf '%s\n' "$expected" | wc -l) + 0))
 [ "$count" -ge 2 ] || fail "examples/ has $count WEFT_TEST, expected several"
 
 # 1. Install, then move the installed tree.
