@@ -3,7 +3,7 @@
 #define WEFT_H
 
 /*
- * The contract is ../shared/API.md. In short: a test body runs as task 0 and
+ * The contract is docs/api.md in weft's source tree. In short: a test body runs as task 0 and
  * uses Go-style primitives (tasks, channels, select, mutexes, RWMutex,
  * WaitGroup, Once, Cond, virtual time, contexts). Every primitive call is a
  * macro that records its call site and calls the matching `*_at` function.
@@ -17,6 +17,8 @@
  *   argument to double when the parameter is a double.
  * - Objects belong to the execution that made them and are released when it
  *   ends; there is no free.
+ * - Timer, ticker and weft_after channels carry int64_t (the fire time):
+ *   receive into an int64_t, never an int (8 bytes are copied).
  */
 
 #include <stdbool.h>
@@ -252,10 +254,12 @@ int64_t weft_now_at(WEFT__SITE_PARAMS);
 #define weft_now() weft_now_at(WEFT__SITE)
 void weft_sleep_at(int64_t ns, WEFT__SITE_PARAMS);
 #define weft_sleep(ns) weft_sleep_at((ns), WEFT__SITE)
+/* A channel (capacity 1) that receives the fire time, an int64_t, once the clock reaches now + ns. */
 weft_chan *weft_after_at(int64_t ns, WEFT__SITE_PARAMS);
 #define weft_after(ns) weft_after_at((ns), WEFT__SITE)
 weft_timer *weft_timer_make_at(int64_t ns, WEFT__SITE_PARAMS);
 #define weft_timer_make(ns) weft_timer_make_at((ns), WEFT__SITE)
+/* The timer's channel (capacity 1); it carries the fire time, an int64_t. */
 weft_chan *weft_timer_chan(weft_timer *t);
 weft_chan *weft_timer_chan_at(weft_timer *t, WEFT__SITE_PARAMS);
 #define weft_timer_chan(t) weft_timer_chan_at((t), WEFT__SITE)
@@ -267,6 +271,7 @@ weft_timer *weft_after_func_at(int64_t ns, void (*fn)(void *), void *arg, const 
 #define weft_after_func(ns, fn, arg) weft_after_func_at((ns), (fn), (arg), #fn, WEFT__SITE)
 weft_ticker *weft_ticker_make_at(int64_t period, WEFT__SITE_PARAMS);
 #define weft_ticker_make(period) weft_ticker_make_at((period), WEFT__SITE)
+/* The ticker's channel (capacity 1, ticks dropped while full); it carries each tick's time, an int64_t. */
 weft_chan *weft_ticker_chan(weft_ticker *t);
 weft_chan *weft_ticker_chan_at(weft_ticker *t, WEFT__SITE_PARAMS);
 #define weft_ticker_chan(t) weft_ticker_chan_at((t), WEFT__SITE)
@@ -370,7 +375,7 @@ void weft_register(weft_test *t);
     WEFT__CTOR static void weft__reg_##tname(void) { weft_register(&weft__test_##tname); }     \
     static void weft__body_##tname(void *arg WEFT__UNUSED)
 
-/* Run the registered tests under the command-line flags (see API.md). Exit status: 0 clean, 1 bug, 2 usage. */
+/* Run the registered tests under the command-line flags (see docs/api.md). Exit status: 0 clean, 1 bug, 2 usage. */
 int weft_main(int argc, char **argv);
 
 #ifdef __cplusplus
