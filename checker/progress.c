@@ -76,8 +76,9 @@ static void print_progress(const weft_progress *p, void *ctx)
     char bound[48] = "";
     if (p->bound >= 0)
         snprintf(bound, sizeof bound, ", preemption bound %d", p->bound);
-    fprintf(stderr, "%sweft: %s: %lld executions (%.0f/s)%s, %.1f s%s", view.tty ? "\r\033[K" : "", p->test,
-            p->executions, p->executions / p->seconds, bound, p->seconds, view.tty ? "" : "\n");
+    fprintf(stderr, "%sweft: %s: %lld executions, %lld pruned (%.0f/s)%s, %.1f s%s", view.tty ? "\r\033[K" : "",
+            p->test, p->executions - p->pruned, p->pruned, p->executions / p->seconds, bound, p->seconds,
+            view.tty ? "" : "\n");
     fflush(stderr);
     view.shown = view.tty;
 }

@@ -108,6 +108,7 @@ static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, co
         double t0 = seconds();
         weft_result r = run(m, o, argv0);
         double dt = seconds() - t0;
+        weft__progress_clear();
         ran++;
         if (r.error) {
             fprintf(stderr, "weft: %s: %s\n", m->name, r.error);
@@ -124,9 +125,10 @@ static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, co
         snprintf(found, sizeof found, "expected %s, found %s", weft_verdict_name(m->expect),
                  weft_verdict_name(r.verdict));
         if (junit) {
+            char why[300];
+            snprintf(why, sizeof why, "INCOMPLETE: stopped by %s, before the search was complete", r.limit);
             weft__junit_add(junit, "weft-catalogue", m->name, !ok ? "failure" : cut ? "skipped" : "ok",
-                            weft_verdict_name(r.verdict), found, r.report, r.limit ? r.limit : NULL,
-                            o->no_time ? -1 : dt);
+                            weft_verdict_name(r.verdict), cut ? why : found, r.report, NULL, o->no_time ? -1 : dt);
         } else if (o->report == WEFT_REPORT_JSON) {
             printf("{\"schema\": \"weft-catalogue/1\", \"model\": \"%s\", \"expected\": \"%s\", \"found\": \"%s\", "
                    "\"as_expected\": %s, \"executions\": %lld, \"complete\": %s, \"limit\": ",
@@ -145,7 +147,7 @@ static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, co
                    weft_verdict_name(r.verdict), r.executions, r.complete ? "yes" : "no", t, r.replay ? r.replay : "",
                    !ok ? "   <- MISMATCH" : cut ? "   <- INCOMPLETE" : "");
             if (cut)
-                printf("  INCOMPLETE: stopped by %s before the search was complete\n", r.limit);
+                printf("  INCOMPLETE: stopped by %s, before the search was complete\n", r.limit);
             if (r.report && (!ok || o->verbose || o->replay))
                 fputs(r.report, stdout);
         }
@@ -264,6 +266,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    weft__progress_setup(&o);
     int status;
     if (!strcmp(cmd, "list")) {
         status = cmd_list(v, n, category);
