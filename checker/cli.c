@@ -446,13 +446,6 @@ static int emit(const output *out, const char *name, const weft_result *r)
     return code;
 }
 
-/* Print one check's outcome under o as weft_main does in text or JSON; returns its exit status (see emit). */
-int weft__print_result(const char *name, const weft_result *r, const weft_options *o)
-{
-    output out = {o, NULL, NULL};
-    return emit(&out, name, r);
-}
-
 /* Parse weft_main's arguments argv[1..argc) into o and a, printing nothing and never exiting. Stops at --help,
  * -h or --version. Returns false with a one-line message in err on an unknown argument or a bad value. */
 bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, char *err, size_t errlen)

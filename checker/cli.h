@@ -20,7 +20,6 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
 int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, size_t errlen) WEFT__HIDDEN;
 bool weft__options_check(const weft_options *o, char *err, size_t errlen) WEFT__HIDDEN;
 bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, char *err, size_t errlen) WEFT__HIDDEN;
-int weft__print_result(const char *name, const weft_result *r, const weft_options *o) WEFT__HIDDEN;
 int weft__select(const char *pattern, const char *const *names, int n, bool *sel) WEFT__HIDDEN;
 char *weft__token_lower(const char *s) WEFT__HIDDEN;
 extern const char *weft__flags_help WEFT__HIDDEN;

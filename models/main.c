@@ -232,6 +232,9 @@ int main(int argc, char **argv)
                 return 2;
             }
             category = argv[++i];
+        } else if (!strcmp(a, "--version")) {
+            printf("weft %s\n", WEFT_VERSION_STRING);
+            return 0;
         } else if (!strncmp(a, "--", 2)) {
             int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
             if (used <= 0) {

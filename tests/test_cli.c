@@ -293,6 +293,8 @@ static int count(const char *hay, const char *needle)
 
 /* ---- tests -------------------------------------------------------------------------- */
 
+static char *abba_token(void);
+
 static void exit_statuses(void **state)
 {
     (void)state;
@@ -372,6 +374,15 @@ static void json_lines_one_object_per_test(void **state)
     assert_contains(R.out, "\"status\": \"incomplete\"");
     assert_contains(R.out, "\"limit\": \"max-executions\"");
     assert_contains(R.out, "\"seconds\": ");
+    /* an error is a line too (and one line on stderr) */
+    char *tok = abba_token();
+    run_main(NULL, "--report", "json", "--test", "cli_clean", "--replay", tok, "--no-time", NULL);
+    expect_status(2);
+    assert_int_equal(json_lines(R.out), 1);
+    assert_contains(R.out, "\"test\": \"cli_clean\", \"status\": \"error\", \"verdict\": \"ERROR\", \"error\": "
+                           "\"bad replay token: it was made for another test, not 'cli_clean'\"");
+    assert_string_equal(R.err, "weft: cli_clean: bad replay token: it was made for another test, not 'cli_clean'\n");
+    free(tok);
 }
 
 static void json_schedule_bounded(void **state)
