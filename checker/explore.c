@@ -88,7 +88,7 @@ void weft__x_spawn(int id, int parent)
         weft__traces_after(x->traces, id);
 }
 
-/* "OK", "DEADLOCK", ... */
+/* "OK", "DEADLOCK", ..., "ERROR" */
 const char *weft_verdict_name(weft_verdict v)
 {
     static const char *const names[] = {"OK", "DEADLOCK", "LEAK", "PANIC", "ASSERT", "LIVELOCK", "CRASH", "ERROR"};

@@ -615,12 +615,40 @@ static int cmocka_child(int argc, char **argv)
     return failed == 1 && after == 0 ? 0 : 10 + failed * 3 + after;
 }
 
+/* The child of cmocka_longjmp_recovered: this program again, as `test_cli cmocka-longjmp` (a new program, so that
+ * valgrind, which CI runs the tests under, does not follow it: the abandoned check's explorer memory is lost, as
+ * weft.h says, and memcheck would count it). */
+static const char *self_path; /* argv[0] of main */
+static int exec_self(int argc, char **argv)
+{
+    (void)argc;
+    char asan[512]; /* nor LeakSanitizer, for the same reason */
+    const char *was = getenv("ASAN_OPTIONS");
+    snprintf(asan, sizeof asan, "%s%sdetect_leaks=0", was ? was : "", was && *was ? ":" : "");
+    setenv("ASAN_OPTIONS", asan, 1);
+    execv(self_path, argv);
+    return 127;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+
 static void cmocka_longjmp_recovered(void **state)
 {
     (void)state;
+#ifdef TU_ASAN
+    /* AddressSanitizer cannot follow a longjmp from a task's stack to the main stack: the frames the jump
+     * abandoned stay poisoned, and cmocka's next call reports a false stack-buffer-overflow. */
+    skip();
+#endif
     char err[8192];
-    char *argv[] = {"test_cli", NULL};
-    int s = tu_in_child(cmocka_child, 1, argv, NULL, err, sizeof err);
+    char *argv[] = {"test_cli", "cmocka-longjmp", NULL};
+    int s = tu_in_child(exec_self, 2, argv, NULL, err, sizeof err);
     if (s)
         print_error("  child exit %d, stderr:\n%s\n", s, err);
     assert_int_equal(s, 0);
@@ -675,6 +703,9 @@ int main(int argc, char **argv)
         argv[1] = argv[0];
         return weft_main(argc - 1, argv + 1);
     }
+    if (argc > 1 && !strcmp(argv[1], "cmocka-longjmp"))
+        return cmocka_child(argc, argv);
+    self_path = argv[0];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exit_statuses),
         cmocka_unit_test(quiet_keeps_failures),
