@@ -182,8 +182,9 @@ static int cmd_explain(const weft_model *m, weft_options *o, const char *argv0)
         printf("The counterexample (%s after %lld execution%s, %d preemption%s):\n%s\n", weft_verdict_name(r.verdict),
                r.executions, r.executions == 1 ? "" : "s", r.preemptions, r.preemptions == 1 ? "" : "s", r.report);
     } else {
-        printf("Proof:\n  clean: %lld execution%s, %s\n\n", r.executions, r.executions == 1 ? "" : "s",
-               r.complete ? "complete (every interleaving explored)" : "not complete (a limit stopped the search)");
+        printf("Proof:\n  clean: %lld execution%s, %s%s%s\n\n", r.executions, r.executions == 1 ? "" : "s",
+               r.complete ? "complete (every interleaving explored)" : "not complete (stopped by ",
+               r.complete ? "" : r.limit ? r.limit : "a limit", r.complete ? "" : ")");
     }
     paragraph(m->expect == WEFT_OK ? "Why it is clean:" : "The fix:", m->fix);
     if (m->pair)
