@@ -21,7 +21,7 @@ static const struct flag {
     {"stack-size", "WEFT_STACK_SIZE", true},     {"replay", "WEFT_REPLAY", true},
     {"report", "WEFT_REPORT", true},             {"quiet", "WEFT_QUIET", false},
     {"verbose", "WEFT_VERBOSE", false},         {"no-time", "WEFT_NO_TIME", false},
-    {"count-traces", "WEFT_COUNT_TRACES", false},
+    {"count-traces", "WEFT_COUNT_TRACES", false}, {"allow-incomplete", "WEFT_ALLOW_INCOMPLETE", false},
 };
 
 static bool parse_ll(const char *s, long long lo, long long hi, long long *out)
@@ -47,6 +47,8 @@ static bool parse_size(const char *s, size_t *out)
         mul = 1024, end++;
     else if (*end == 'm' || *end == 'M')
         mul = 1024 * 1024, end++;
+    else if (*end == 'g' || *end == 'G')
+        mul = 1024 * 1024 * 1024, end++;
     if (*end || v == 0 || v > (1ull << 30) / mul)
         return false;
     *out = (size_t)(v * mul);
@@ -167,7 +169,7 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
     } else if (!strcmp(name, "stack-size")) {
         size_t sz;
         if (!parse_size(value, &sz) || sz < 16 * 1024)
-            BAD("--stack-size: '%s' is not a size from 16K to 1G (bytes, or with K or M)", value);
+            BAD("--stack-size: '%s' is not a size from 16K to 1G (bytes, or with K, M or G)", value);
         o->stack_size = sz;
     } else if (!strcmp(name, "replay")) {
         if (!*value)
@@ -178,10 +180,12 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->report = WEFT_REPORT_TEXT;
         else if (!strcmp(value, "json"))
             o->report = WEFT_REPORT_JSON;
+        else if (!strcmp(value, "junit"))
+            o->report = WEFT_REPORT_JUNIT;
         else
-            BAD("--report: unknown format '%s' (text, json)", value);
+            BAD("--report: unknown format '%s' (text, json, junit)", value);
     } else if (!strcmp(name, "quiet") || !strcmp(name, "verbose") || !strcmp(name, "no-time") ||
-               !strcmp(name, "count-traces")) {
+               !strcmp(name, "count-traces") || !strcmp(name, "allow-incomplete")) {
         bool b;
         if (!parse_bool(value, &b))
             BAD("--%s: '%s' is not a boolean (1, 0, true, false)", name, value);
@@ -191,6 +195,8 @@ bool weft__apply_option(weft_options *o, const char *name, const char *value, ch
             o->verbose = b;
         else if (name[0] == 'n')
             o->no_time = b;
+        else if (name[0] == 'a')
+            o->allow_incomplete = b;
         else
             o->count_traces = b;
     } else {
@@ -289,20 +295,70 @@ int weft__parse_flag(weft_options *o, int argc, char **argv, int i, char *err, s
 const char *weft__flags_help =
     "  --strategy dpor|dfs|random|pct  exploration strategy (default dpor)\n"
     "  --max-preemptions N        fixed preemption bound (default: 0, 1, 2, ... until nothing new)\n"
-    "  --max-executions N         stop after N executions\n"
+    "  --max-executions N         stop after N executions (then INCOMPLETE)\n"
     "  --max-steps N              steps before LIVELOCK (default 100000)\n"
-    "  --time-limit SECONDS       stop after this much wall time\n"
-    "  --seed N, --iterations N   random strategy (default seed 0, 1000 iterations)\n"
+    "  --time-limit SECONDS       stop after this much wall time (then INCOMPLETE)\n"
+    "  --seed N, --iterations N   random and pct: seed and executions (default seed 0, 1000 iterations)\n"
     "  --pct-depth D              pct: bug depth, d-1 priority change points (default 3)\n"
     "  --time adversarial|idle    virtual time mode (default adversarial)\n"
     "  --leak-horizon DURATION    virtual time after the body returns before a live task is a leak (default 1m)\n"
-    "  --stack-size BYTES         stack per task, e.g. 256K (default 256K)\n"
-    "  --replay TOKEN             rerun the execution a report printed\n"
-    "  --report text|json         report format (default text)\n"
-    "  --quiet, --verbose         less or more output\n"
+    "  --stack-size BYTES         stack per task, e.g. 256K or 1M (16K to 1G; default 256K)\n"
+    "  --replay TOKEN             rerun the execution a report printed (only the test it was made for)\n"
+    "  --report text|json|junit   report format (default text; json: one object per line; junit: XML)\n"
+    "  --quiet                    leave out clean tests (never a failing or incomplete one)\n"
+    "  --verbose                  progress on stderr (also shown when stderr is a terminal)\n"
+    "  --allow-incomplete         exit 0, not 3, when a limit stopped a search before it was complete\n"
     "  --no-time                  leave wall time out of the output (then it is byte-identical run to run)\n"
     "  --count-traces             also count the distinct Mazurkiewicz traces run (slower; for measuring)\n"
-    "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000.\n";
+    "  --version                  print weft's version\n"
+    "Each flag can also be set by an environment variable WEFT_<FLAG>, e.g. WEFT_MAX_STEPS=5000, WEFT_LIST=1.\n"
+    "Exit status: 0 clean and complete, 1 a bug, 2 a usage error, 3 INCOMPLETE (no bug, a limit stopped a search).\n";
+
+/* A malloc'd lower-case copy of token text s when s has upper-case letters (tokens are case-insensitive), else
+ * NULL. */
+char *weft__token_lower(const char *s)
+{
+    bool upper = false;
+    for (const char *p = s; p && *p && !upper; p++)
+        upper = *p >= 'A' && *p <= 'Z';
+    if (!upper)
+        return NULL;
+    char *c = strdup(s);
+    if (!c)
+        abort();
+    for (char *p = c; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return c;
+}
+
+/* Whether pattern holds a glob wildcard (* ? or [). */
+static bool has_wildcard(const char *pattern)
+{
+    return strpbrk(pattern, "*?[") != NULL;
+}
+
+/* Mark in sel[] the names that `pattern` selects and return how many: the name equal to it if there is one;
+ * else, with a wildcard (* ? [), every name the glob matches; else every name that starts with it and '_' (a
+ * family: `send_no_receiver` selects send_no_receiver_leaky and send_no_receiver_fixed). Shared by --test and
+ * the weft tool's model names. */
+int weft__select(const char *pattern, const char *const *names, int n, bool *sel)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], pattern))
+            sel[i] = true, k++;
+    if (k)
+        return k;
+    size_t len = strlen(pattern);
+    for (int i = 0; i < n; i++) {
+        bool m = has_wildcard(pattern) ? fnmatch(pattern, names[i], 0) == 0
+                                       : !strncmp(names[i], pattern, len) && names[i][len] == '_';
+        if (m)
+            sel[i] = true, k++;
+    }
+    return k;
+}
 
 /* ---- registry ----------------------------------------------------------- */
 
@@ -322,32 +378,76 @@ static int cmp_test(const void *a, const void *b)
     return c ? c : x->line - y->line;
 }
 
-/* Print one check's outcome: the report (unless quiet) and a summary line. Returns its exit status. */
-int weft__print_result(const char *name, const weft_result *r, const weft_options *o)
+/* Where weft_main's per-test output goes: the format, and the JUnit document being built. */
+typedef struct output {
+    const weft_options *o;
+    weft__junit *junit; /* --report junit, else NULL */
+    const char *suite;  /* the program's name (JUnit suite and class name) */
+} output;
+
+/* The second line of a text report (its headline), trimmed, into buf. */
+static void report_headline(const char *report, char *buf, size_t n)
 {
-    if (r->error) {
-        fprintf(stderr, "weft: %s: %s\n", name, r->error);
-        return 2;
-    }
-    if (r->verdict != WEFT_OK) {
-        if (!o->quiet)
-            fputs(r->report, stdout);
-        if (o->report == WEFT_REPORT_TEXT)
-            printf("%-8s %s: found after %lld execution%s (%d preemption%s)\n", weft_verdict_name(r->verdict), name,
-                   r->executions, r->executions == 1 ? "" : "s", r->preemptions, r->preemptions == 1 ? "" : "s");
-        return 1;
-    }
-    char stats[512];
-    weft__stats(stats, sizeof stats, r, o, o->report == WEFT_REPORT_JSON);
-    if (o->report == WEFT_REPORT_TEXT)
-        printf("%-8s %s: %s\n", "ok", name, stats);
-    else
-        printf("{\"test\": \"%s\", \"verdict\": \"OK\", \"stats\": {%s}}\n", name, stats);
-    return 0;
+    const char *p = report ? strchr(report, '\n') : NULL;
+    p = p ? p + 1 : "";
+    while (*p == ' ')
+        p++;
+    snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
-/* Parse weft_main's arguments argv[1..argc) into o and a, printing nothing and never exiting. Stops at --help
- * or -h (a->help). Returns false with a one-line message in err on an unknown argument or a bad value. */
+/* Print (or collect) one check's outcome and return its exit status: 0 ok, 1 bug, 2 error, 3 incomplete (0 under
+ * allow_incomplete). Text: a failing test's report and a summary line; clean tests one line unless quiet; an
+ * error on stderr. JSON: one line per test (clean ones unless quiet). JUnit: a testcase. */
+static int emit(const output *out, const char *name, const weft_result *r)
+{
+    const weft_options *o = out->o;
+    const char *status = weft__status(r);
+    int code = !strcmp(status, "error") ? 2 : !strcmp(status, "bug") ? 1 : !strcmp(status, "incomplete") ? 3 : 0;
+    if (code == 3 && o->allow_incomplete)
+        code = 0;
+    char stats[768], line[1024], head[600];
+    weft__stats(stats, sizeof stats, r, o, false);
+    if (code == 2)
+        fprintf(stderr, "weft: %s: %s\n", name, r->error);
+    if (out->junit) {
+        if (code == 1) {
+            report_headline(r->report, head, sizeof head);
+            snprintf(line, sizeof line, "%s: %s", weft_verdict_name(r->verdict), head);
+            weft__junit_add(out->junit, out->suite, name, "failure", weft_verdict_name(r->verdict), line, r->report,
+                            stats, o->no_time ? -1 : r->seconds);
+        } else if (code == 2) {
+            weft__junit_add(out->junit, out->suite, name, "error", "ERROR", r->error, NULL, NULL, -1);
+        } else {
+            bool incomplete = !strcmp(status, "incomplete");
+            snprintf(line, sizeof line, "INCOMPLETE: %s", stats);
+            weft__junit_add(out->junit, out->suite, name, incomplete ? "skipped" : "ok", NULL, line, NULL, stats,
+                            o->no_time ? -1 : r->seconds);
+        }
+        return code;
+    }
+    bool quiet_drop = o->quiet && !strcmp(status, "ok");
+    if (o->report == WEFT_REPORT_JSON) {
+        if (code == 1) {
+            fputs(r->report, stdout);
+        } else if (!quiet_drop) {
+            char *j = weft__result_json(name, r, o);
+            fputs(j, stdout);
+            free(j);
+        }
+        return code;
+    }
+    if (code == 1) {
+        fputs(r->report, stdout);
+        printf("%-10s %s: found after %lld execution%s (%d preemption%s)\n", weft_verdict_name(r->verdict), name,
+               r->executions, r->executions == 1 ? "" : "s", r->preemptions, r->preemptions == 1 ? "" : "s");
+    } else if (code != 2 && !quiet_drop) {
+        printf("%-10s %s: %s\n", !strcmp(status, "incomplete") ? "INCOMPLETE" : "ok", name, stats);
+    }
+    return code;
+}
+
+/* Parse weft_main's arguments argv[1..argc) into o and a, printing nothing and never exiting. Stops at --help,
+ * -h or --version. Returns false with a one-line message in err on an unknown argument or a bad value. */
 bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, char *err, size_t errlen)
 {
     for (int i = 1; i < argc; i++) {
@@ -356,17 +456,27 @@ bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, cha
             a->help = true;
             return true;
         }
+        if (!strcmp(arg, "--version")) {
+            a->version = true;
+            return true;
+        }
         if (!strcmp(arg, "--list")) {
             a->list = true;
             continue;
         }
         if (!strcmp(arg, "--test") || !strncmp(arg, "--test=", 7)) {
+            const char *p;
             if (arg[6] == '=')
-                a->pattern = arg + 7;
+                p = arg + 7;
             else if (i + 1 < argc)
-                a->pattern = argv[++i];
+                p = argv[++i];
             else
                 return snprintf(err, errlen, "--test needs a pattern"), false;
+            if (a->npatterns == WEFT__MAX_PATTERNS)
+                return snprintf(err, errlen, "more than %d --test flags", WEFT__MAX_PATTERNS), false;
+            if (!a->npatterns)
+                a->pattern = p;
+            a->patterns[a->npatterns++] = p;
             continue;
         }
         int used = weft__parse_flag(o, argc, argv, i, err, errlen);
@@ -379,84 +489,143 @@ bool weft__parse_args(weft_options *o, weft__args *a, int argc, char **argv, cha
     return true;
 }
 
-/* Run the registered tests under the flags in argv. Exit status: 0 clean, 1 a bug, 2 a usage error. */
+/* The program's name without its directory. */
+static const char *base_name(const char *path)
+{
+    const char *s = path ? strrchr(path, '/') : NULL;
+    return s ? s + 1 : path ? path : "weft";
+}
+
+/* Run the registered tests under the flags in argv. Exit status: 0 every test clean and complete, 1 a bug, 2 a
+ * usage error, 3 no bug but a limit stopped a search (0 with --allow-incomplete). */
 int weft_main(int argc, char **argv)
 {
     weft_options o;
     weft_options_init(&o);
-    weft__args args = {getenv("WEFT_TEST"), false, false};
+    weft__args args;
+    memset(&args, 0, sizeof args);
+    args.pattern = getenv("WEFT_TEST");
     char err[300];
+    const char *env_list = getenv("WEFT_LIST");
+    if (env_list && !parse_bool(env_list, &args.list)) {
+        fprintf(stderr, "weft: environment variable WEFT_LIST: '%s' is not a boolean (1, 0, true, false)\n", env_list);
+        return 2;
+    }
     if (!weft__parse_args(&o, &args, argc, argv, err, sizeof err)) {
         fprintf(stderr, "weft: %s\n", err);
         return 2;
     }
     if (args.help) {
-        printf("usage: %s [--list] [--test PATTERN] [flags]\n%s", argv[0], weft__flags_help);
+        printf("usage: %s [--list] [--test PATTERN]... [flags]\n"
+               "A PATTERN is a test's name; with * ? or [ a glob; else it selects the tests whose names start with it\n"
+               "and '_'. Several --test flags select every test any of them selects.\n%s",
+               argv[0], weft__flags_help);
         return 0;
     }
-    const char *pattern = args.pattern;
-    bool list = args.list;
+    if (args.version) {
+        printf("weft %s\n", WEFT_VERSION_STRING);
+        return 0;
+    }
+    if (!args.npatterns && args.pattern && *args.pattern)
+        args.patterns[args.npatterns++] = args.pattern; /* WEFT_TEST */
     int n = 0;
     for (weft_test *t = registry; t; t = t->next)
         n++;
     weft_test **tests = malloc(sizeof *tests * (size_t)(n ? n : 1));
-    if (!tests)
+    const char **names = malloc(sizeof *names * (size_t)(n ? n : 1));
+    bool *sel = calloc((size_t)(n ? n : 1), sizeof *sel);
+    if (!tests || !names || !sel)
         abort();
     n = 0;
     for (weft_test *t = registry; t; t = t->next)
         tests[n++] = t;
     qsort(tests, (size_t)n, sizeof *tests, cmp_test);
-    /* --replay without --test: the token's fingerprint names the test */
-    uint32_t want = 0;
-    bool by_token = false;
-    if (o.replay && !pattern && !list) {
-        weft__token tok;
-        if (!weft__token_decode(o.replay, &tok, err, sizeof err)) {
-            fprintf(stderr, "weft: bad replay token: %s\n", err);
-            free(tests);
-            return 2;
+    for (int i = 0; i < n; i++)
+        names[i] = tests[i]->name;
+    int status = 0, nsel = 0;
+    for (int k = 0; k < args.npatterns && !status; k++)
+        if (!weft__select(args.patterns[k], names, n, sel)) {
+            fprintf(stderr, "weft: no test matches '%s' (see --list)\n", args.patterns[k]);
+            status = 2;
         }
-        free(tok.values);
-        want = tok.fingerprint;
-        by_token = true;
-    }
-    int status = 0, ran = 0, bugs = 0;
     for (int i = 0; i < n; i++) {
-        weft_test *t = tests[i];
-        if (pattern && fnmatch(pattern, t->name, 0) != 0)
-            continue;
-        if (by_token && weft__fnv(2166136261u, t->name, strlen(t->name)) != want)
-            continue;
-        if (list) {
-            printf("%s\n", t->name);
-            ran++;
-            continue;
+        if (!args.npatterns)
+            sel[i] = true;
+        nsel += sel[i];
+    }
+    /* a replay token applies to the test it was made for (its fingerprint names it): the others selected are
+     * skipped. A token that fits none of them is refused, by weft_check naming a test when some were named. */
+    char *lower = o.replay ? weft__token_lower(o.replay) : NULL;
+    if (lower)
+        o.replay = lower;
+    if (!status && o.replay && !args.list && nsel) {
+        weft__token tok;
+        int fits = -1;
+        if (weft__token_decode(o.replay, &tok, err, sizeof err)) {
+            free(tok.values);
+            for (int i = 0; i < n && fits < 0; i++)
+                if (sel[i] && weft__fnv(2166136261u, names[i], strlen(names[i])) == tok.fingerprint)
+                    fits = i;
+            if (fits < 0 && !args.npatterns) {
+                fprintf(stderr, "weft: bad replay token: it was made for a test this program does not have\n");
+                status = 2;
+            }
+        } else if (!args.npatterns) {
+            fprintf(stderr, "weft: bad replay token: %s\n", err);
+            status = 2;
         }
+        if (fits >= 0) {
+            if (nsel > 1)
+                fprintf(stderr, "weft: replaying %s (the test the token was made for); %d other test%s skipped\n",
+                        names[fits], nsel - 1, nsel == 2 ? "" : "s");
+            memset(sel, 0, sizeof *sel * (size_t)n);
+            sel[fits] = true;
+            nsel = 1;
+        }
+    }
+    if (!status && !nsel) {
+        fprintf(stderr, "weft: no tests registered\n");
+        status = 2;
+    }
+    if (status || args.list) {
+        for (int i = 0; i < n && !status; i++)
+            if (sel[i])
+                printf("%s\n", names[i]);
+        free(lower);
+        free(sel);
+        free(names);
+        free(tests);
+        return status;
+    }
+    weft__progress_setup(&o);
+    output out = {&o, o.report == WEFT_REPORT_JUNIT ? weft__junit_new() : NULL, base_name(argv[0])};
+    int ran = 0, bugs = 0, incomplete = 0;
+    bool error = false;
+    for (int i = 0; i < n && !error; i++) {
+        if (!sel[i])
+            continue;
+        weft_test *t = tests[i];
         char prefix[1024];
         snprintf(prefix, sizeof prefix, "%s --test %s", argv[0], t->name);
         weft__R.replay_prefix = prefix;
         weft_result r = weft_check(t->name, t->body, NULL, &o);
         weft__R.replay_prefix = NULL;
-        int s = weft__print_result(t->name, &r, &o);
+        weft__progress_clear();
+        int s = emit(&out, t->name, &r);
+        incomplete += !strcmp(weft__status(&r), "incomplete");
         weft_result_free(&r);
         ran++;
         bugs += s == 1;
-        if (s > status)
-            status = s;
-        if (s == 2)
-            break;
+        error = s == 2;
     }
+    if (out.junit)
+        weft__junit_finish(out.junit, out.suite, o.no_time, stdout);
+    if (!o.quiet && o.report == WEFT_REPORT_TEXT && ran > 1 && !error)
+        printf("weft: %d tests, %d clean, %d with a bug, %d incomplete\n", ran, ran - bugs - incomplete, bugs,
+               incomplete);
+    free(lower);
+    free(sel);
+    free(names);
     free(tests);
-    if (ran == 0) {
-        if (by_token)
-            fprintf(stderr, "weft: bad replay token: it was made for a test this program does not have\n");
-        else if (pattern)
-            fprintf(stderr, "weft: no test matches '%s' (see --list)\n", pattern);
-        else
-            fprintf(stderr, "weft: no tests registered\n");
-        return 2;
-    }
-    if (!list && !o.quiet && o.report == WEFT_REPORT_TEXT && ran > 1)
-        printf("weft: %d test%s, %d clean, %d with a bug\n", ran, ran == 1 ? "" : "s", ran - bugs, bugs);
-    return status;
+    return error ? 2 : bugs ? 1 : incomplete && !o.allow_incomplete ? 3 : 0;
 }

@@ -112,10 +112,10 @@ void weft__x_amend(int key)
         weft__traces_amend(x->traces, key);
 }
 
-/* "OK", "DEADLOCK", ... */
+/* "OK", "DEADLOCK", ..., "ERROR" */
 const char *weft_verdict_name(weft_verdict v)
 {
-    static const char *const names[] = {"OK", "DEADLOCK", "LEAK", "PANIC", "ASSERT", "LIVELOCK", "CRASH"};
+    static const char *const names[] = {"OK", "DEADLOCK", "LEAK", "PANIC", "ASSERT", "LIVELOCK", "CRASH", "ERROR"};
     return (unsigned)v < sizeof names / sizeof *names ? names[v] : "UNKNOWN";
 }
 
@@ -153,8 +153,9 @@ void weft_result_free(weft_result *r)
     r->replay = r->report = r->error = NULL;
 }
 
-/* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found. */
-weft_result weft_check(const char *name, void (*body)(void *), void *arg, const weft_options *opt)
+/* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found (weft_check, in
+ * embed.c, wraps it). */
+weft_result weft__check(const char *name, void (*body)(void *), void *arg, const weft_options *opt)
 {
     weft_result r;
     memset(&r, 0, sizeof r);
@@ -166,7 +167,7 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
         opt = &defaults;
     }
     weft__rt *R = &weft__R;
-    if (R->active) {
+    if (R->active && !weft__recover_abandoned()) {
         r.error = dup("weft_check: called from inside a running check");
         return r;
     }
@@ -290,6 +291,8 @@ weft_result weft_check(const char *name, void (*body)(void *), void *arg, const 
             stopped = true;
             break;
         }
+        if (WEFT__UNLIKELY(o.progress != NULL))
+            weft__progress_tick(&o, name, x.executions + x.pruned, x.pruned, x.bound, t0);
     }
     r.executions = x.executions;
     r.bound = x.bound;

@@ -1,10 +1,11 @@
-/* report.c: the text and JSON reports of a failing execution: verdict, every unfinished task, schedule, replay. */
+/* report.c: the text and JSON reports of a check: a failing execution's verdict, tasks, schedule, replay; the statistics. */
 #define _GNU_SOURCE
 #include <errno.h> /* program_invocation_name */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "verdict.h"
 
 /* A growable string. */
@@ -156,8 +157,10 @@ static void resources(sb *b, bool json)
     for (const struct weft_timer *t = R->timers; t; t = t->next) {
         if (t->kind != WEFT__TM_TICKER || t->stopped)
             continue;
-        snprintf(line, sizeof line, "ticker#%d made at %s:%d was never stopped (call weft_ticker_stop)", t->h.id,
-                 t->h.file, t->h.line);
+        char lbl[128];
+        weft__obj_label(t, false, lbl, sizeof lbl);
+        snprintf(line, sizeof line, "%s made at %s:%d was never stopped (call weft_ticker_stop)", lbl, t->h.file,
+                 t->h.line);
         if (json) {
             sb_printf(b, "%s", first ? "" : ", ");
             sb_json(b, line);
@@ -169,10 +172,11 @@ static void resources(sb *b, bool json)
     for (const struct weft_ctx *c = R->ctxs; c; c = c->next) {
         if (c->cancel_called || c->err)
             continue;
+        char lbl[128];
+        weft__obj_label(c, false, lbl, sizeof lbl);
         snprintf(line, sizeof line,
-                 "context#%d made at %s:%d was never cancelled (call weft_ctx_cancel on every path; go vet: "
-                 "lostcancel)",
-                 c->h.id, c->h.file, c->h.line);
+                 "%s made at %s:%d was never cancelled (call weft_ctx_cancel on every path; go vet: lostcancel)", lbl,
+                 c->h.file, c->h.line);
         if (json) {
             sb_printf(b, "%s", first ? "" : ", ");
             sb_json(b, line);
@@ -299,90 +303,164 @@ static char *text_report(const char *name, const char *token)
     return b.p;
 }
 
+/* The version of the JSON report's schema (docs/report-json.md): bump it when a field changes meaning or goes. */
+#define JSON_SCHEMA "weft-report/2"
+
+/* `"file": "x.c", "line": 12`, or both null when the site is unknown. */
 static void json_site(sb *b, const char *file, int line)
 {
-    sb_json(b, file ? file : "");
+    if (!file) {
+        sb_printf(b, "\"file\": null, \"line\": null");
+        return;
+    }
+    sb_printf(b, "\"file\": ");
+    sb_json(b, file);
     sb_printf(b, ", \"line\": %d", line);
 }
 
-static char *json_report(const char *name, const char *token)
+/* The members every line starts with: schema, test, status, verdict. */
+static void json_head(sb *b, const char *name, const char *status, weft_verdict v)
+{
+    sb_printf(b, "{\"schema\": \"%s\", \"test\": ", JSON_SCHEMA);
+    sb_json(b, name);
+    sb_printf(b, ", \"status\": \"%s\", \"verdict\": ", status);
+    sb_json(b, weft_verdict_name(v));
+}
+
+static void json_tasks(sb *b)
 {
     const weft__rt *R = &weft__R;
-    sb b = {0};
-    char head[1024], cmd[1200], lbl[128], state[600], why[600];
-    headline(head, sizeof head);
-    sb_printf(&b, "{\"test\": ");
-    sb_json(&b, name);
-    sb_printf(&b, ", \"verdict\": ");
-    sb_json(&b, weft_verdict_name(R->end.verdict));
-    sb_printf(&b, ", \"summary\": ");
-    sb_json(&b, head);
-    if (R->end.task >= 0) {
-        sb_printf(&b, ", \"failure\": {\"task\": %d, \"message\": ", R->end.task);
-        sb_json(&b, R->end.msg);
-        sb_printf(&b, ", \"file\": ");
-        json_site(&b, R->end.file, R->end.line);
-        sb_printf(&b, "}");
-    }
-    sb_printf(&b, ",\n \"tasks\": [");
+    char lbl[128], state[600], why[600];
     bool first = true;
+    sb_printf(b, ", \"tasks\": [");
     for (int i = 0; i < R->ntasks; i++) {
         const weft__task *t = R->tasks[i];
         if (t->state == WEFT__T_DONE)
             continue;
-        sb_printf(&b, "%s\n  {\"id\": %d, \"name\": ", first ? "" : ",", t->id);
+        sb_printf(b, "%s{\"id\": %d, \"name\": ", first ? "" : ", ", t->id);
         first = false;
-        sb_json(&b, t->id == 0 ? "body" : t->name);
-        sb_printf(&b, ", \"parent\": %d, \"spawn\": {\"file\": ", t->parent);
-        json_site(&b, t->spawn_file, t->spawn_line);
-        sb_printf(&b, "}, \"state\": ");
-        sb_json(&b, task_state(t));
-        if (t->state == WEFT__T_PENDING) {
-            sb_printf(&b, ", \"op\": ");
-            sb_json(&b, t->op);
-            sb_printf(&b, ", \"file\": ");
-            json_site(&b, t->file, t->line);
+        sb_json(b, t->id == 0 ? "body" : t->name);
+        weft__task_label(t->id, lbl, sizeof lbl);
+        sb_printf(b, ", \"label\": ");
+        sb_json(b, lbl);
+        if (t->id > 0) {
+            sb_printf(b, ", \"spawn\": {\"by\": \"%s\", \"parent\": ", t->parent >= 0 ? "task" : "timer");
+            if (t->parent >= 0)
+                sb_printf(b, "%d, ", t->parent);
+            else
+                sb_printf(b, "null, ");
+            json_site(b, t->spawn_file, t->spawn_line);
+            sb_printf(b, "}");
         }
-        sb_printf(&b, ", \"waits\": [");
+        sb_printf(b, ", \"state\": ");
+        sb_json(b, task_state(t));
+        if (t->state == WEFT__T_PENDING) {
+            sb_printf(b, ", \"op\": ");
+            sb_json(b, t->op);
+            sb_printf(b, ", ");
+            json_site(b, t->file, t->line);
+        }
+        sb_printf(b, ", \"waits\": [");
         if (t->state == WEFT__T_PENDING && !weft__task_enabled(t)) {
             for (int j = 0; j < t->ncl; j++) {
                 weft__explain(t, &t->cl[j], state, sizeof state, why, sizeof why);
                 weft__obj_label(t->cl[j].obj, false, lbl, sizeof lbl);
-                sb_printf(&b, "%s{\"case\": %d, \"dir\": ", j ? ", " : "", j);
-                sb_json(&b, clause_dir(t->cl[j].kind));
-                sb_printf(&b, ", \"object\": ");
-                sb_json(&b, lbl);
-                sb_printf(&b, ", \"state\": ");
-                sb_json(&b, state);
-                sb_printf(&b, ", \"why\": ");
-                sb_json(&b, why);
-                sb_printf(&b, "}");
+                sb_printf(b, "%s{\"case\": %d, \"dir\": ", j ? ", " : "", j);
+                sb_json(b, clause_dir(t->cl[j].kind));
+                sb_printf(b, ", \"object\": ");
+                sb_json(b, lbl);
+                sb_printf(b, ", \"state\": ");
+                sb_json(b, state);
+                sb_printf(b, ", \"why\": ");
+                sb_json(b, why);
+                sb_printf(b, "}");
             }
         }
-        sb_printf(&b, "]}");
+        sb_printf(b, "]}");
     }
-    sb_printf(&b, "],\n \"unreleased\": [");
-    resources(&b, true);
-    sb_printf(&b, "],\n \"steps\": %lld, \"preemptions\": %d,\n \"schedule\": [", R->nsteps, R->preemptions);
+    sb_printf(b, "]");
+}
+
+/* The schedule, bounded as the text report's: the first SCHED_HEAD and last SCHED_TAIL steps. */
+static void json_schedule(sb *b)
+{
+    const weft__rt *R = &weft__R;
+    char lbl[128];
+    long long omitted = R->nsteps > SCHED_HEAD + SCHED_TAIL ? R->nsteps - SCHED_HEAD - SCHED_TAIL : 0;
+    sb_printf(b, ", \"steps\": %lld, \"preemptions\": %d, \"schedule\": [", R->nsteps, R->preemptions);
     for (long long i = 0; i < R->nsteps; i++) {
+        if (omitted && i == SCHED_HEAD)
+            i = R->nsteps - SCHED_TAIL;
         const weft__step *s = &R->steps[i];
-        lbl[0] = 0;
-        if (s->obj || strncmp(s->op, "chan_", 5) == 0)
+        sb_printf(b, "%s{\"step\": %lld, \"task\": ", i ? ", " : "", i + 1);
+        if (s->task >= 0)
+            sb_printf(b, "%d", s->task);
+        else
+            sb_printf(b, "null");
+        sb_printf(b, ", \"op\": ");
+        sb_json(b, s->op);
+        if (s->obj || strncmp(s->op, "chan_", 5) == 0) {
             weft__obj_label(s->obj, s->raw, lbl, sizeof lbl);
-        sb_printf(&b, "%s\n  {\"step\": %lld, \"task\": %d, \"op\": ", i ? "," : "", i + 1, s->task);
-        sb_json(&b, s->op);
-        sb_printf(&b, ", \"object\": ");
-        sb_json(&b, lbl);
-        sb_printf(&b, ", \"detail\": %d, \"time\": %lld, \"file\": ", s->detail, (long long)s->when);
-        json_site(&b, s->file, s->line);
-        sb_printf(&b, ", \"preemption\": %s}", s->preempt ? "true" : "false");
+            sb_printf(b, ", \"object\": ");
+            sb_json(b, lbl);
+        }
+        if (s->detail >= 0 && strncmp(s->op, "select", 6) == 0)
+            sb_printf(b, ", \"case\": %d", s->detail);
+        else if (!strcmp(s->op, "wg_add"))
+            sb_printf(b, ", \"delta\": %d", s->detail);
+        sb_printf(b, ", \"time\": %lld, ", (long long)s->when);
+        json_site(b, s->task >= 0 ? s->file : NULL, s->line);
+        sb_printf(b, ", \"preemption\": %s}", s->preempt ? "true" : "false");
     }
+    sb_printf(b, "], \"schedule_omitted\": %lld", omitted);
+}
+
+/* The JSON report of the failing execution that just ended: one line without its stats and closing brace. */
+static char *json_report(const char *name, const char *token)
+{
+    const weft__rt *R = &weft__R;
+    sb b = {0};
+    char head[1024], cmd[1200], lbl[128];
+    headline(head, sizeof head);
+    json_head(&b, name, "bug", R->end.verdict);
+    sb_printf(&b, ", \"summary\": ");
+    sb_json(&b, head);
+    if (R->end.task >= 0) {
+        weft__task_label(R->end.task, lbl, sizeof lbl);
+        sb_printf(&b, ", \"failure\": {\"task\": %d, \"label\": ", R->end.task);
+        sb_json(&b, lbl);
+        sb_printf(&b, ", \"message\": ");
+        sb_json(&b, R->end.msg);
+        sb_printf(&b, ", ");
+        json_site(&b, R->end.file, R->end.line);
+        sb_printf(&b, "}");
+    }
+    json_tasks(&b);
+    sb_printf(&b, ", \"unreleased\": [");
+    resources(&b, true);
+    sb_printf(&b, "]");
+    json_schedule(&b);
     replay_command(name, token, cmd, sizeof cmd);
-    sb_printf(&b, "],\n \"replay\": ");
+    sb_printf(&b, ", \"replay\": ");
     sb_json(&b, token);
     sb_printf(&b, ", \"command\": ");
     sb_json(&b, cmd);
-    sb_printf(&b, "}\n");
+    return b.p;
+}
+
+/* One JSON line (malloc'd, ending in a newline) for a check that found no bug: status "ok" (complete, or a
+ * sample), "incomplete" (a limit stopped it) or "error" (r->error). See docs/report-json.md. */
+char *weft__result_json(const char *name, const weft_result *r, const weft_options *o)
+{
+    sb b = {0};
+    char stats[768];
+    json_head(&b, name, weft__status(r), r->verdict);
+    if (r->error) {
+        sb_printf(&b, ", \"error\": ");
+        sb_json(&b, r->error);
+    }
+    weft__stats(stats, sizeof stats, r, o, true);
+    sb_printf(&b, ", \"stats\": {%s}}\n", stats);
     return b.p;
 }
 
@@ -463,28 +541,73 @@ static char *story_report(const char *name, const char *token)
     return b.p;
 }
 
+/* The status word of check result r: "error" (r->error), "bug" (a verdict other than OK), "incomplete" (no bug,
+ * but a limit stopped the search: r->limit), or "ok" (complete, a sample of schedules, or a replay). */
+const char *weft__status(const weft_result *r)
+{
+    if (r->error)
+        return "error";
+    if (r->verdict != WEFT_OK)
+        return "bug";
+    if (r->limit && strcmp(r->limit, "sample") != 0 && strcmp(r->limit, "replay") != 0)
+        return "incomplete";
+    return "ok";
+}
+
+/* Why the search of r (run under o) is or is not complete, in words: "complete", "not complete: stopped by
+ * --max-executions 10", "sampled (random, seed 0)", ... */
+static void how_complete(char *buf, size_t n, const weft_result *r, const weft_options *o)
+{
+    const char *l = r->limit ? r->limit : "";
+    if (r->complete)
+        snprintf(buf, n, "complete");
+    else if (r->verdict != WEFT_OK && !r->error && !o->replay)
+        snprintf(buf, n, "not complete (stopped at the first bug)");
+    else if (o->replay || !strcmp(l, "replay"))
+        snprintf(buf, n, "replayed");
+    else if (!strcmp(l, "sample") && o->strategy == WEFT_STRATEGY_PCT)
+        snprintf(buf, n, "sampled (pct, depth %d, seed %llu)", o->pct_depth, o->seed);
+    else if (!strcmp(l, "sample"))
+        snprintf(buf, n, "sampled (random, seed %llu)", o->seed);
+    else if (!strcmp(l, "max-executions"))
+        snprintf(buf, n, "not complete: stopped by --max-executions %lld", o->max_executions);
+    else if (!strcmp(l, "time-limit"))
+        snprintf(buf, n, "not complete: stopped by --time-limit %g", o->time_limit);
+    else if (!strcmp(l, "max-preemptions"))
+        snprintf(buf, n, "not complete: the preemption bound (--max-preemptions %d) cut schedules",
+                 o->max_preemptions);
+    else if (!strcmp(l, "depth"))
+        snprintf(buf, n, "not complete: executions too long for the search to branch everywhere");
+    else
+        snprintf(buf, n, "not complete (a limit stopped the search)");
+}
+
 /* The statistics of check result r run under o: one line of text ("12 executions, complete, ..."), or the
  * members of a JSON object. The time is left out under o->no_time, so that output is byte-identical. */
 void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *o, bool json)
 {
-    char bound[32], secs[48];
-    bool sampling = o->strategy == WEFT_STRATEGY_RANDOM || o->strategy == WEFT_STRATEGY_PCT;
-    const char *how = r->complete                 ? "complete"
-                      : o->replay                 ? "replayed"
-                      : r->verdict != WEFT_OK     ? "not complete (stopped at the first bug)"
-                      : sampling                  ? "not complete (a random sample of schedules)"
-                                                  : "not complete (a limit stopped the search)";
+    char bound[32], secs[48], how[160];
+    static const char *const strategies[] = {"dpor", "dfs", "random", "pct"};
     char traces[48] = "";
     if (json) {
         snprintf(secs, sizeof secs, ", \"seconds\": %.3f", r->seconds);
         if (r->traces >= 0)
             snprintf(traces, sizeof traces, ", \"traces\": %lld", r->traces);
+        if (r->bound >= 0)
+            snprintf(bound, sizeof bound, "%d", r->bound);
+        else
+            snprintf(bound, sizeof bound, "null");
+        char limit[48] = "null";
+        if (r->limit)
+            snprintf(limit, sizeof limit, "\"%s\"", r->limit);
         snprintf(buf, n,
-                 "\"executions\": %lld, \"complete\": %s, \"bound\": %d, \"pruned\": %lld, \"longest\": %lld%s%s",
-                 r->executions, r->complete ? "true" : "false", r->bound, r->pruned, r->longest, traces,
-                 o->no_time ? "" : secs);
+                 "\"strategy\": \"%s\", \"executions\": %lld, \"complete\": %s, \"limit\": %s, \"bound\": %s, "
+                 "\"pruned\": %lld, \"longest\": %lld%s%s",
+                 o->replay ? "replay" : (unsigned)o->strategy < 4 ? strategies[o->strategy] : "?", r->executions,
+                 r->complete ? "true" : "false", limit, bound, r->pruned, r->longest, traces, o->no_time ? "" : secs);
         return;
     }
+    how_complete(how, sizeof how, r, o);
     if (r->traces >= 0)
         snprintf(traces, sizeof traces, ", %lld distinct trace%s", r->traces, r->traces == 1 ? "" : "s");
     if (r->bound >= 0)
@@ -498,23 +621,21 @@ void weft__stats(char *buf, size_t n, const weft_result *r, const weft_options *
 }
 
 /* The report of the execution that just ended, for test `name`, its replay token and the check's result so
- * far (statistics), under options o (malloc'd). */
+ * far (statistics), under options o (malloc'd). JSON: one line; text (also for JUnit, which embeds it) and the
+ * story: lines. */
 char *weft__report(const char *name, const char *token, const weft_options *o, const weft_result *r)
 {
-    char stats[512];
+    char stats[768];
     weft__stats(stats, sizeof stats, r, o, o->report == WEFT_REPORT_JSON);
     sb b = {0};
     char *body = o->report == WEFT_REPORT_JSON     ? json_report(name, token)
                  : o->report == WEFT__REPORT_STORY ? story_report(name, token)
                                                    : text_report(name, token);
-    size_t len = strlen(body);
-    if (o->report == WEFT_REPORT_JSON) {
-        sb_put(&b, body, len - 2); /* without the closing "}\n" */
-        sb_printf(&b, ",\n \"stats\": {%s}}\n", stats);
-    } else {
-        sb_put(&b, body, len);
+    sb_put(&b, body, strlen(body));
+    if (o->report == WEFT_REPORT_JSON)
+        sb_printf(&b, ", \"stats\": {%s}}\n", stats);
+    else
         sb_printf(&b, "%sstatistics: %s\n", o->report == WEFT__REPORT_STORY ? "  " : "\n", stats);
-    }
     free(body);
     return b.p;
 }

@@ -24,6 +24,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+/* ---- Version (the CMake project's version; tests/test_cli.c checks that they agree) ---- */
+#define WEFT_VERSION_MAJOR 0
+#define WEFT_VERSION_MINOR 1
+#define WEFT_VERSION_PATCH 0
+#define WEFT_VERSION_STRING "0.1.0"
 
 #ifdef __cplusplus
 extern "C" {
@@ -163,6 +170,11 @@ void *weft_alloc_at(size_t n, WEFT__SITE_PARAMS);
 #define weft_alloc(n) weft_alloc_at((n), WEFT__SITE)
 void weft_assert_at(int ok, const char *expr, WEFT__SITE_PARAMS);
 #define weft_assert(cond) weft_assert_at(!!(cond), #cond, WEFT__SITE)
+/* weft_assertf(cond, fmt, ...): as weft_assert, and the report also gives the formatted message (the values
+ * involved): "assertion failed: sum == 6: sum is 5". */
+void weft_assertf_at(int ok, const char *expr, const char *file, int line, const char *func, const char *fmt, ...)
+    WEFT__PRINTF(6, 7);
+#define weft_assertf(cond, ...) weft_assertf_at(!!(cond), #cond, WEFT__SITE, __VA_ARGS__)
 WEFT__NORETURN void weft_panic_at(const char *file, int line, const char *func, const char *fmt, ...)
     WEFT__PRINTF(4, 5);
 #define weft_panic(...) weft_panic_at(WEFT__SITE, __VA_ARGS__)
@@ -304,14 +316,27 @@ typedef enum weft_verdict {
     WEFT_ASSERT,
     WEFT_LIVELOCK,
     WEFT_CRASH,
+    WEFT_ERROR, /* not a verdict on the program: the check could not run or stopped on a usage error (bad options,
+                 * bad or foreign replay token, misuse of the API, a nondeterministic program); see `error` */
 } weft_verdict;
 
-/* "OK", "DEADLOCK", ... */
+/* "OK", "DEADLOCK", ..., "ERROR" */
 const char *weft_verdict_name(weft_verdict v);
 
 typedef enum weft_strategy { WEFT_STRATEGY_DPOR = 0, WEFT_STRATEGY_DFS, WEFT_STRATEGY_RANDOM, WEFT_STRATEGY_PCT } weft_strategy;
 typedef enum weft_time_mode { WEFT_TIME_ADVERSARIAL = 0, WEFT_TIME_IDLE } weft_time_mode;
-typedef enum weft_report_format { WEFT_REPORT_TEXT = 0, WEFT_REPORT_JSON } weft_report_format;
+/* Report formats: text; JSON (one object per line: docs/report-json.md); JUnit XML (weft_main prints one document
+ * for all the tests; weft_check's own report is then text). */
+typedef enum weft_report_format { WEFT_REPORT_TEXT = 0, WEFT_REPORT_JSON, WEFT_REPORT_JUNIT } weft_report_format;
+
+/* How far a check has got, given to weft_options.progress between executions. */
+typedef struct weft_progress {
+    const char *test;            /* the name given to weft_check */
+    long long executions;        /* executions run so far, pruned ones included */
+    long long pruned;            /* of which dpor abandoned early */
+    int bound;                   /* preemption bound in force, -1 none */
+    double seconds;              /* wall time since the check began */
+} weft_progress;
 
 /* Checker options; weft_options_init sets the defaults, then applies WEFT_* environment variables. */
 typedef struct weft_options {
@@ -332,6 +357,12 @@ typedef struct weft_options {
     bool verbose;                /* --verbose: progress on stderr */
     bool no_time;                /* --no-time: leave wall time out of reports (byte-identical output) */
     bool count_traces;           /* --count-traces: count the distinct Mazurkiewicz traces run (slower) */
+    bool allow_incomplete;       /* --allow-incomplete: weft_main exits 0, not 3, when a limit stopped a search */
+    /* Called between executions, at most a few times a second (the clock is read once every so many
+     * executions, never once per execution); NULL: never. weft_main sets it to print progress on stderr when
+     * stderr is a terminal or under --verbose. */
+    void (*progress)(const weft_progress *p, void *ctx);
+    void *progress_ctx;          /* passed to progress */
 } weft_options;
 
 /* Defaults, then WEFT_* environment variables (a bad value is a usage error: message and exit 2). */
@@ -347,16 +378,30 @@ typedef struct weft_result {
     int preemptions;             /* preemptions in the reported execution */
     char *replay;                /* replay token of the reported execution, or NULL */
     char *report;                /* the report (text or JSON as asked), or NULL when clean */
-    char *error;                 /* a usage error (bad token, ...) or NULL */
+    char *error;                 /* a usage error (bad token, ...) or NULL; then verdict is WEFT_ERROR */
     long long pruned;            /* dpor: executions abandoned early because they could only repeat others */
     long long longest;           /* steps of the longest execution run */
     double seconds;              /* wall time of the check */
     long long traces;            /* distinct traces among the executions (count_traces), else -1 */
+    /* Why a clean check is not complete (a static string, not owned): "max-executions", "time-limit",
+     * "max-preemptions" (a fixed bound cut schedules), "depth" (an execution too long for the search to branch
+     * everywhere), "sample" (random and pct only sample schedules), "replay"; NULL when complete, when a bug was
+     * found, or on an error. */
+    const char *limit;
 } weft_result;
 
-/* Explore body(arg) under `opt` (NULL: defaults) and return what was found. */
+/* Explore body(arg) under `opt` (NULL: defaults) and return what was found.
+ * A usage error gives verdict WEFT_ERROR and the message in `error`, never WEFT_OK.
+ * Embedding: when a check is left by a longjmp out of a body or a task (a cmocka assert_* that failed there),
+ * the next weft_check notices it and recovers (that check runs normally; memory of the abandoned one is
+ * lost). A replay token in the environment (WEFT_REPLAY) applies only to the test it was made for: a check of
+ * another name ignores it and explores. */
 weft_result weft_check(const char *name, void (*body)(void *), void *arg, const weft_options *opt);
 void weft_result_free(weft_result *r);
+
+/* Print r in full to f: the error, or the whole report, or one line saying it is clean. (For harnesses whose
+ * own messages cut long text, e.g. cmocka's print_message at about 1 KiB.) */
+void weft_result_print(const weft_result *r, FILE *f);
 
 /* A registered test (see WEFT_TEST). */
 typedef struct weft_test {
@@ -375,7 +420,9 @@ void weft_register(weft_test *t);
     WEFT__CTOR static void weft__reg_##tname(void) { weft_register(&weft__test_##tname); }     \
     static void weft__body_##tname(void *arg WEFT__UNUSED)
 
-/* Run the registered tests under the command-line flags (see docs/api.md). Exit status: 0 clean, 1 bug, 2 usage. */
+/* Run the registered tests under the command-line flags (see docs/api.md). Exit status: 0 every test clean and
+ * complete, 1 a bug found, 2 a usage error, 3 no bug but a limit stopped a search (0 with --allow-incomplete;
+ * the sampling strategies random and pct give 0 when they find nothing). */
 int weft_main(int argc, char **argv);
 
 #ifdef __cplusplus

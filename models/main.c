@@ -50,15 +50,11 @@ static void usage(FILE *f)
             "usage: weft list [--category C]\n"
             "       weft check [MODEL...] [--all] [--category C] [flags]\n"
             "       weft explain MODEL [flags]\n"
-            "A MODEL is a model's name, or else a pattern's: every model whose name starts with it and '_'.\n"
+            "A MODEL is a model's name; with * ? or [ a glob; else every model whose name starts with it and '_'.\n"
+            "Exit status: 0 every model as expected, 1 a model's verdict differs, 2 a usage error, 3 a limit that\n"
+            "the model does not declare stopped a search (0 with --allow-incomplete).\n"
             "flags:\n%s",
             weft__flags_help);
-}
-
-static bool matches(const weft_model *m, const char *arg)
-{
-    size_t n = strlen(arg);
-    return !strcmp(m->name, arg) || (!strncmp(m->name, arg, n) && m->name[n] == '_');
 }
 
 static double seconds(void)
@@ -90,11 +86,20 @@ static int cmd_list(weft_model **v, int n, const char *category)
     return 0;
 }
 
+/* Whether model m's clean result r stopped at a limit the model does not declare (its budget is declared). */
+static bool undeclared_limit(const weft_model *m, const weft_result *r, const weft_options *o)
+{
+    if (!r->limit || !strcmp(r->limit, "sample") || !strcmp(r->limit, "replay"))
+        return false;
+    return !(m->budget > 0 && !strcmp(r->limit, "time-limit") && o->time_limit == 0);
+}
+
 static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, const char *argv0)
 {
-    int bad = 0, ran = 0;
+    int bad = 0, ran = 0, incomplete = 0;
+    weft__junit *junit = o->report == WEFT_REPORT_JUNIT ? weft__junit_new() : NULL;
     if (o->report == WEFT_REPORT_TEXT)
-        printf("%-40s %-9s %-9s %11s %-8s %8s  %s\n", "model", "expected", "found", "executions", "complete",
+        printf("%-40s %-10s %-10s %11s %-8s %8s  %s\n", "model", "expected", "found", "executions", "complete",
                "time", "replay");
     for (int i = 0; i < n; i++) {
         if (!sel[i])
@@ -103,31 +108,57 @@ static int cmd_check(weft_model **v, int n, bool *sel, const weft_options *o, co
         double t0 = seconds();
         weft_result r = run(m, o, argv0);
         double dt = seconds() - t0;
+        weft__progress_clear();
         ran++;
         if (r.error) {
             fprintf(stderr, "weft: %s: %s\n", m->name, r.error);
             weft_result_free(&r);
+            if (junit)
+                weft__junit_finish(junit, "weft-catalogue", o->no_time, stdout);
             return 2;
         }
         bool ok = r.verdict == m->expect;
+        bool cut = ok && undeclared_limit(m, &r, o);
         bad += !ok;
-        if (o->report == WEFT_REPORT_JSON) {
-            printf("{\"model\": \"%s\", \"expected\": \"%s\", \"found\": \"%s\", \"executions\": %lld, "
-                   "\"complete\": %s, \"seconds\": %.3f, \"replay\": \"%s\"}\n",
-                   m->name, weft_verdict_name(m->expect), weft_verdict_name(r.verdict), r.executions,
-                   r.complete ? "true" : "false", dt, r.replay ? r.replay : "");
+        incomplete += cut;
+        char found[256];
+        snprintf(found, sizeof found, "expected %s, found %s", weft_verdict_name(m->expect),
+                 weft_verdict_name(r.verdict));
+        if (junit) {
+            char why[300];
+            snprintf(why, sizeof why, "INCOMPLETE: stopped by %s, before the search was complete", r.limit);
+            weft__junit_add(junit, "weft-catalogue", m->name, !ok ? "failure" : cut ? "skipped" : "ok",
+                            weft_verdict_name(r.verdict), cut ? why : found, r.report, NULL, o->no_time ? -1 : dt);
+        } else if (o->report == WEFT_REPORT_JSON) {
+            printf("{\"schema\": \"weft-catalogue/1\", \"model\": \"%s\", \"expected\": \"%s\", \"found\": \"%s\", "
+                   "\"as_expected\": %s, \"executions\": %lld, \"complete\": %s, \"limit\": ",
+                   m->name, weft_verdict_name(m->expect), weft_verdict_name(r.verdict), ok ? "true" : "false",
+                   r.executions, r.complete ? "true" : "false");
+            printf(r.limit ? "\"%s\"" : "null", r.limit);
+            if (!o->no_time)
+                printf(", \"seconds\": %.3f", dt);
+            printf(", \"replay\": ");
+            printf(r.replay ? "\"%s\"}\n" : "null}\n", r.replay);
         } else {
-            printf("%-40s %-9s %-9s %11lld %-8s %7.3fs  %s%s\n", m->name, weft_verdict_name(m->expect),
-                   weft_verdict_name(r.verdict), r.executions, r.complete ? "yes" : "no", dt,
-                   r.replay ? r.replay : "", ok ? "" : "   <- MISMATCH");
+            char t[16] = "";
+            if (!o->no_time)
+                snprintf(t, sizeof t, "%7.3fs", dt);
+            printf("%-40s %-10s %-10s %11lld %-8s %8s  %s%s\n", m->name, weft_verdict_name(m->expect),
+                   weft_verdict_name(r.verdict), r.executions, r.complete ? "yes" : "no", t, r.replay ? r.replay : "",
+                   !ok ? "   <- MISMATCH" : cut ? "   <- INCOMPLETE" : "");
+            if (cut)
+                printf("  INCOMPLETE: stopped by %s, before the search was complete\n", r.limit);
             if (r.report && (!ok || o->verbose || o->replay))
                 fputs(r.report, stdout);
         }
         weft_result_free(&r);
     }
+    if (junit)
+        weft__junit_finish(junit, "weft-catalogue", o->no_time, stdout);
     if (o->report == WEFT_REPORT_TEXT)
-        printf("weft: %d model%s checked, %d as expected, %d not\n", ran, ran == 1 ? "" : "s", ran - bad, bad);
-    return bad ? 1 : 0;
+        printf("weft: %d model%s checked, %d as expected, %d not%s\n", ran, ran == 1 ? "" : "s", ran - bad, bad,
+               incomplete ? ", some incomplete" : "");
+    return bad ? 1 : incomplete && !o->allow_incomplete ? 3 : 0;
 }
 
 static void paragraph(const char *title, const char *text)
@@ -151,8 +182,9 @@ static int cmd_explain(const weft_model *m, weft_options *o, const char *argv0)
         printf("The counterexample (%s after %lld execution%s, %d preemption%s):\n%s\n", weft_verdict_name(r.verdict),
                r.executions, r.executions == 1 ? "" : "s", r.preemptions, r.preemptions == 1 ? "" : "s", r.report);
     } else {
-        printf("Proof:\n  clean: %lld execution%s, %s\n\n", r.executions, r.executions == 1 ? "" : "s",
-               r.complete ? "complete (every interleaving explored)" : "not complete (a limit stopped the search)");
+        printf("Proof:\n  clean: %lld execution%s, %s%s%s\n\n", r.executions, r.executions == 1 ? "" : "s",
+               r.complete ? "complete (every interleaving explored)" : "not complete (stopped by ",
+               r.complete ? "" : r.limit ? r.limit : "a limit", r.complete ? "" : ")");
     }
     paragraph(m->expect == WEFT_OK ? "Why it is clean:" : "The fix:", m->fix);
     if (m->pair)
@@ -172,6 +204,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("weft %s\n", WEFT_VERSION_STRING);
         return 0;
     }
     if (strcmp(cmd, "list") && strcmp(cmd, "check") && strcmp(cmd, "explain")) {
@@ -197,6 +233,9 @@ int main(int argc, char **argv)
                 return 2;
             }
             category = argv[++i];
+        } else if (!strcmp(a, "--version")) {
+            printf("weft %s\n", WEFT_VERSION_STRING);
+            return 0;
         } else if (!strncmp(a, "--", 2)) {
             int used = weft__parse_flag(&o, argc, argv, i, err, sizeof err);
             if (used <= 0) {
@@ -208,12 +247,13 @@ int main(int argc, char **argv)
             }
             i += used - 1;
         } else {
-            bool any = false, exact = false;
+            const char **names = malloc(sizeof *names * (size_t)(n ? n : 1));
+            if (!names)
+                abort();
             for (int k = 0; k < n; k++)
-                exact |= !strcmp(v[k]->name, a);
-            for (int k = 0; k < n; k++)
-                if (exact ? !strcmp(v[k]->name, a) : matches(v[k], a))
-                    sel[k] = any = true;
+                names[k] = v[k]->name;
+            bool any = weft__select(a, names, n, sel) > 0;
+            free(names);
             if (!any) {
                 fprintf(stderr, "weft: no model named '%s' (see weft list)\n", a);
                 return 2;
@@ -230,6 +270,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    weft__progress_setup(&o);
     int status;
     if (!strcmp(cmd, "list")) {
         status = cmd_list(v, n, category);

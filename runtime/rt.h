@@ -322,7 +322,7 @@ void weft__exec_run(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
 
 /* An internal report format: the counterexample narrated in plain words (weft explain). */
-#define WEFT__REPORT_STORY ((weft_report_format)2)
+#define WEFT__REPORT_STORY ((weft_report_format)3) /* after the public formats */
 
 /* ---- Checker hooks (checker/explore.c) ---------------------------------- */
 enum weft__branch_kind { WEFT__BR_TASK = 0, WEFT__BR_CASE, WEFT__BR_VALUE };

@@ -536,7 +536,7 @@ static void expect_refused(const char *name, const char *tok, const char *phrase
     if (!r.error)
         print_error("  token '%s' was accepted (verdict %s)\n", tok, weft_verdict_name(r.verdict));
     assert_non_null(r.error);
-    assert_int_equal(r.verdict, WEFT_OK);
+    assert_int_equal(r.verdict, WEFT_ERROR);
     assert_null(r.report);
     assert_contains(r.error, phrase);
     weft_result_free(&r);
@@ -645,7 +645,7 @@ static void nondeterministic_exploration_reported(void **state)
     weft_result r = weft_check("nondet", nondet_tasks, NULL, &o);
     assert_non_null(r.error);
     assert_contains(r.error, "nondeterministic");
-    assert_int_equal(r.verdict, WEFT_OK);
+    assert_int_equal(r.verdict, WEFT_ERROR);
     weft_result_free(&r);
 }
 

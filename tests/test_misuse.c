@@ -36,7 +36,7 @@ static void expect_usage(const misuse *m)
     assert_non_null(r.error);
     assert_string_equal(r.error, want);
     assert_null(strchr(r.error, '\n'));
-    assert_int_equal(r.verdict, WEFT_OK);
+    assert_int_equal(r.verdict, WEFT_ERROR); /* never WEFT_OK */
     assert_null(r.report);
     assert_null(r.replay);
     weft_result_free(&r);
@@ -430,7 +430,7 @@ static void flags_out_of_range(void **state)
     expect_cli_error(NULL, "weft: --iterations: '0' is not a positive number\n", 2, "--iterations=0");
     expect_cli_error(NULL, "weft: --max-steps: 'lots' is not a number from 1 to 1000000000\n", 3, "--max-steps",
                      "lots");
-    expect_cli_error(NULL, "weft: --stack-size: '1' is not a size from 16K to 1G (bytes, or with K or M)\n", 3,
+    expect_cli_error(NULL, "weft: --stack-size: '1' is not a size from 16K to 1G (bytes, or with K, M or G)\n", 3,
                      "--stack-size", "1");
     expect_cli_error(NULL, "weft: --time-limit: '-3' is not a positive number of seconds\n", 3, "--time-limit", "-3");
     expect_cli_error(NULL, "weft: --seed: ' -1' is not a non-negative number\n", 3, "--seed", " -1");

@@ -46,7 +46,7 @@ static inline char *tu_without_stats(const char *report)
     strcpy(c, r);
     char *s = strstr(c, "\nstatistics: ");
     if (!s)
-        s = strstr(c, ",\n \"stats\": ");
+        s = strstr(c, ", \"stats\": ");
     if (s)
         *s = 0;
     return c;

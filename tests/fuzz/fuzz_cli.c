@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     argv[argc] = NULL;
     weft_options o = defaults;
-    weft__args a = {NULL, false, false};
+    weft__args a;
+    memset(&a, 0, sizeof a);
     char err[300] = "";
     if (weft__parse_args(&o, &a, argc, argv, err, sizeof err)) {
         char why[300];
