@@ -348,7 +348,8 @@ void weft__dpor_free(struct dpor *d)
     for (int i = 0; i < d->cmap; i++) {
         free(d->lastwvc[i].v);
         free(d->reads[i].v);
-        free(d->rvc[i].v);
+        for (int m = 0; m < 3; m++)
+            free(d->rvc[3 * i + m].v);
     }
     free(d->lastwvc);
     free(d->reads);

@@ -139,8 +139,8 @@ struct dpor {
     } *fpc;          /* per process: its pending step's footprint (computed several times per state) */
     long long exec;  /* counts executions */
     int cproc;
-    /* open addressing: key base -> the last event writing it (and its clock), the events reading it since (and
-     * the join of their clocks) */
+    /* open addressing: key base -> the last event writing it (and its clock), the events accessing it since
+     * in a commuting mode (event << 2 | mode), and per mode the join of their clocks (rvc[3 * slot + mode - 1]) */
     int *lastk;
     int *lastw;
     iset *lastwvc;

@@ -67,7 +67,10 @@ static void vc_copy(iset *a, const int *b, int blen)
 
 /* ---- key base -> last write and reads since ------------------------------------ */
 
-#define KBASE(k) ((k) | WEFT__KEY_READ)
+#define KBASE(k) WEFT__KEY_BASE(k)
+#define MODE(k) WEFT__KEY_MODE(k)
+/* The clock of the accesses of mode m (not a write) since the last write of slot i. */
+#define RVC(d, i, m) (&(d)->rvc[3 * (i) + (m) - 1])
 
 /* The slot of key base kb, made when missing (growing the table keeps every slot's contents). */
 static int map_slot(struct dpor *d, int kb)
@@ -80,7 +83,7 @@ static int map_slot(struct dpor *d, int kb)
         d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
         d->lastwvc = calloc((size_t)d->cmap, sizeof *d->lastwvc);
         d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
-        d->rvc = calloc((size_t)d->cmap, sizeof *d->rvc);
+        d->rvc = calloc(3 * (size_t)d->cmap, sizeof *d->rvc);
         if (!d->lastk || !d->lastw || !d->lastwvc || !d->reads || !d->rvc)
             abort();
         for (int i = 0; i < d->cmap; i++)
@@ -90,17 +93,20 @@ static int map_slot(struct dpor *d, int kb)
             if (ok[i] == -1) {
                 free(owvc[i].v);
                 free(ord[i].v);
-                free(orvc[i].v);
+                for (int m = 0; m < 3; m++)
+                    free(orvc[3 * i + m].v);
                 continue;
             }
             int j = map_slot(d, ok[i]);
             d->lastw[j] = ow[i];
             free(d->lastwvc[j].v);
             free(d->reads[j].v);
-            free(d->rvc[j].v);
             d->lastwvc[j] = owvc[i];
             d->reads[j] = ord[i];
-            d->rvc[j] = orvc[i];
+            for (int m = 0; m < 3; m++) {
+                free(d->rvc[3 * j + m].v);
+                d->rvc[3 * j + m] = orvc[3 * i + m];
+            }
         }
         free(ok);
         free(ow);
@@ -117,7 +123,8 @@ static int map_slot(struct dpor *d, int kb)
             d->lastw[i] = -1;
             d->lastwvc[i].n = 0;
             d->reads[i].n = 0;
-            d->rvc[i].n = 0;
+            for (int m = 0; m < 3; m++)
+                d->rvc[3 * i + m].n = 0;
             d->nmap++;
             return i;
         }
@@ -138,19 +145,35 @@ static int map_find(const struct dpor *d, int kb)
     }
 }
 
-/* The newest event conflicting with an access k (a read conflicts with the last write; a write also with
- * the reads since), or -1. */
+/* Whether an access of mode m conflicts with an access since the last write recorded as r (event << 2 | mode). */
+static bool clashes(int m, int r)
+{
+    return m == WEFT__KM_WRITE || (r & 3) != m;
+}
+
+/* The newest event conflicting with an access k (the last write; and the accesses since of another mode, or
+ * all of them for a write), or -1. */
 static int last_conflict(const struct dpor *d, int k)
 {
     int i = map_find(d, KBASE(k));
     if (i < 0)
         return -1;
     int l = d->lastw[i];
-    if (!(k & WEFT__KEY_READ))
-        for (int j = 0; j < d->reads[i].n; j++)
-            if (d->reads[i].v[j] > l)
-                l = d->reads[i].v[j];
+    for (int j = 0; j < d->reads[i].n; j++)
+        if (clashes(MODE(k), d->reads[i].v[j]) && d->reads[i].v[j] >> 2 > l)
+            l = d->reads[i].v[j] >> 2;
     return l;
+}
+
+/* Join into vc the clocks of the events an access k must come after: the last write, and the accesses of the
+ * other modes since (all of them for a write). */
+static void join_conflicts(const struct dpor *d, int m, int k, iset *vc)
+{
+    if (d->lastw[m] >= 0)
+        vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
+    for (int mode = 1; mode < 4; mode++)
+        if (MODE(k) == WEFT__KM_WRITE || MODE(k) != mode)
+            vc_join(vc, RVC(d, m, mode)->v, RVC(d, m, mode)->n);
 }
 
 /* ---- footprints and dependence ----------------------------------------------- */
@@ -318,10 +341,11 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
                 continue;
             if (racy(d, d->lastw[m], p))
                 iset_add(c, d->lastw[m]);
-            if (!(fp->v[i] & WEFT__KEY_READ))
-                for (int j = 0; j < d->reads[m].n; j++)
-                    if (racy(d, d->reads[m].v[j], p))
-                        iset_add(c, d->reads[m].v[j]);
+            for (int j = 0; j < d->reads[m].n; j++) {
+                int r = d->reads[m].v[j];
+                if (clashes(MODE(fp->v[i]), r) && racy(d, r >> 2, p))
+                    iset_add(c, r >> 2);
+            }
         }
     }
     if (racy(d, d->last_clock, p))
@@ -378,16 +402,16 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
 static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
 {
     for (int i = 0; i < nd->fp.n; i++) {
-        int m = map_slot(d, KBASE(nd->fp.v[i]));
-        if (nd->fp.v[i] & WEFT__KEY_READ) {
-            if (!iset_has(&d->reads[m], e))
-                iset_add(&d->reads[m], e);
-            vc_join(&d->rvc[m], vc->v, vc->n);
+        int m = map_slot(d, KBASE(nd->fp.v[i])), mode = MODE(nd->fp.v[i]);
+        if (mode != WEFT__KM_WRITE) {
+            iset_add(&d->reads[m], e << 2 | mode);
+            vc_join(RVC(d, m, mode), vc->v, vc->n);
         } else {
             d->lastw[m] = e;
             vc_copy(&d->lastwvc[m], vc->v, vc->n);
             d->reads[m].n = 0;
-            d->rvc[m].n = 0;
+            for (int k = 1; k < 4; k++)
+                RVC(d, m, k)->n = 0;
         }
     }
 }
@@ -415,13 +439,8 @@ void weft__dpor_record(struct dpor *d, int k)
     } else {
         if (d->last_clock >= 0)
             vc_join(vc, d->all_vc.v, d->all_vc.n);
-        for (int i = 0; i < nd->fp.n; i++) {
-            int m = map_slot(d, KBASE(nd->fp.v[i]));
-            if (d->lastw[m] >= 0)
-                vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
-            if (!(nd->fp.v[i] & WEFT__KEY_READ))
-                vc_join(vc, d->rvc[m].v, d->rvc[m].n);
-        }
+        for (int i = 0; i < nd->fp.n; i++)
+            join_conflicts(d, map_slot(d, KBASE(nd->fp.v[i])), nd->fp.v[i], vc);
     }
     if (pi < VC_CAP) {
         if (vc->n <= pi) {
@@ -488,8 +507,11 @@ void weft__dpor_amend(struct dpor *d, int key)
     if (nd->all)
         return;
     for (int i = 0; i < nd->fp.n; i++)
-        if (KBASE(nd->fp.v[i]) == KBASE(key) && (nd->fp.v[i] & key) == nd->fp.v[i])
+        if (KBASE(nd->fp.v[i]) == KBASE(key) && (nd->fp.v[i] == key || MODE(nd->fp.v[i]) == WEFT__KM_WRITE))
             return; /* already covered: the same access, or a write */
+    for (int i = 0; i < nd->fp.n; i++) /* another mode of the same base: e writes it */
+        if (KBASE(nd->fp.v[i]) == KBASE(key))
+            key = KBASE(key) << 2;
     int p = nd->chosen;
     iset one = {&key, 1, 0};
     d->nev--;
@@ -498,12 +520,11 @@ void weft__dpor_amend(struct dpor *d, int key)
     iset *vc = &d->tmp;
     vc_copy(vc, nd->vc.v, nd->vc.n);
     int m = map_find(d, KBASE(key));
-    if (m >= 0) {
-        if (d->lastw[m] >= 0 && d->lastw[m] != e)
-            vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
-        if (!(key & WEFT__KEY_READ))
-            vc_join(vc, d->rvc[m].v, d->rvc[m].n);
-    }
+    if (m >= 0)
+        join_conflicts(d, m, key, vc);
+    for (int i = 0; i < nd->fp.n; i++)
+        if (KBASE(nd->fp.v[i]) == KBASE(key))
+            nd->fp.v[i] = key;
     iset_add(&nd->fp, key);
     vc_copy(&nd->vc, vc->v, vc->n);
     vc_copy(&d->pvc[p + 1], vc->v, vc->n);

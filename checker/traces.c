@@ -138,6 +138,15 @@ void weft__traces_amend(struct weft__traces *t, int key)
 {
     if (t->nev == 0 || t->ev[t->nev - 1].all)
         return;
+    tev *e = &t->ev[t->nev - 1];
+    for (int i = 0; i < e->nk; i++) { /* as dpor: another mode of the same base makes a write */
+        int *k = &t->keys[e->koff + i];
+        if (WEFT__KEY_BASE(*k) == WEFT__KEY_BASE(key)) {
+            if (*k != key)
+                *k = WEFT__KEY_BASE(key) << 2;
+            return;
+        }
+    }
     weft__grow((void **)&t->keys, &t->ckeys, t->nkeys + 1, sizeof *t->keys);
     t->keys[t->nkeys++] = key;
     t->ev[t->nev - 1].nk++;

@@ -15,11 +15,13 @@ typedef struct weft__addr {
 } weft__addr;
 
 /* A key: the object's kind and number, a part of the object (a channel's receiving and sending ends), and the
- * mode in the low bit. Numbers beyond 22 bits wrap: two objects then share keys, which only adds dependence. */
+ * mode in the low two bits (rt.h). Numbers beyond 22 bits wrap: two objects then share keys, which only adds dependence. */
 #define BASE(kind, part, id) (((kind) << 24) | ((part) << 22) | ((id) & ((1 << 22) - 1)))
 #define KIND_ADDR 31
-#define W(base) ((base) << 1)
-#define RD(base) (((base) << 1) | WEFT__KEY_READ)
+#define W(base) ((base) << 2)
+#define RD(base) (((base) << 2) | WEFT__KM_READ)
+#define DEC(base) (((base) << 2) | WEFT__KM_DEC)
+#define INC(base) (((base) << 2) | WEFT__KM_INC)
 
 /* The parts of a buffered channel: its receiving end (the head of the buffer: receivers compete for it, and an
  * empty buffer's first element or close enables them), its sending end (the tail: senders compete for it, and
@@ -47,13 +49,14 @@ static int addr_base(const void *addr)
     return BASE(KIND_ADDR, 0, a->id);
 }
 
-/* Add key k (a write absorbs a read of the same base). */
+/* Add key k (two accesses of one base in different modes make a write). */
 static int add(int *keys, int n, int cap, int k)
 {
     for (int i = 0; i < n; i++) {
-        if ((keys[i] | WEFT__KEY_READ) != (k | WEFT__KEY_READ))
+        if (WEFT__KEY_BASE(keys[i]) != WEFT__KEY_BASE(k))
             continue;
-        keys[i] &= k; /* the write wins */
+        if (keys[i] != k)
+            keys[i] = W(WEFT__KEY_BASE(k));
         return n;
     }
     if (n < cap)
@@ -133,9 +136,10 @@ static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
     return n;
 }
 
-/* The WaitGroup rule: Wait observes whether the counter is zero (HEAD); decrements commute with each other
- * (whichever reaches zero, zero is reached once), increments not with decrements (from one, the order decides
- * whether zero is reached at all), nor from zero with Wait. */
+/* The WaitGroup rule: Wait observes whether the counter is zero (HEAD). On the counter (TAIL), decrements
+ * commute with each other (whichever reaches zero, zero is reached once) and increments with each other, but
+ * not with each other's kind (from one, the order decides whether zero is reached at all), nor with a waiter's
+ * arrival (weft__wait_arrival_key), which decides whether reaching zero releases it. */
 static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int cap)
 {
     int zero = base_of(wg, HEAD), count = base_of(wg, TAIL);
@@ -143,12 +147,13 @@ static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int
         return add(keys, n, cap, RD(zero));
     int delta = t->cl[0].delta, before = wg->counter, after = before + delta;
     if (delta < 0) {
-        n = add(keys, n, cap, RD(count));
+        n = add(keys, n, cap, DEC(count));
         return after <= 0 ? add(keys, n, cap, W(zero)) : n;
     }
-    if (delta > 0) {
-        n = add(keys, n, cap, W(count));
-        return before == 0 ? add(keys, n, cap, W(zero)) : n;
+    if (delta > 0) { /* from zero it also leaves zero: a write */
+        if (before == 0)
+            return add(keys, add(keys, n, cap, W(count)), cap, W(zero));
+        return add(keys, n, cap, INC(count));
     }
     return n;
 }
@@ -239,8 +244,8 @@ int weft__footprint(int id, int *keys, int cap)
 
 /* The key by which a task's arrival at Wait on wg is observed: a waiter that arrived before the counter reached
  * zero is released then (Go panics when the WaitGroup is reused before it returns), so the step during which
- * it arrives reads the counter's zero-ness. */
+ * it arrives conflicts with every change of the counter. */
 int weft__wait_arrival_key(const weft_wg *wg)
 {
-    return RD(base_of(wg, HEAD));
+    return RD(base_of(wg, TAIL));
 }

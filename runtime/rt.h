@@ -340,12 +340,15 @@ int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 /* The step under way also accesses footprint key `key` (a task's arrival that something can observe). */
 void weft__x_amend(int key) WEFT__HIDDEN;
 
-/* Footprint keys: an object part (base) and a mode. Two steps conflict when they share a base and one of
- * them writes it; two reads commute. */
-#define WEFT__KEY_READ 1
+/* Footprint keys: an object part (the base, key >> 2) and a mode (key & 3): a write, or one of three kinds of
+ * access that commute with accesses of the same kind only (reads; decrements and increments of a counter).
+ * Two steps conflict when they share a base and their modes are not the same commuting kind. */
+enum { WEFT__KM_WRITE = 0, WEFT__KM_READ = 1, WEFT__KM_DEC = 2, WEFT__KM_INC = 3 };
+#define WEFT__KEY_MODE(k) ((k) & 3)
+#define WEFT__KEY_BASE(k) ((k) >> 2)
 static inline bool weft__keys_conflict(int a, int b)
 {
-    return (a | WEFT__KEY_READ) == (b | WEFT__KEY_READ) && !(a & b & WEFT__KEY_READ);
+    return WEFT__KEY_BASE(a) == WEFT__KEY_BASE(b) && !(a == b && WEFT__KEY_MODE(a) != WEFT__KM_WRITE);
 }
 WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 
