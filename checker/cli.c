@@ -416,7 +416,7 @@ int weft_main(int argc, char **argv)
             free(tests);
             return 2;
         }
-        free(tok.values);
+        weft__token_free(&tok);
         want = tok.fingerprint;
         by_token = true;
     }
@@ -438,6 +438,7 @@ int weft_main(int argc, char **argv)
         weft_result r = weft_check(t->name, t->body, NULL, &o);
         weft__R.replay_prefix = NULL;
         int s = weft__print_result(t->name, &r, &o);
+        fflush(stdout); /* each test's output is out before the next test runs (it may hang and be killed) */
         weft_result_free(&r);
         ran++;
         bugs += s == 1;
