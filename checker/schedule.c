@@ -4,9 +4,10 @@
 
 #include "strategy.h"
 
-/* Token layout, before base32: version 2 | fingerprint u32 | time mode u8 | varint max_steps |
- * varint stack_size | varint leak_horizon | varint hang_ms | verdict u8 | end digest u32 | varint steps |
- * varint nchoices | choices as nibbles | trace u32 | checksum u32.
+/* Token layout, before base32: version 2 | fingerprint u32 | flags u8 | [varint max_steps] | [varint stack_size]
+ * | [varint leak_horizon] | [varint hang_ms] | verdict u8 | end digest u16 | varint steps | varint nchoices |
+ * choices as nibbles | trace u32 | checksum u32. The flags byte: bit 0 idle time; bits 1-4 say which of the
+ * bracketed fields follow (each is at its default when absent).
  * A choice is three fields: its value, the steps taken since the previous choice and a 4-bit digest of those
  * steps (task, operation, line). Its value: a nibble 0-12 is the value, 15 V is the value V + 13; then the
  * step delta as a number, then the digest as one nibble. 13 P R repeats the last P choices R times (a
@@ -14,6 +15,9 @@
  * Text: "weft2-" followed by base32 (Crockford alphabet, lower case). Version 1 tokens ("weft1-") carried
  * neither the verdict nor the flags: they are refused. */
 #define TOKEN_VERSION 2
+#define DEF_MAX_STEPS 100000 /* the flags' defaults (weft_options_init), left out of tokens */
+#define DEF_STACK ((size_t)256 * 1024)
+#define DEF_HORIZON WEFT_MINUTE
 static const char B32[] = "0123456789abcdefghjkmnpqrstvwxyz";
 #define PREFIX "weft2-"
 
@@ -61,7 +65,7 @@ unsigned weft__steps_digest(long long from, long long to)
     return (h ^ (h >> 4) ^ (h >> 8) ^ (h >> 16) ^ (h >> 24)) & 15u;
 }
 
-/* A digest of how the current execution ended: verdict, task, site and message. */
+/* A 16-bit digest of how the current execution ended: verdict, task, site and message. */
 uint32_t weft__end_digest(void)
 {
     const weft__end *e = &weft__R.end;
@@ -69,7 +73,8 @@ uint32_t weft__end_digest(void)
     uint32_t h = weft__fnv(2166136261u, v, sizeof v);
     if (e->file)
         h = weft__fnv(h, e->file, strlen(e->file));
-    return weft__fnv(h, e->msg, strnlen(e->msg, sizeof e->msg));
+    h = weft__fnv(h, e->msg, strnlen(e->msg, sizeof e->msg));
+    return (h ^ (h >> 16)) & 0xffffu;
 }
 
 typedef struct buf {
@@ -210,13 +215,20 @@ char *weft__token_pack(const weft__token *h, const weft__tchoice *c)
     buf b = {0};
     put(&b, TOKEN_VERSION);
     put_u32(&b, h->fingerprint);
-    put(&b, (unsigned)h->time_mode);
-    put_varint(&b, (unsigned long long)h->max_steps);
-    put_varint(&b, (unsigned long long)h->stack_size);
-    put_varint(&b, (unsigned long long)h->leak_horizon);
-    put_varint(&b, (unsigned long long)h->hang_ms);
+    unsigned flags = (unsigned)h->time_mode | (h->max_steps != DEF_MAX_STEPS) << 1 |
+                     (h->stack_size != DEF_STACK) << 2 | (h->leak_horizon != DEF_HORIZON) << 3 | (h->hang_ms != 0) << 4;
+    put(&b, flags);
+    if (flags & 2)
+        put_varint(&b, (unsigned long long)h->max_steps);
+    if (flags & 4)
+        put_varint(&b, (unsigned long long)h->stack_size);
+    if (flags & 8)
+        put_varint(&b, (unsigned long long)h->leak_horizon);
+    if (flags & 16)
+        put_varint(&b, (unsigned long long)h->hang_ms);
     put(&b, (unsigned)h->verdict);
-    put_u32(&b, h->end_digest);
+    put(&b, h->end_digest & 0xff);
+    put(&b, (h->end_digest >> 8) & 0xff);
     put_varint(&b, (unsigned long long)h->nsteps);
     put_varint(&b, (unsigned long long)h->nvalues);
     nib w = {&b, 0, 0};
@@ -551,15 +563,19 @@ bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen)
         return false;
     }
     t->fingerprint = get_u32(&r);
-    t->time_mode = (int)get(&r);
-    t->max_steps = (long long)get_varint(&r);
-    unsigned long long ss = get_varint(&r), lh = get_varint(&r), hang = get_varint(&r);
+    unsigned flags = get(&r);
+    t->time_mode = (int)(flags & 1);
+    t->max_steps = flags & 2 ? (long long)get_varint(&r) : DEF_MAX_STEPS;
+    unsigned long long ss = flags & 4 ? get_varint(&r) : DEF_STACK;
+    unsigned long long lh = flags & 8 ? get_varint(&r) : (unsigned long long)DEF_HORIZON;
+    unsigned long long hang = flags & 16 ? get_varint(&r) : 0;
     t->verdict = (int)get(&r);
-    t->end_digest = get_u32(&r);
+    t->end_digest = get(&r);
+    t->end_digest |= (uint32_t)get(&r) << 8;
     t->nsteps = (long long)get_varint(&r);
     unsigned long long nv = get_varint(&r);
     /* the limits the flags accept; an execution takes at most 4 * max_steps steps (then it is a LIVELOCK) */
-    if (r.bad || t->time_mode > 1 || t->max_steps <= 0 || t->max_steps > 1000000000 || ss < 16 * 1024 ||
+    if (r.bad || flags > 31 || t->max_steps <= 0 || t->max_steps > 1000000000 || ss < 16 * 1024 ||
         ss > (1u << 30) || lh > (unsigned long long)INT64_MAX || hang > 1000000000000ull || t->verdict > WEFT_CRASH ||
         t->verdict == WEFT_OK || t->nsteps < 0 || t->nsteps > 4 * t->max_steps + 8 || nv > 1000000000ull) {
         snprintf(err, errlen, "the token is malformed");
