@@ -136,16 +136,16 @@ bool weft__replay_same_end(const weft__explorer *x, char *msg, size_t n)
     }
     if ((int)R->end.verdict != t->verdict) {
         snprintf(msg, n,
-                 "the replay took the same %lld steps as the token's execution but ended with %s, the token's "
+                 "the replay took the same %lld step%s as the token's execution but ended with %s, the token's "
                  "execution with %s" WHY,
-                 R->nsteps, mine, theirs);
+                 R->nsteps, R->nsteps == 1 ? "" : "s", mine, theirs);
         return false;
     }
     if (weft__end_digest() != t->end_digest) {
         snprintf(msg, n,
-                 "the replay took the same %lld steps and ended with %s as the token's execution, but in another "
+                 "the replay took the same %lld step%s and ended with %s as the token's execution, but in another "
                  "task, at another line or with another message: task %d at %s:%d: %s" WHY,
-                 R->nsteps, mine, R->end.task, R->end.file ? R->end.file : "?", R->end.line, R->end.msg);
+                 R->nsteps, R->nsteps == 1 ? "" : "s", mine, R->end.task, R->end.file ? R->end.file : "?", R->end.line, R->end.msg);
         return false;
     }
     return true;

@@ -2,22 +2,52 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rt.h"
 
 #define DEADLINE_SIG (SIGRTMAX - 1) /* crash.c routes it to weft__deadline_tick (must match) */
 
+/* The timer runs a watcher in a thread of its own (SIGEV_THREAD): a tick never interrupts the check's thread
+ * (a real sleep() or read() of the program goes on undisturbed) unless the watcher finds the execution hung;
+ * then it sends DEADLINE_SIG to the check's thread, whose handler ends the execution. */
 static timer_t timer;        /* one per process, made by the first check with a time limit */
 static bool have_timer;
 static bool armed;
+static pid_t checker_tid;    /* the thread running the check */
 static long long grace_ms;   /* the tick period after the limit: a task without a step for this long is hung */
 static long long hung_ms;    /* the last execution ended as hung after this grace period, else 0 */
-static bool ticked;          /* a tick has come in the execution below */
-static uint32_t tick_gen;    /* the execution and step count at the last tick */
+static bool ticked;          /* the watcher has seen the execution below */
+static uint32_t tick_gen;    /* the execution and step count the watcher saw last */
 static long long tick_steps;
+static uint32_t hung_gen;    /* what it found hung (the handler checks it still is) */
+static long long hung_steps;
 
-/* Arm the time limit of the check starting now: a first tick after `seconds` (0: none), then one every grace
+/* A tick, in the timer's thread: the same execution at the same step as at the last tick is hung. */
+static void watch(union sigval sv)
+{
+    (void)sv;
+    weft__rt *R = &weft__R;
+    if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE))
+        return;
+    bool active = __atomic_load_n(&R->active, __ATOMIC_RELAXED);
+    uint32_t gen = __atomic_load_n(&R->gen, __ATOMIC_RELAXED);
+    long long steps = __atomic_load_n(&R->nsteps, __ATOMIC_RELAXED);
+    if (active && ticked && gen == tick_gen && steps == tick_steps) {
+        hung_gen = gen;
+        hung_steps = steps;
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        syscall(SYS_tgkill, getpid(), checker_tid, DEADLINE_SIG);
+        return;
+    }
+    ticked = active;
+    tick_gen = gen;
+    tick_steps = steps;
+}
+
+/* Arm the time limit of the check starting now: the first tick after `seconds` (0: none), then one every grace
  * period (the limit, within 0.1 to 1 s). Between executions the checker stops at the limit by itself; a tick
  * that finds the same execution at the same step as the last one ends it as hung. Two syscalls per check. */
 void weft__deadline_arm(double seconds)
@@ -29,13 +59,13 @@ void weft__deadline_arm(double seconds)
     if (!have_timer) {
         struct sigevent ev;
         memset(&ev, 0, sizeof ev);
-        ev.sigev_notify = SIGEV_THREAD_ID;
-        ev.sigev_signo = DEADLINE_SIG;
-        ev._sigev_un._tid = gettid(); /* the checker's thread, not any thread of the process */
+        ev.sigev_notify = SIGEV_THREAD;
+        ev.sigev_notify_function = watch;
         if (timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0)
             return; /* no timer: the limit is checked between executions only */
         have_timer = true;
     }
+    checker_tid = gettid();
     double g = seconds < 0.1 ? 0.1 : seconds > 1 ? 1 : seconds;
     grace_ms = (long long)(g * 1000 + 0.5);
     struct itimerspec its;
@@ -46,7 +76,9 @@ void weft__deadline_arm(double seconds)
         its.it_value.tv_nsec = 1;
     its.it_interval.tv_sec = (time_t)(grace_ms / 1000);
     its.it_interval.tv_nsec = (long)(grace_ms % 1000) * 1000000L;
-    armed = timer_settime(timer, 0, &its, NULL) == 0;
+    __atomic_store_n(&armed, true, __ATOMIC_RELEASE);
+    if (timer_settime(timer, 0, &its, NULL) != 0)
+        __atomic_store_n(&armed, false, __ATOMIC_RELEASE);
 }
 
 /* Stop the ticks (the check is over). */
@@ -54,26 +86,20 @@ void weft__deadline_disarm(void)
 {
     if (!armed)
         return;
+    __atomic_store_n(&armed, false, __ATOMIC_RELEASE);
     struct itimerspec its;
     memset(&its, 0, sizeof its);
     timer_settime(timer, 0, &its, NULL);
-    armed = false;
 }
 
-/* A tick (in the signal handler, on the checker's thread). Inside an execution whose running task has taken no
- * step since the last tick: end it as CRASH (hung), naming its last visible operation. Else remember where it
- * is and return. */
+/* DEADLINE_SIG on the check's thread (its signal handler): the watcher found the running execution hung. If it
+ * still is, end it as CRASH (hung), naming the running task's last visible operation; else return. */
 void weft__deadline_tick(void)
 {
     weft__rt *R = &weft__R;
-    if (!armed || !R->active || !R->cur || R->crashing)
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (!armed || !R->active || !R->cur || R->crashing || R->gen != hung_gen || R->nsteps != hung_steps)
         return;
-    if (!ticked || tick_gen != R->gen || tick_steps != R->nsteps) {
-        ticked = true;
-        tick_gen = R->gen;
-        tick_steps = R->nsteps;
-        return;
-    }
     R->crashing = true;
     hung_ms = grace_ms;
     weft__task *t = R->cur;
