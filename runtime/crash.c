@@ -210,7 +210,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 void __assert_fail(const char *expr, const char *file, unsigned int line, const char *func)
 {
     weft__rt *R = &weft__R;
-    if (R->active && R->cur && !R->crashing) {
+    if (R->active && R->cur && !R->crashing && weft__on_checker_thread) {
         R->crashing = true;
         snprintf(R->end.msg, sizeof R->end.msg, "SIGABRT: assert(%s) failed in %s()", expr, func);
         R->end.task = R->cur->id;
