@@ -171,9 +171,10 @@ static weft__step *new_step(void)
     weft__rt *R = &weft__R;
     if (WEFT__UNLIKELY(R->nsteps >= R->steps_cap)) {
         long long cap = R->steps_cap ? 2 * R->steps_cap : 1024;
-        R->steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
-        if (!R->steps)
-            abort();
+        weft__step *steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
+        if (!steps)
+            weft__out_of_memory("the schedule"); /* weft's resource error, not a CRASH of the program */
+        R->steps = steps;
         R->steps_cap = cap;
     }
     return &R->steps[R->nsteps];
