@@ -226,6 +226,18 @@ static void replay_names_steps_that_differ(void **state)
     weft_result_free(&r);
 }
 
+/* A token of weft before version 2 (no verdict, no flags) is refused with what to do. */
+static void older_token_refused(void **state)
+{
+    (void)state;
+    static child c;
+    char *argv[] = {"test_trust", "--replay", "weft1-047d4j1902g8t1g10407aw85ct7thd7r", NULL};
+    run_child(&c, weft_main, argv, 0, 0);
+    assert_int_equal(exit_status(&c), 2);
+    assert_string_equal(c.out, "weft: bad replay token: the token was made by an older weft (token version 1; this "
+                               "weft reads version 2): re-run the check to get a new token\n");
+}
+
 /* ---- 6: the flags that shape an execution travel in the token ---------------- */
 
 static void late_sleeper(void *arg)
@@ -858,6 +870,7 @@ int main(void)
         cmocka_unit_test(replay_of_a_static_dependent_verdict),
         cmocka_unit_test(replay_names_the_first_choice_that_moved),
         cmocka_unit_test(replay_names_steps_that_differ),
+        cmocka_unit_test(older_token_refused),
         cmocka_unit_test(flags_travel_in_the_token),
         cmocka_unit_test(exit_in_a_task_is_a_crash),
         cmocka_unit_test(exit_through_weft_main),
