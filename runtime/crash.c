@@ -27,8 +27,7 @@ static const char *check_name; /* the check under way, for an interruption messa
 /* What the process had for each signal before weft, and the alternate stack (allocated once, kept). */
 struct weft__crash {
     struct sigaction old_sa[NSIG_CAUGHT];
-    bool ours[NSIG_CAUGHT];      /* our handler is installed for caught[i] */
-    char stack[ALT_SIZE];
+    _Alignas(16) char stack[ALT_SIZE];
 };
 
 /* The words for signal `sig` with code `code` at fault address `addr` in the running task. They must not
@@ -253,16 +252,12 @@ void weft__crash_arm(const char *name)
         if (sigaction(caught[i], NULL, &cur) != 0)
             continue;
         if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal) {
-            c->ours[i] = true;
             continue;
         }
-        c->ours[i] = false;
         if (i >= NFAULT && cur.sa_handler != SIG_DFL)
             continue; /* the program handles or ignores it: its choice */
-        if (sigaction(caught[i], &sa, NULL) == 0) {
+        if (sigaction(caught[i], &sa, NULL) == 0)
             c->old_sa[i] = cur;
-            c->ours[i] = true;
-        }
     }
     struct sigaction cur;
     if (sigaction(DEADLINE_SIG, NULL, &cur) == 0 && !((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal)) {

@@ -655,6 +655,9 @@ static int check_big_stacks(int argc, char **argv)
 static void out_of_resources_is_weft_s_error(void **state)
 {
     (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* a limit on address space and AddressSanitizer's shadow memory do not mix */
+#endif
     static child c;
     char *argv[] = {"x", NULL};
     run_child(&c, check_big_stacks, argv, 0, 0);
