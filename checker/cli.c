@@ -562,7 +562,7 @@ int weft_main(int argc, char **argv)
         weft__token tok;
         int fits = -1;
         if (weft__token_decode(o.replay, &tok, err, sizeof err)) {
-            free(tok.values);
+            weft__token_free(&tok);
             for (int i = 0; i < n && fits < 0; i++)
                 if (sel[i] && weft__fnv(2166136261u, names[i], strlen(names[i])) == tok.fingerprint)
                     fits = i;
@@ -612,6 +612,7 @@ int weft_main(int argc, char **argv)
         weft__R.replay_prefix = NULL;
         weft__progress_clear();
         int s = emit(&out, t->name, &r);
+        fflush(stdout); /* each test's output is out before the next test runs (it may hang and be killed) */
         incomplete += !strcmp(weft__status(&r), "incomplete");
         weft_result_free(&r);
         ran++;

@@ -79,7 +79,7 @@ static bool foreign_env_token(const char *s, const char *name)
     free(lower);
     if (!ok)
         return false; /* the check refuses it with the reason */
-    free(t.values);
+    weft__token_free(&t);
     return t.fingerprint != weft__fnv(2166136261u, name, strlen(name));
 }
 

@@ -15,10 +15,8 @@ void weft__grow(void **p, int *cap, int n, size_t sz)
     while (c < n)
         c *= 2;
     void *q = realloc(*p, sz * (size_t)c);
-    if (!q) {
-        fprintf(stderr, "weft: out of memory\n");
-        abort();
-    }
+    if (!q)
+        weft__out_of_memory("the checker's tables");
     *p = q;
     *cap = c;
 }
@@ -60,7 +58,7 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
         return idx; /* asked only because the strategy watches every step (dpor) */
     if (WEFT__UNLIKELY(x->nrec + 1 > x->rec_cap))
         weft__grow((void **)&x->rec, &x->rec_cap, x->nrec + 1, sizeof *x->rec);
-    x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx};
+    x->rec[x->nrec++] = (weft__choice){kind, n, idx, kind == WEFT__BR_TASK ? ids[idx] + 1 : idx, R->nsteps};
     return idx;
 }
 
@@ -192,7 +190,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
             return r;
         }
         if (token.fingerprint != weft__fnv(2166136261u, name, strlen(name))) {
-            free(token.values);
+            weft__token_free(&token);
             r.error = errorf("bad replay token: it was made for another test, not '%s'%s", name, "");
             return r;
         }
@@ -214,8 +212,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
     }
     weft_options o = *opt;
     if (x.token) {
-        o.max_steps = token.max_steps;
-        o.time_mode = (weft_time_mode)token.time_mode;
+        weft__replay_options(&token, &o);
     }
     size_t page = 4096;
     size_t ss = (o.stack_size + page - 1) & ~(page - 1);
@@ -229,7 +226,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
     bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     x.iterative = iterative;
     bool stopped = false;
-    weft__crash_arm();
+    weft__crash_arm(name);
     if (o.count_traces && !x.token)
         x.traces = weft__traces_new();
     for (;;) {
@@ -253,13 +250,8 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
             r.error = errorf(R->end.nondet ? "nondeterministic program: %s%s" : "%s%s", R->end.msg, "");
             break;
         }
-        if (x.token && (x.tcursor != token.nvalues || weft__trace_hash() != token.trace ||
-                        R->nsteps != token.nsteps)) {
-            char m[200];
-            snprintf(m, sizeof m,
-                     "the replay ended after %lld steps and %d choices, the token's execution after %lld and %d, "
-                     "or its schedule differs",
-                     R->nsteps, x.tcursor, token.nsteps, token.nvalues);
+        char m[480];
+        if (x.token && !weft__replay_same_end(&x, m, sizeof m)) {
             r.error = errorf("nondeterministic program: %s%s", m, "");
             break;
         }
@@ -273,7 +265,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
             r.longest = x.longest;
             r.traces = x.traces ? weft__traces_count(x.traces) : -1;
             r.seconds = now_seconds() - t0;
-            r.replay = weft__token_encode(&x, name, weft__trace_hash(), R->nsteps);
+            r.replay = weft__token_encode(&x, name);
             r.report = weft__report(name, r.replay, &o, &r);
             break;
         }
@@ -294,6 +286,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
         if (WEFT__UNLIKELY(o.progress != NULL))
             weft__progress_tick(&o, name, x.executions + x.pruned, x.pruned, x.bound, t0);
     }
+    weft__crash_disarm();
     r.executions = x.executions;
     r.bound = x.bound;
     r.pruned = x.pruned;
@@ -314,6 +307,6 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
     free(x.scratch);
     free(x.path);
     free(x.alts);
-    free(token.values);
+    weft__token_free(&token);
     return r;
 }

@@ -10,6 +10,7 @@ typedef struct weft__choice {
     int n;         /* alternatives offered */
     int index;     /* index chosen among them */
     int value;     /* what a token stores: 1 + the task id (0: the clock) for WEFT__BR_TASK, else the index */
+    long long step; /* steps taken before it in the execution (R->nsteps when it was made) */
 } weft__choice;
 
 /* A branch point as a strategy sees it: `n` alternatives, of which the `nallowed` listed in `allowed`
@@ -36,15 +37,29 @@ typedef struct weft__strategy {
     bool (*next)(struct weft__explorer *x);
 } weft__strategy;
 
-/* A decoded replay token. */
+/* One choice as a token records it: the value, the steps taken since the previous choice, and a 4-bit digest
+ * of those steps (weft__steps_digest). */
+typedef struct weft__tchoice {
+    int value;
+    long long delta;
+    unsigned digest;
+} weft__tchoice;
+
+/* A decoded replay token: the flags that shape an execution, how it ended, and its choices (read in order with
+ * weft__token_next; memory is bounded by the token's length). */
 typedef struct weft__token {
     uint32_t fingerprint;   /* of the test name */
-    int time_mode;
+    int time_mode;          /* the flags the execution ran under */
     long long max_steps;
-    int *values;            /* choice values in order */
-    int nvalues;
+    size_t stack_size;
+    int64_t leak_horizon;
+    long long hang_ms;      /* > 0: the execution was stopped as hung this long after the time limit passed */
+    int verdict;            /* how it ended */
+    uint32_t end_digest;    /* weft__end_digest: task, site and message of the end */
+    long long nvalues;      /* choices */
     uint32_t trace;         /* hash of the schedule */
     long long nsteps;       /* steps of the execution */
+    struct weft__tokrd *rd; /* the choice reader (schedule.c) */
 } weft__token;
 
 /* The checker's side of a check. Invariant: `rec` holds the choices of the current execution only. */
@@ -109,11 +124,23 @@ void weft__dpor_amend(struct dpor *d, int key) WEFT__HIDDEN;
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;
 
 /* Tokens (schedule.c). */
-char *weft__token_encode(const weft__explorer *x, const char *name, uint32_t trace, long long nsteps) WEFT__HIDDEN;
+char *weft__token_encode(const weft__explorer *x, const char *name) WEFT__HIDDEN;
+char *weft__token_pack(const weft__token *h, const weft__tchoice *c) WEFT__HIDDEN;
 bool weft__token_decode(const char *s, weft__token *t, char *err, size_t errlen) WEFT__HIDDEN;
+bool weft__token_next(const weft__token *t, weft__tchoice *c) WEFT__HIDDEN;
+void weft__token_rewind(const weft__token *t) WEFT__HIDDEN;
+long long weft__token_step(const weft__token *t) WEFT__HIDDEN;
+void weft__token_free(weft__token *t) WEFT__HIDDEN;
+unsigned weft__steps_digest(long long from, long long to) WEFT__HIDDEN;
+uint32_t weft__end_digest(void) WEFT__HIDDEN;
 char *weft__token_seal(const unsigned char *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__fnv(uint32_t h, const void *p, size_t n) WEFT__HIDDEN;
 uint32_t weft__trace_hash(void) WEFT__HIDDEN;
+
+/* Replay (replay.c): the options a token imposes, and whether the replayed execution ended as the token's did
+ * (if not, a one-line message naming the first difference). */
+void weft__replay_options(const weft__token *t, weft_options *o) WEFT__HIDDEN;
+bool weft__replay_same_end(const weft__explorer *x, char *msg, size_t n) WEFT__HIDDEN;
 
 /* Reports (report.c). */
 char *weft__report(const char *name, const char *token, const weft_options *o, const weft_result *r) WEFT__HIDDEN;

@@ -289,8 +289,22 @@ const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
 void weft__names_reset(void) WEFT__HIDDEN;
 
-/* ---- Fatal signals (crash.c) ------------------------------------------- */
-void weft__crash_arm(void) WEFT__HIDDEN;
+/* ---- Signals, limits, ownership (crash.c, deadline.c, owner.c, exit.c, oom.c) ---- */
+/* Per check: catch fatal and raised signals, arm the time limit (R->opt->time_limit), claim the calling thread;
+ * `name` is the test's, for an interruption message. Disarm undoes the time limit only. */
+void weft__crash_arm(const char *name) WEFT__HIDDEN;
+void weft__crash_disarm(void) WEFT__HIDDEN;
+void weft__deadline_arm(double seconds) WEFT__HIDDEN;
+void weft__deadline_disarm(void) WEFT__HIDDEN;
+void weft__deadline_tick(void) WEFT__HIDDEN;
+long long weft__deadline_hang_ms(void) WEFT__HIDDEN;
+/* True on the thread running the check (thread-local: weft__require's few-ns ownership test). */
+extern __thread bool weft__on_checker_thread WEFT__HIDDEN __attribute__((tls_model("initial-exec")));
+void weft__owner_claim(void) WEFT__HIDDEN;
+WEFT__NORETURN void weft__refuse(const char *call, const char *file, int line) WEFT__HIDDEN;
+WEFT__NORETURN void weft__exit_process(int status) WEFT__HIDDEN;
+WEFT__NORETURN void weft__out_of_memory(const char *what) WEFT__HIDDEN;
+WEFT__NORETURN void weft__resource_error(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
 
 /* ---- Switching (fiber.c) ------------------------------------------------ */
 void weft__switch(weft__ctx *from, weft__ctx *to, const weft__stack *to_stack, bool dying) WEFT__HIDDEN;
@@ -351,6 +365,8 @@ static inline bool weft__keys_conflict(int a, int b)
     return WEFT__KEY_BASE(a) == WEFT__KEY_BASE(b) && !(a == b && WEFT__KEY_MODE(a) != WEFT__KM_WRITE);
 }
 WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
+/* A signal from outside (Ctrl-C, kill) during check `name`: print what the search did so far (checker/interrupt.c). */
+void weft__interrupted(int sig, const char *name) WEFT__HIDDEN;
 
 /* ---- Primitive state the scheduler and reports read --------------------- */
 

@@ -119,17 +119,11 @@ void weft__nondet(const char *fmt, ...)
     weft__finish(WEFT_OK);
 }
 
-/* Refuse a weft call made outside a running check. */
+/* Refuse a weft call made outside a running check, or from a thread other than the one running it. */
 void weft__require(const char *call, const char *file, int line)
 {
-    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur)) {
-        if (file)
-            fprintf(stderr, "weft: %s:%d: %s called outside a running check (call it from a test body or a task)\n",
-                    file, line, call);
-        else
-            fprintf(stderr, "weft: %s called outside a running check (call it from a test body or a task)\n", call);
-        exit(2);
-    }
+    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur || !weft__on_checker_thread))
+        weft__refuse(call, file, line); /* owner.c: outside a check, another thread, a forked child */
 }
 
 static void grow_scratch(int n)
@@ -178,9 +172,10 @@ static weft__step *new_step(void)
     weft__rt *R = &weft__R;
     if (WEFT__UNLIKELY(R->nsteps >= R->steps_cap)) {
         long long cap = R->steps_cap ? 2 * R->steps_cap : 1024;
-        R->steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
-        if (!R->steps)
-            abort();
+        weft__step *steps = realloc(R->steps, sizeof *R->steps * (size_t)cap);
+        if (!steps)
+            weft__out_of_memory("the schedule"); /* weft's resource error, not a CRASH of the program */
+        R->steps = steps;
         R->steps_cap = cap;
     }
     return &R->steps[R->nsteps];

@@ -1,5 +1,8 @@
-/* stack.c: task stacks with a guard page each, mapped once and reused across executions. */
+/* stack.c: task stacks below 64 KiB guard regions, mapped once and reused across executions. */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -12,8 +15,19 @@
 #endif
 #endif
 
+/* The guard below each stack: PROT_NONE address space only (no memory), wide enough that a frame of up to
+ * 64 KiB (a large local array) that jumps past the stack's end lands in it and faults as a stack overflow,
+ * instead of writing over whatever is mapped below. */
+#define GUARD_SIZE ((size_t)64 * 1024)
+
+static size_t guard_size(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (GUARD_SIZE + page - 1) & ~(page - 1);
+}
+
 /* A stack for a new task: from the free list, else freshly mapped (only until the pool has grown
- * to the largest number of tasks alive at once). */
+ * to the largest number of tasks alive at once). Running out is weft's resource error, not the program's. */
 weft__stack *weft__stack_get(void)
 {
     weft__rt *R = &weft__R;
@@ -23,28 +37,39 @@ weft__stack *weft__stack_get(void)
         return s;
     }
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t size = (R->stack_size + page - 1) & ~(page - 1);
-    void *base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                      -1, 0);
-    if (base == MAP_FAILED) {
-        fprintf(stderr, "weft: cannot map a task stack of %zu bytes\n", size);
-        abort();
+    size_t size = (R->stack_size + page - 1) & ~(page - 1), guard = guard_size();
+    void *base = mmap(NULL, size + guard, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        weft__resource_error("cannot map a task stack of %zu KiB for task %d (mmap: %s): lower --stack-size or the "
+                             "number of tasks, or raise the memory limit",
+                             size / 1024, R->ntasks, strerror(errno));
+    if (mprotect((char *)base + guard, size, PROT_READ | PROT_WRITE) != 0) {
+        int e = errno;
+        munmap(base, size + guard);
+        weft__resource_error("cannot map a task stack of %zu KiB for task %d (mprotect: %s): lower --stack-size or "
+                             "the number of tasks, or raise the memory limit",
+                             size / 1024, R->ntasks, strerror(e));
     }
-    mprotect(base, page, PROT_NONE); /* the guard page: overflow faults instead of corrupting */
     s = malloc(sizeof *s);
-    if (!s || (R->nstacks == R->stacks_cap &&
-               !(R->all_stacks = realloc(R->all_stacks, sizeof *R->all_stacks *
-                                                            (size_t)(R->stacks_cap = R->stacks_cap ? 2 * R->stacks_cap : 16))))) {
-        fprintf(stderr, "weft: out of memory (stack pool)\n");
-        abort();
+    if (!s)
+        weft__out_of_memory("the stack pool");
+    if (R->nstacks == R->stacks_cap) {
+        int cap = R->stacks_cap ? 2 * R->stacks_cap : 16;
+        weft__stack **all = realloc(R->all_stacks, sizeof *all * (size_t)cap);
+        if (!all) {
+            free(s);
+            weft__out_of_memory("the stack pool");
+        }
+        R->all_stacks = all;
+        R->stacks_cap = cap;
     }
     s->base = base;
-    s->lo = (char *)base + page;
+    s->lo = (char *)base + guard;
     s->size = size;
     s->next_free = NULL;
     s->vg_id = 0;
 #ifdef HAVE_VALGRIND
-    s->vg_id = VALGRIND_STACK_REGISTER((char *)base + page, (char *)base + page + size);
+    s->vg_id = VALGRIND_STACK_REGISTER((char *)base + guard, (char *)base + guard + size);
 #endif
     R->all_stacks[R->nstacks++] = s;
     return s;
@@ -61,13 +86,13 @@ void weft__stack_put(weft__stack *s)
 void weft__stack_release_all(void)
 {
     weft__rt *R = &weft__R;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t guard = guard_size();
     for (int i = 0; i < R->nstacks; i++) {
         weft__stack *s = R->all_stacks[i];
 #ifdef HAVE_VALGRIND
         VALGRIND_STACK_DEREGISTER(s->vg_id);
 #endif
-        munmap(s->base, s->size + page);
+        munmap(s->base, s->size + guard);
         free(s);
     }
     R->nstacks = 0;

@@ -44,10 +44,13 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
         int cap = R->task_cap ? 2 * R->task_cap : 16;
         weft__task **tasks = realloc(R->tasks, sizeof *tasks * (size_t)cap);
         if (!tasks)
-            abort();
+            weft__out_of_memory("the task table"); /* weft's resource error, not a CRASH of the program */
+        R->tasks = tasks;
         for (int i = R->task_cap; i < cap; i++) {
-            if (!(tasks[i] = malloc(sizeof **tasks)))
-                abort();
+            if (!(tasks[i] = malloc(sizeof **tasks))) {
+                R->task_cap = i; /* the ones made so far are kept */
+                weft__out_of_memory("the task table");
+            }
             tasks[i]->pollset = NULL;
             tasks[i]->pollset_cap = 0;
         }

@@ -352,7 +352,7 @@ static void abba_is_deadlock(void **state)
     assert_contains(r.report, "mutex#1 `a`");
     assert_contains(r.report, "mutex#2 `b`");
     assert_contains(r.report, "tests/test_checker.c:");
-    assert_contains(r.report, "replay: weft1-");
+    assert_contains(r.report, "replay: weft2-");
     weft_result_free(&r);
 }
 
@@ -601,8 +601,8 @@ static void token_truncated_refused(void **state)
         expect_refused("abba", t, "bad replay token");
         free(t);
     }
-    expect_refused("abba", "weft1-0123456789", "truncated");
-    expect_refused("abba", "weft1-", "truncated");
+    expect_refused("abba", "weft2-0123456789", "truncated");
+    expect_refused("abba", "weft2-", "truncated");
     free(tok);
 }
 
@@ -611,18 +611,20 @@ static void token_garbage_refused(void **state)
     (void)state;
     expect_refused("abba", "hello world", "not a weft replay token");
     expect_refused("abba", "", "not a weft replay token");
-    expect_refused("abba", "weft1-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", "bad character");
-    expect_refused("abba", "weft1-00000000000000000000000000000000", "bad replay token");
+    expect_refused("abba", "weft2-!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", "bad character");
+    expect_refused("abba", "weft2-00000000000000000000000000000000", "bad replay token");
 }
 
 static void token_wrong_version_refused(void **state)
 {
     (void)state;
     char *tok = abba_token();
-    tok[4] = '2';
+    tok[4] = '3';
     expect_refused("abba", tok, "version");
     tok[4] = '0';
     expect_refused("abba", tok, "version");
+    tok[4] = '1'; /* the tokens of weft before the verdict and the flags travelled in them */
+    expect_refused("abba", tok, "made by an older weft (token version 1; this weft reads version 2): re-run the check");
     free(tok);
 }
 

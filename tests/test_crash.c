@@ -170,7 +170,7 @@ static void expect_crash(const char *name, void (*body)(void *), const char *con
         if (!strstr(a.report, *want))
             fail_msg("%s: the report lacks \"%s\":\n%s", name, *want, a.report);
     assert_non_null(strstr(a.report, "schedule:"));
-    assert_non_null(strstr(a.report, "replay: weft1-"));
+    assert_non_null(strstr(a.report, "replay: weft2-"));
     run_child(name, body, a.token, &b);
     assert_int_equal(b.verdict, WEFT_CRASH);
     assert_int_equal(b.executions, 1);

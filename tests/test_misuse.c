@@ -455,11 +455,11 @@ static void unknown_flags(void **state)
 static void bad_replay_token(void **state)
 {
     (void)state;
-    expect_cli_error(NULL, "weft: bad replay token: not a weft replay token (it must start with 'weft1-')\n", 3,
+    expect_cli_error(NULL, "weft: bad replay token: not a weft replay token (it must start with 'weft2-')\n", 3,
                      "--replay", "hello");
-    expect_cli_error(NULL, "weft: bad replay token: the token is truncated\n", 3, "--replay", "weft1-zz");
+    expect_cli_error(NULL, "weft: bad replay token: the token is truncated\n", 3, "--replay", "weft2-zz");
     expect_cli_error(NULL, "weft: clean_test: bad replay token: bad character '!' at position 7\n", 5, "--test",
-                     "clean_test", "--replay", "weft1-!000000000000000");
+                     "clean_test", "--replay", "weft2-!000000000000000");
     expect_cli_error(NULL, "weft: --replay: empty token\n", 2, "--replay=");
 
     /* foreign tokens: made for another test of this program, or for a test it does not have */

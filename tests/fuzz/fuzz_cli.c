@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (o.replay) { /* weft_main decodes the token next */
             weft__token t;
             if (weft__token_decode(o.replay, &t, err, sizeof err))
-                free(t.values);
+                weft__token_free(&t);
         }
     } else if (!err[0] || strchr(err, '\n')) {
         __builtin_trap(); /* refused without one line of reason */

@@ -7,37 +7,47 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Encode t's fields again (the test name is unknown: only its hash was kept) and decode them; the result must
- * match field for field. */
+/* Read every choice of t (at most `limit`); NULL when it holds more. */
+static weft__tchoice *read_all(const weft__token *t, long long limit)
+{
+    if (t->nvalues > limit)
+        return NULL;
+    weft__tchoice *c = calloc((size_t)(t->nvalues ? t->nvalues : 1), sizeof *c);
+    if (!c)
+        abort();
+    weft__token_rewind(t);
+    for (long long i = 0; i < t->nvalues; i++)
+        if (!weft__token_next(t, &c[i]))
+            __builtin_trap(); /* fewer choices than it claims */
+    weft__tchoice extra;
+    if (weft__token_next(t, &extra))
+        __builtin_trap(); /* more */
+    return c;
+}
+
+/* Pack t's fields and choices again and decode them; the result must match field for field. */
 static void round_trip(const weft__token *t)
 {
-    weft_options o;
-    memset(&o, 0, sizeof o);
-    o.time_mode = (weft_time_mode)t->time_mode;
-    o.max_steps = t->max_steps;
-    weft__explorer x;
-    memset(&x, 0, sizeof x);
-    x.nrec = t->nvalues;
-    x.rec = calloc((size_t)(t->nvalues ? t->nvalues : 1), sizeof *x.rec);
-    if (!x.rec)
-        abort();
-    for (int i = 0; i < t->nvalues; i++)
-        x.rec[i].value = t->values[i];
-    const weft_options *saved = weft__R.opt;
-    weft__R.opt = &o;
-    char *s = weft__token_encode(&x, "fuzz", t->trace, t->nsteps);
-    weft__R.opt = saved;
+    weft__tchoice *c = read_all(t, 100000);
+    if (!c)
+        return;
+    char *s = weft__token_pack(t, c);
     weft__token u;
     char err[256];
     if (!weft__token_decode(s, &u, err, sizeof err))
         __builtin_trap(); /* a token weft made is refused */
     if (u.time_mode != t->time_mode || u.max_steps != t->max_steps || u.nsteps != t->nsteps ||
-        u.trace != t->trace || u.nvalues != t->nvalues ||
-        (t->nvalues && memcmp(u.values, t->values, sizeof *t->values * (size_t)t->nvalues)))
-        __builtin_trap(); /* the round trip changed the schedule */
-    free(u.values);
+        u.stack_size != t->stack_size || u.leak_horizon != t->leak_horizon || u.hang_ms != t->hang_ms ||
+        u.verdict != t->verdict || u.end_digest != t->end_digest || u.trace != t->trace || u.nvalues != t->nvalues)
+        __builtin_trap(); /* the round trip changed a field */
+    weft__tchoice *d = read_all(&u, 100000);
+    for (long long i = 0; i < t->nvalues; i++)
+        if (c[i].value != d[i].value || c[i].delta != d[i].delta || c[i].digest != d[i].digest)
+            __builtin_trap(); /* the round trip changed the schedule */
+    weft__token_free(&u);
+    free(d);
+    free(c);
     free(s);
-    free(x.rec);
 }
 
 /* libFuzzer's entry. A first byte 'w' (as in every real token): the rest is token text (a NUL ends it early, as
@@ -58,13 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     weft__token t;
     char err[256] = "";
     if (weft__token_decode(s, &t, err, sizeof err)) {
-        if (t.nvalues < 0 || !t.values || t.max_steps <= 0 || t.nsteps < 0 || t.time_mode < 0 || t.time_mode > 1)
+        if (t.nvalues < 0 || !t.rd || t.max_steps <= 0 || t.nsteps < 0 || t.time_mode < 0 || t.time_mode > 1)
             __builtin_trap(); /* accepted, but not a schedule weft can follow */
-        if (t.nvalues <= 100000)
-            round_trip(&t);
-        free(t.values);
+        round_trip(&t);
+        weft__token_free(&t);
     } else {
-        if (!err[0] || strchr(err, '\n') || t.values)
+        if (!err[0] || strchr(err, '\n') || t.rd)
             __builtin_trap(); /* refused without one line of reason, or leaking */
     }
     free(s);
