@@ -38,7 +38,7 @@ static dnode *push_node(struct dpor *d, int kind)
     d->live++;
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
-    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = 0;
+    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
     d->path[d->npath++] = id;
     return nd;
 }
@@ -100,6 +100,7 @@ static void defer(weft__explorer *x, struct dpor *d, int k, int p)
 
 static void begin(weft__explorer *x)
 {
+    if (getenv("WEFT_DBG")) fprintf(stderr, "--- execution\n");
     struct dpor *d = D(x);
     x->cursor = 0;
     weft__R.x_every = true;
@@ -185,6 +186,14 @@ static int choose(weft__explorer *x, const weft__branch *b)
             for (int i = 0; i < d->child.n; i++)
                 iset_add(&nd->sleep, d->child.v[i]);
         idx = -1;
+        if (d->fpos < d->forced.n) { /* following a wakeup sequence */
+            int q = d->forced.v[d->fpos++];
+            for (int i = 0; i < b->nallowed && idx < 0; i++)
+                if (b->ids[b->allowed[i]] == q && !iset_has(&nd->sleep, q))
+                    idx = b->allowed[i];
+            if (idx < 0)
+                d->fpos = d->forced.n;
+        }
         for (int i = 0; i < b->nallowed && idx < 0; i++)
             if (!iset_has(&nd->sleep, b->ids[b->allowed[i]]))
                 idx = b->allowed[i];
@@ -193,6 +202,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
             for (int i = 0; i < b->n && !nd->bt.n; i++)
                 if (!iset_has(&nd->sleep, b->ids[i]))
                     iset_add(&nd->bt, b->ids[i]);
+            if (getenv("WEFT_DBG")) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
             if (!nd->bt.n)
                 pop_node(d);
             weft__prune();
@@ -204,6 +214,15 @@ static int choose(weft__explorer *x, const weft__branch *b)
     }
     x->cursor++;
     weft__dpor_record(d, k);
+    if (getenv("WEFT_DBG")) {
+        fprintf(stderr, "  [%d] t%d %s fp:", k, nd->chosen, nd->chosen >= 0 ? weft__R.tasks[nd->chosen]->op : "clock");
+        for (int i = 0; i < nd->fp.n; i++) fprintf(stderr, " %x", nd->fp.v[i]);
+        fprintf(stderr, "%s bt:", nd->all ? " ALL" : "");
+        for (int i = 0; i < nd->bt.n; i++) fprintf(stderr, " %d", nd->bt.v[i]);
+        fprintf(stderr, " sleep:");
+        for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]);
+        fprintf(stderr, "\n");
+    }
     return idx;
 }
 
@@ -258,6 +277,21 @@ static void path_to(struct dpor *d, int id, int choice)
     }
 }
 
+/* The branch about to be explored takes entry p at node nd: follow p's wakeup sequence, if it has one. */
+static void follow(struct dpor *d, const dnode *nd, int p)
+{
+    d->forced.n = d->fpos = 0;
+    for (int i = 0; i + 1 < nd->wseq.n; i += 2 + nd->wseq.v[i + 1]) {
+        if (nd->wseq.v[i] != p)
+            continue;
+        int n = nd->wseq.v[i + 1];
+        iset_reserve(&d->forced, n);
+        memcpy(d->forced.v, &nd->wseq.v[i + 2], sizeof *d->forced.v * (size_t)n);
+        d->forced.n = n;
+        return;
+    }
+}
+
 static bool next(weft__explorer *x)
 {
     struct dpor *d = D(x);
@@ -279,6 +313,7 @@ static bool next(weft__explorer *x)
             if (p != NO_ENTRY) {
                 iset_add(&nd->done, p);
                 nd->chosen = p;
+                follow(d, nd, p);
                 return true;
             }
             pop_node(d);
@@ -308,6 +343,7 @@ static bool next(weft__explorer *x)
             d->now = d->later, d->cnow = d->clater, d->nnow = d->nlater;
             d->later = t, d->clater = c, d->nlater = 0;
         }
+        d->forced.n = d->fpos = 0;
         ditem it = d->now[--d->nnow];
         dnode *nd = &d->nodes[it.node];
         if (!iset_has(&nd->done, it.choice)) {
@@ -337,7 +373,9 @@ void weft__dpor_free(struct dpor *d)
         free(nd->fp.v);
         free(nd->vc.v);
         free(nd->handled.v);
+        free(nd->wseq.v);
     }
+    free(d->forced.v);
     for (int i = 0; i < d->cproc; i++)
         free(d->pvc[i].v);
     free(d->nodes);

@@ -91,6 +91,7 @@ typedef struct dnode {
     iset handled;    /* races with it already handled: triples (version << 9 | process index, newest racing event,
                       * signature of the pending step's footprint) */
     bool all;        /* dependent on everything (the clock, or a footprint too large) */
+    iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
 } dnode;
 
 /* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer
@@ -153,6 +154,8 @@ struct dpor {
     iset gvc;        /* join of every event's clock */
     iset tmp, ini, seen, races; /* scratch */
     iset child;      /* sleep set for the next new node */
+    iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */
+    int fpos;
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
 };

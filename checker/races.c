@@ -182,12 +182,11 @@ static void join_conflicts(const struct dpor *d, int m, int k, iset *vc)
 static bool footprint(struct dpor *d, int p, iset *view)
 {
     *view = (iset){0};
-    if (p < 0)
-        return false;
     ensure_proc(d, p + 1);
     struct fpcache *c = &d->fpc[p + 1];
     if (c->exec != d->exec || c->nev != d->nev) {
-        c->n = weft__footprint(p, c->keys, (int)(sizeof c->keys / sizeof *c->keys));
+        int cap = (int)(sizeof c->keys / sizeof *c->keys);
+        c->n = p < 0 ? weft__clock_footprint(c->keys, cap) : weft__footprint(p, c->keys, cap);
         c->exec = d->exec;
         c->nev = d->nev;
     }
@@ -252,6 +251,63 @@ static bool preceded_after(const iset *vc, int qi, int e)
     return false;
 }
 
+/* Whether event e enabled task p's pending step: p has not moved since before e, could not move where e was
+ * taken, and could right after (a receive that e made an element for, a lock e released). Then p's step comes
+ * after e in every execution: not a race (blocking makes a task disabled, not a step of its own). */
+static bool enabled_by(const struct dpor *d, int e, int p)
+{
+    const iset *pv = &d->pvc[p + 1];
+    if (p + 1 >= VC_CAP || vc_get(pv->v, pv->n, p + 1) - 1 > e || iset_has(&EN(d, e)->cand, p))
+        return false;
+    if (e + 1 < d->nev)
+        return iset_has(&EN(d, e + 1)->cand, p);
+    if (p < 0)
+        return false;
+    const weft__task *t = weft__R.tasks[p];
+    return t->state == WEFT__T_PENDING && weft__task_enabled(t);
+}
+
+/* Longest wakeup sequence kept; a longer reversal is left to the scheduler's default choices. */
+#define WSEQ_MAX 48
+
+/* Remember, with backtrack entry `pick` of node nd (event e's), the rest of the sequence that reverses the race
+ * of e with process p's pending step: the events after e that do not happen after it, in order, then p's step,
+ * with pick's first event moved to the front (it commutes with those before it). Exploring the entry follows
+ * the sequence (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction", POPL 2014: a
+ * wakeup sequence), so the branch reaches the reversed race instead of wandering into states whose every
+ * enabled step is asleep. Stored in nd->wseq as [process, length, steps...]. */
+static void wakeup_sequence(struct dpor *d, dnode *nd, int e, int p, int pick)
+{
+    int seq[WSEQ_MAX + 1], n = 0;
+    bool moved = false;
+    for (int j = e + 1; j < d->nev; j++) {
+        if (hb(d, e, j))
+            continue;
+        int q = EN(d, j)->chosen;
+        if (q == pick && !moved) {
+            moved = true;
+            continue;
+        }
+        if (n == WSEQ_MAX)
+            return;
+        seq[n++] = q;
+    }
+    if (pick != p || moved) {
+        if (n == WSEQ_MAX)
+            return;
+        seq[n++] = p;
+    }
+    if (!moved && pick != p)
+        return; /* pick's step is not in the sequence: nothing to follow */
+    if (n == 0)
+        return;
+    iset_reserve(&nd->wseq, nd->wseq.n + n + 2);
+    nd->wseq.v[nd->wseq.n++] = pick;
+    nd->wseq.v[nd->wseq.n++] = n;
+    for (int i = 0; i < n; i++)
+        nd->wseq.v[nd->wseq.n++] = seq[i];
+}
+
 /* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
  * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
  * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
@@ -299,9 +355,10 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         if (iset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
             pick = ini->v[i];
     }
-    if (pick >= 0)
+    if (pick >= 0) {
         iset_add(&nd->bt, pick);
-    else /* no initial could move there (the model missed an enabling): everything that could */
+        wakeup_sequence(d, nd, e, p, pick);
+    } else /* no initial could move there (the model missed an enabling): everything that could */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
 }
@@ -313,18 +370,6 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 static void race_check(struct dpor *d, int p, const iset *fp, bool all)
 {
     ensure_proc(d, p + 1);
-    if (p < 0) {
-        /* The clock: its pending step exists only once a task armed a timer, so the latest racing event may
-         * be the very step that armed it, which the clock can never precede; reversing that race changes
-         * nothing and the earlier ones would be lost. Every racing event since the clock last moved gets a
-         * backtrack point. */
-        for (int e = d->nev - 1; e >= 0 && e > d->last_clock; e--)
-            if (racy(d, e, p))
-                backtrack(d, e, p, fp, true);
-        if (d->last_clock >= 0 && racy(d, d->last_clock, p))
-            backtrack(d, d->last_clock, p, fp, true);
-        return;
-    }
     iset *c = &d->races;
     c->n = 0;
     if (all) {
@@ -350,6 +395,11 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
     if (racy(d, d->last_clock, p))
         iset_add(c, d->last_clock);
+    int k = 0;
+    for (int i = 0; i < c->n; i++)
+        if (!enabled_by(d, c->v[i], p))
+            c->v[k++] = c->v[i];
+    c->n = k;
     int newest = -1, sig = all ? -1 : fp->n;
     for (int i = 0; i < fp->n; i++)
         sig = (int)((unsigned)sig * 31u + (unsigned)fp->v[i]);
@@ -392,8 +442,8 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
     if (clock || d->clock_was) {
-        ensure_proc(d, 0);
-        race_check(d, -1, fp, true);
+        bool ok = weft__dpor_pending_fp(d, -1, fp);
+        race_check(d, -1, fp, !ok);
     }
     d->clock_was = clock;
 }

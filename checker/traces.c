@@ -93,11 +93,9 @@ void weft__traces_event(struct weft__traces *t, int p)
     e->all = true;
     e->what = mix((uint64_t)(p + 1) ^ t->proc[p + 1].data);
     t->proc[p + 1].data = 0;
-    if (p < 0)
-        return;
     int keys[64];
-    int n = weft__footprint(p, keys, 64);
-    const char *op = weft__R.tasks[p]->op;
+    int n = p < 0 ? weft__clock_footprint(keys, 64) : weft__footprint(p, keys, 64);
+    const char *op = p < 0 ? "clock" : weft__R.tasks[p]->op;
     for (const char *c = op ? op : ""; *c; c++)
         e->what = mix(e->what ^ (unsigned char)*c);
     if (n < 0)

@@ -18,6 +18,8 @@ typedef struct weft__addr {
  * mode in the low two bits (rt.h). Numbers beyond 22 bits wrap: two objects then share keys, which only adds dependence. */
 #define BASE(kind, part, id) (((kind) << 24) | ((part) << 22) | ((id) & ((1 << 22) - 1)))
 #define KIND_ADDR 31
+#define KIND_TIME 30 /* the clock and the set of armed timers: one key */
+#define TIME BASE(KIND_TIME, 0, 0)
 #define W(base) ((base) << 2)
 #define RD(base) (((base) << 2) | WEFT__KM_READ)
 #define DEC(base) (((base) << 2) | WEFT__KM_DEC)
@@ -172,6 +174,44 @@ static int rw_keys(const weft__task *t, const weft_rwmutex *m, int *keys, int n,
     }
 }
 
+/* The keys of a timer firing now: its own state; what it sends on (as a buffered send: a full channel drops
+ * the value); the context it cancels. */
+static int fire_keys(const struct weft_timer *t, int *keys, int n, int cap)
+{
+    n = add(keys, n, cap, W(base_of(t, HEAD)));
+    if (t->c) {
+        n = add(keys, n, cap, W(base_of(t->c, TAIL)));
+        if (t->c->len == 0)
+            n = add(keys, n, cap, W(base_of(t->c, HEAD)));
+    }
+    if (t->kind == WEFT__TM_CTX && t->ctx)
+        n = ctx_keys(t->ctx, keys, n, cap);
+    return n;
+}
+
+/* The keys of the clock's pending step (at most cap; -1 when more): it moves time (a write of the clock, which
+ * reading the time, arming a timer or a sleep, and stopping or resetting one also access) and fires the timers
+ * due by then. Sleepers it wakes read the clock when they take their step. */
+int weft__clock_footprint(int *keys, int cap)
+{
+    weft__rt *R = &weft__R;
+    int64_t when;
+    int n = add(keys, 0, cap, W(TIME));
+    if (!weft__clock_next(&when))
+        return n;
+    for (const struct weft_timer *t = R->timers; t && n <= cap; t = t->next)
+        if (t->active && t->when <= when)
+            n = fire_keys(t, keys, n, cap);
+    return n > cap ? -1 : n;
+}
+
+/* The key a step accesses when it arms a timer or starts a sleep (it reads the time and changes what the clock
+ * does next): arming commutes with arming. */
+int weft__time_arm_key(void)
+{
+    return INC(TIME);
+}
+
 /* The keys task `id`'s pending step may read or write, in the present state (at most cap; -1 when it would
  * need more, or is dependent on everything: a poll, whose finding nothing changes who may run next). Two steps
  * commute when no key of one conflicts with a key of the other (weft__keys_conflict). */
@@ -181,6 +221,8 @@ int weft__footprint(int id, int *keys, int cap)
     int n = 0;
     if (t->has_default || weft__ops[t->opc].poll)
         return -1;
+    if (t->opc == WEFT__OP_NOW || t->opc == WEFT__OP_SLEEP)
+        return add(keys, n, cap, RD(TIME));
     for (int i = 0; i < t->ncl; i++) {
         const weft__clause *c = &t->cl[i];
         if (!c->obj)
@@ -226,7 +268,10 @@ int weft__footprint(int id, int *keys, int cap)
             n = add(keys, n, cap, W(base_of(((const struct weft_cond *)c->obj)->lock, HEAD)));
             continue;
         case WEFT__OP_TICKER_STOP:
-            n = add(keys, n, cap, W(base_of(&((const struct weft_ticker *)c->obj)->t, HEAD)));
+        case WEFT__OP_TIMER_STOP:
+        case WEFT__OP_TIMER_RESET: /* what the clock fires next changes */
+            n = add(keys, n, cap, W(base_of(c->obj, HEAD)));
+            n = add(keys, n, cap, W(TIME));
             continue;
         case WEFT__OP_CTX_CANCEL:
             n = ctx_keys(c->obj, keys, n, cap);

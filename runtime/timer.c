@@ -20,6 +20,8 @@ struct weft_timer *weft__timer_new(int kind, int objkind, size_t size, int64_t n
     t->active = true;
     t->when = deadline(ns);
     t->seq = t->h.id + ((long long)objkind << 32);
+    if (R->x_every) /* arming is part of the step under way */
+        weft__x_amend(weft__time_arm_key());
     if (R->timers_tail)
         R->timers_tail->next = t;
     else
