@@ -122,7 +122,6 @@ static void n_timer_chan(void) { MISUSE(weft_timer_chan(NULL)); }
 static void n_ticker(void) { MISUSE(weft_ticker_chan(NULL)); }
 static void n_ctx(void) { MISUSE(weft_ctx_err(NULL)); }
 static void n_ctx_done(void) { MISUSE(weft_ctx_done(NULL)); }
-static void n_ctx_parent(void) { MISUSE(weft_ctx_with_cancel(NULL)); }
 static void n_name(void) { MISUSE(weft_name(NULL, "x")); }
 
 static void null_handle(void **state)
@@ -140,7 +139,6 @@ static void null_handle(void **state)
         {n_ticker, "weft_ticker_chan", "NULL ticker handle"},
         {n_ctx, "weft_ctx_err", "NULL context handle"},
         {n_ctx_done, "weft_ctx_done", "NULL context handle"},
-        {n_ctx_parent, "weft_ctx_with_cancel", "NULL context handle"},
         {n_name, "weft_name", "NULL object"},
     };
     EXPECT_ALL(table);
@@ -173,15 +171,61 @@ static void s_chan(void)
     MISUSE(weft_chan_send(kept_chan, &v));
 }
 
+/* Kept two executions earlier, unused in between: every execution makes its mutex at the same point of its run,
+ * so the kept handle's address would be the third execution's own (unlocked) mutex had memory been reused. */
+static weft_mutex *kept_two;
+static void s_two_back(void)
+{
+    int k = weft_choose(3);
+    weft_mutex *m = weft_mutex_make();
+    if (k == 0) {
+        kept_two = m;
+        weft_mutex_lock(m);
+    } else if (k == 2) {
+        MISUSE(weft_mutex_lock(kept_two));
+    }
+}
+
+/* Kept by the first of 40 executions, used by the last. */
+static weft_wg *kept_wg;
+static void s_many_back(void)
+{
+    int k = weft_choose(40);
+    weft_wg *wg = weft_wg_make();
+    weft_chan_make(sizeof(int), 4);
+    if (k == 0)
+        kept_wg = wg;
+    else if (k == 39)
+        MISUSE(weft_wg_add(kept_wg, 1));
+}
+
+/* Kept from another check altogether. */
+static weft_chan *kept_other;
+static void keep_chan(void *arg)
+{
+    (void)arg;
+    kept_other = weft_chan_make(sizeof(int), 1);
+}
+static void s_other_check(void) { MISUSE(weft_chan_len(kept_other)); }
+
 static void stale_handle(void **state)
 {
     (void)state;
     static const misuse table[] = {
         {s_mutex, "weft_mutex_lock", "the mutex was made by an earlier execution (handles live for one execution)"},
         {s_chan, "weft_chan_send", "the chan was made by an earlier execution (handles live for one execution)"},
+        {s_two_back, "weft_mutex_lock", "the mutex was made by an earlier execution (handles live for one execution)"},
+        {s_many_back, "weft_wg_add", "the waitgroup was made by an earlier execution (handles live for one execution)"},
+        {s_other_check, "weft_chan_len", "the chan was made by an earlier execution (handles live for one execution)"},
     };
     kept_mutex = NULL;
     kept_chan = NULL;
+    kept_two = NULL;
+    kept_wg = NULL;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("keep", keep_chan, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    weft_result_free(&r);
     EXPECT_ALL(table);
 }
 
@@ -205,8 +249,6 @@ static void wrong_kind_handle(void **state)
 
 /* ---- sizes that cannot be right -------------------------------------------- */
 
-static void z_elem(void) { MISUSE(weft_chan_make((size_t)-8, 0)); }
-static void z_cap(void) { MISUSE(weft_chan_make(8, (size_t)-1)); }
 static void z_send_null(void)
 {
     weft_chan *c = weft_chan_make(sizeof(int), 1);
@@ -224,8 +266,6 @@ static void element_size_mismatch(void **state)
 {
     (void)state;
     static const misuse table[] = {
-        {z_elem, "weft_chan_make", "element size 18446744073709551608 is too large (a negative size?)"},
-        {z_cap, "weft_chan_make", "capacity 18446744073709551615 of 8-byte elements is too large"},
         {z_send_null, "weft_chan_send", "NULL element pointer for a channel of 4-byte elements"},
         {z_select_null, "weft_select", "case 0 sends from a NULL pointer"},
         {z_alloc, "weft_alloc", "18446744073709551615 bytes is too large (at most 4 GiB; a negative size?)"},
@@ -267,33 +307,63 @@ static void null_function_and_bad_count(void **state)
     EXPECT_ALL(table);
 }
 
-/* ---- negative durations (zero stays legal) ---------------------------------- */
+/* ---- misuse that panics in Go is WEFT_PANIC with Go's message, not a usage error ---------------------- */
 
-static void d_sleep(void) { MISUSE(weft_sleep(-5)); }
-static void d_after(void) { MISUSE(weft_after(-5)); }
-static void d_timer(void) { MISUSE(weft_timer_make(-5)); }
-static void d_reset(void)
+static void p_ticker_negative(void) { MISUSE(weft_ticker_make(-5)); }
+static void p_ticker_zero(void) { MISUSE(weft_ticker_make(0)); }
+static void p_chan_elem(void) { MISUSE(weft_chan_make((size_t)-8, 0)); }
+static void p_chan_cap(void) { MISUSE(weft_chan_make(8, (size_t)-1)); }
+static void p_chan_cap_empty(void) { MISUSE(weft_chan_make(0, (size_t)-1)); }
+static void p_chan_too_big(void) { MISUSE(weft_chan_make(1024, (size_t)1 << 23)); }
+static void p_ctx_cancel_nil(void) { MISUSE(weft_ctx_with_cancel(NULL)); }
+static void p_ctx_timeout_nil(void) { MISUSE(weft_ctx_with_timeout(NULL, WEFT_SECOND)); }
+
+/* Check m and expect verdict WEFT_PANIC raised at its line with exactly Go's message (m->msg). */
+static void expect_panic(const misuse *m)
 {
-    weft_timer *t = weft_timer_make(WEFT_SECOND);
-    MISUSE(weft_timer_reset(t, -5));
+    weft_options o = tu_exhaustive();
+    mline = 0;
+    weft_result r = weft_check("panic", run_misuse, (void *)m, &o);
+    tu_expect_verdict(&r, WEFT_PANIC);
+    char want[512];
+    snprintf(want, sizeof want, "%s:%d: %s\n", __FILE__, mline, m->msg);
+    assert_contains(r.report, want);
+    weft_result_free(&r);
 }
-static void d_after_func(void) { MISUSE(weft_after_func(-5, nothing, NULL)); }
-static void d_ctx(void) { MISUSE(weft_ctx_with_timeout(weft_ctx_background(), -5)); }
-static void d_ticker(void) { MISUSE(weft_ticker_make(-5)); }
 
-static void negative_durations(void **state)
+static void go_panics(void **state)
 {
     (void)state;
     static const misuse table[] = {
-        {d_sleep, "weft_sleep", "negative duration -5"},
-        {d_after, "weft_after", "negative duration -5"},
-        {d_timer, "weft_timer_make", "negative duration -5"},
-        {d_reset, "weft_timer_reset", "negative duration -5"},
-        {d_after_func, "weft_after_func", "negative duration -5"},
-        {d_ctx, "weft_ctx_with_timeout", "negative duration -5"},
-        {d_ticker, "weft_ticker_make", "negative duration -5"},
+        {p_ticker_negative, "weft_ticker_make", "non-positive interval for NewTicker"},
+        {p_ticker_zero, "weft_ticker_make", "non-positive interval for NewTicker"},
+        {p_chan_elem, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_cap, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_cap_empty, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_too_big, "weft_chan_make", "makechan: size out of range"},
+        {p_ctx_cancel_nil, "weft_ctx_with_cancel", "cannot create context from nil parent"},
+        {p_ctx_timeout_nil, "weft_ctx_with_timeout", "cannot create context from nil parent"},
     };
-    EXPECT_ALL(table);
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        expect_panic(&table[i]);
+}
+
+/* A zero-size element type has no buffer to hold: any non-negative capacity is fine, as in Go. */
+static void huge_empty_chan(void *arg)
+{
+    (void)arg;
+    weft_chan *c = weft_chan_make(0, (size_t)1 << 40);
+    weft_chan_send(c, NULL);
+    weft_assert(weft_chan_len(c) == 1 && weft_chan_cap(c) == ((size_t)1 << 40));
+}
+
+static void chan_sizes_in_range(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("huge_empty_chan", huge_empty_chan, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    weft_result_free(&r);
 }
 
 static void zero_everywhere(void *arg)
@@ -395,10 +465,10 @@ WEFT_TEST(clean_test)
     weft_chan_send(c, &v);
 }
 
-enum { negative_sleep_line = __LINE__ }; static void sleep_negative(void) { weft_sleep(-5); }
-WEFT_TEST(negative_sleep)
+enum { bad_choose_line = __LINE__ }; static void choose_none(void) { weft_choose(0); }
+WEFT_TEST(bad_choose)
 {
-    sleep_negative();
+    choose_none();
 }
 
 static void deadlock(void *arg)
@@ -477,11 +547,11 @@ static void bad_replay_token(void **state)
 static void usage_error_through_weft_main(void **state)
 {
     (void)state;
-    char *argv[] = {"test_misuse", "--test", "negative_sleep", NULL};
+    char *argv[] = {"test_misuse", "--test", "bad_choose", NULL};
     char err[1024], want[512];
     int status = tu_in_child(weft_main, 3, argv, NULL, err, sizeof err);
-    snprintf(want, sizeof want, "weft: negative_sleep: %s:%d: weft_sleep: negative duration -5\n", __FILE__,
-             negative_sleep_line);
+    snprintf(want, sizeof want, "weft: bad_choose: %s:%d: weft_choose: n must be at least 1 (got 0)\n", __FILE__,
+             bad_choose_line);
     assert_string_equal(err, want);
     assert_int_equal(status, 2);
 }
@@ -496,7 +566,8 @@ int main(void)
         cmocka_unit_test(element_size_mismatch),
         cmocka_unit_test(choose_zero),
         cmocka_unit_test(null_function_and_bad_count),
-        cmocka_unit_test(negative_durations),
+        cmocka_unit_test(go_panics),
+        cmocka_unit_test(chan_sizes_in_range),
         cmocka_unit_test(zero_durations_legal),
         cmocka_unit_test(check_inside_a_check),
         cmocka_unit_test(options_out_of_range),
