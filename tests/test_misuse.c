@@ -556,6 +556,65 @@ static void usage_error_through_weft_main(void **state)
     assert_int_equal(status, 2);
 }
 
+/* ---- memory follows the largest execution, not the sum of all ------------------ */
+
+/* Execution k (of 16) needs 2(k+1) MiB: half in one block, half in 64 KiB pieces. */
+static void growing(void *arg)
+{
+    (void)arg;
+    size_t need = (size_t)(weft_choose(16) + 1) * (2u << 20);
+    weft_alloc(need / 2);
+    for (size_t i = 0; i < need / 2; i += 65536)
+        weft_alloc(65536);
+}
+
+/* The peak resident memory of this process, in KiB (VmHWM), or -1. */
+static long peak_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kib = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+static int growing_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    long before = peak_kib();
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("growing", growing, NULL, &o);
+    long after = peak_kib();
+    fprintf(stderr, "%s %lld %ld", weft_verdict_name(r.verdict), r.executions, after - before);
+    weft_result_free(&r);
+    return 0;
+}
+
+/* 16 executions needing 2, 4, ..., 32 MiB (272 MiB in all): the peak grows by a few times 32 MiB at most. */
+static void memory_follows_largest(void **state)
+{
+    (void)state;
+    if (peak_kib() < 0)
+        skip();
+    char *argv[] = {"growing", NULL};
+    char err[256];
+    assert_int_equal(tu_in_child(growing_main, 1, argv, NULL, err, sizeof err), 0);
+    char verdict[32];
+    long long execs = 0;
+    long grew = 0;
+    assert_int_equal(sscanf(err, "%31s %lld %ld", verdict, &execs, &grew), 3);
+    assert_string_equal(verdict, "OK");
+    assert_int_equal(execs, 16);
+    print_message("  peak memory grew by %ld KiB\n", grew);
+    if (grew >= 3 * 32 * 1024)
+        print_error("  peak memory grew by %ld KiB for a largest execution of 32 MiB\n", grew);
+    assert_true(grew < 3 * 32 * 1024);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +627,7 @@ int main(void)
         cmocka_unit_test(null_function_and_bad_count),
         cmocka_unit_test(go_panics),
         cmocka_unit_test(chan_sizes_in_range),
+        cmocka_unit_test(memory_follows_largest),
         cmocka_unit_test(zero_durations_legal),
         cmocka_unit_test(check_inside_a_check),
         cmocka_unit_test(options_out_of_range),
