@@ -598,6 +598,9 @@ static int growing_main(int argc, char **argv)
 static void memory_follows_largest(void **state)
 {
     (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* AddressSanitizer keeps freed memory in quarantine: resident memory says nothing about weft's */
+#endif
     if (peak_kib() < 0)
         skip();
     char *argv[] = {"growing", NULL};
