@@ -558,6 +558,17 @@ static void usage_error_through_weft_main(void **state)
 
 /* ---- memory follows the largest execution, not the sum of all ------------------ */
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+#ifndef TU_ASAN
+#define TU_ASAN 0
+#endif
+
 /* Execution k (of 16) needs 2(k+1) MiB: half in one block, half in 64 KiB pieces. */
 static void growing(void *arg)
 {
@@ -598,9 +609,8 @@ static int growing_main(int argc, char **argv)
 static void memory_follows_largest(void **state)
 {
     (void)state;
-#if defined(__SANITIZE_ADDRESS__)
-    skip(); /* AddressSanitizer keeps freed memory in quarantine: resident memory says nothing about weft's */
-#endif
+    if (TU_ASAN)
+        skip(); /* AddressSanitizer keeps freed memory in quarantine: resident memory says nothing about weft's */
     if (peak_kib() < 0)
         skip();
     char *argv[] = {"growing", NULL};
