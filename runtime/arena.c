@@ -60,9 +60,10 @@ void *weft__arena_alloc(size_t n)
 void weft__arena_reset(weft__arena *a)
 {
     weft__arena *prev = &weft__R.arena_prev;
-    if (a == &weft__R.arena && prev->first) {
+    if (a == &weft__R.arena && prev->first && weft__obj_apart()) {
         /* Objects live apart, at addresses never reused (object.c): the previous execution's memory need not be
-         * kept out of the next one's way, so one set of chunks serves every execution. */
+         * kept out of the next one's way (as weft__exec_begin's alternation of two arenas does for objects in
+         * the arena), so one set of chunks serves every execution. */
         weft__arena_release(a);
         *a = *prev;
         prev->first = prev->cur = NULL;

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "rt.h"
 
@@ -38,7 +39,8 @@ const char *weft__kind_name(int kind)
  * stale: it is refused without reading its memory. The pages of past executions are given back in batches
  * (one madvise per RELEASE bytes of objects: no syscall per execution). After the whole reservation has been
  * used (64 GiB of objects), the cursor starts over: only a handle kept from that long ago could alias. Without
- * a reservation (mmap refused), objects come from the arena and the header's generation is the only check.
+ * a reservation (mmap refused), objects come from the arena, which then alternates between two sets of chunks
+ * (arena.c): the header's generation catches a handle from the previous execution, not from older ones.
  */
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
@@ -61,7 +63,11 @@ static struct objmem {
 static void reserve(void)
 {
     om.tried = true;
-    for (size_t size = RESERVE; size >= ((size_t)64 << 20); size /= 4) {
+    size_t most = RESERVE;
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && as.rlim_cur / 8 < most)
+        most = as.rlim_cur / 8; /* under a limit on address space, leave most of it to stacks and arenas */
+    for (size_t size = most; size >= ((size_t)64 << 20); size /= 4) {
         void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p != MAP_FAILED) {
 #ifdef MADV_HUGEPAGE
@@ -114,6 +120,13 @@ static void *objmem_alloc(size_t n)
     om.cursor += need;
     memset(p, 0, n);
     return p;
+}
+
+/* Whether objects live apart from the arena, at addresses never reused (false until the first object is made,
+ * and when the reservation was refused). */
+bool weft__obj_apart(void)
+{
+    return om.base != NULL;
 }
 
 /* A new zeroed object of `kind`, at an address no other execution's object ever had, with its header. */

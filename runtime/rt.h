@@ -253,6 +253,7 @@ void weft__stack_release_all(void) WEFT__HIDDEN;
 /* ---- Objects (object.c) ------------------------------------------------- */
 void *weft__obj_make(int kind, size_t size, const char *file, int line) WEFT__HIDDEN;
 void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+bool weft__obj_apart(void) WEFT__HIDDEN;
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
 void weft__names_reset(void) WEFT__HIDDEN;
