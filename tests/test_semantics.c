@@ -1428,6 +1428,42 @@ static void recover_worker_pool(void *arg)
     tu_record();
 }
 
+static weft_cond *g_cv;
+static weft_chan *g_ch;
+static void wait_unlocked(void *arg)
+{
+    (void)arg;
+    weft_cond_wait(g_cv); /* its mutex is not locked: Go's "sync: unlock of unlocked mutex" */
+}
+
+static void recovered_waiter(void *arg)
+{
+    (void)arg;
+    char msg[64];
+    bool ok = weft_try(wait_unlocked, NULL, msg, sizeof msg);
+    int v = 0;
+    weft_chan_recv(g_ch, &v);
+    tu_emit("returned=%d msg=%s v=%d", ok, msg, v);
+    finished();
+}
+
+/* A Wait whose unlock panics, recovered, leaves no waiter behind: a later Signal cannot complete the task's
+ * next operation in its place. */
+static void recover_cond_wait_unlocked(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    join_init();
+    g_cv = weft_cond_make(weft_mutex_make());
+    g_ch = weft_chan_make(sizeof(int), 0);
+    weft_go(recovered_waiter, NULL);
+    weft_cond_signal(g_cv);
+    int v = 7;
+    weft_chan_send(g_ch, &v);
+    weft_chan_recv(g_done, NULL);
+    tu_record();
+}
+
 static void assert_inside(void *arg)
 {
     (void)arg;
@@ -1554,6 +1590,7 @@ static const sem_case cases[] = {
     OK_CASE(recover_mutex_stays_locked, "returned=0 msg=while holding the lock held=1 relock=1"),
     OK_CASE(recover_nested, "inner=0 inner_msg=failed outer=0 outer_msg=outer 2 clean=1 msg=[]"),
     OK_CASE(recover_worker_pool, "ok=1 errors=2 sum=24"),
+    OK_CASE(recover_cond_wait_unlocked, "returned=0 msg=sync: unlock of unlocked mutex v=7"),
     BUG_CASE(recover_not_assert, WEFT_ASSERT, "assertion failed: 1 == 2"),
     BUG_CASE(recover_other_task, WEFT_PANIC, ": failed"),
     BUG_CASE(once_panic_unrecovered, WEFT_PANIC, ": failed"),
