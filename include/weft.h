@@ -16,7 +16,10 @@
  *   value), `float` stays `float`, pointers stay pointers. Cast a float
  *   argument to double when the parameter is a double.
  * - Objects belong to the execution that made them and are released when it
- *   ends; there is no free.
+ *   ends; there is no free. A handle kept from any earlier execution is
+ *   refused (usage error), never taken for a new object.
+ * - recover is weft_try: the frames a panic leaves are abandoned without
+ *   running C cleanup code (there is no defer).
  */
 
 #include <stdbool.h>
