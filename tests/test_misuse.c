@@ -58,6 +58,7 @@ static void nothing(void *arg)
 OUTSIDE(out_chan_make, weft_chan_make(4, 1))
 OUTSIDE(out_mutex_lock, weft_mutex_lock(NULL))
 OUTSIDE(out_sleep, weft_sleep(5))
+OUTSIDE(out_try, weft_try(NULL, NULL, NULL, 0))
 OUTSIDE(out_task_id, weft_task_id())
 OUTSIDE(out_name, weft_name(&mline, "x"))
 OUTSIDE(out_alloc, weft_alloc(8))
@@ -74,6 +75,7 @@ static const struct outside {
     {out_chan_make, "weft_chan_make", out_chan_make_line},
     {out_mutex_lock, "weft_mutex_lock", out_mutex_lock_line},
     {out_sleep, "weft_sleep", out_sleep_line},
+    {out_try, "weft_try", out_try_line},
     {out_task_id, "weft_task_id", out_task_id_line},
     {out_name, "weft_name", out_name_line},
     {out_alloc, "weft_alloc", out_alloc_line},
@@ -293,6 +295,7 @@ static void f_go_typed(void) { MISUSE(WEFT_GO((void (*)(int))NULL, 1)); }
 static void f_once(void) { MISUSE(weft_once_do(weft_once_make(), NULL, NULL)); }
 static void f_after_func(void) { MISUSE(weft_after_func(1, NULL, NULL)); }
 static void f_select_count(void) { MISUSE(weft_select(NULL, -1)); }
+static void f_try(void) { MISUSE(weft_try(NULL, NULL, NULL, 0)); }
 
 static void null_function_and_bad_count(void **state)
 {
@@ -303,6 +306,7 @@ static void null_function_and_bad_count(void **state)
         {f_once, "weft_once_do", "NULL function"},
         {f_after_func, "weft_after_func", "NULL function"},
         {f_select_count, "weft_select", "bad number of cases -1"},
+        {f_try, "weft_try", "NULL function"},
     };
     EXPECT_ALL(table);
 }
