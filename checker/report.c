@@ -88,8 +88,7 @@ static void headline(char *buf, size_t n)
             snprintf(buf, n, "the test body returned, but tasks kept running for %lld steps without finishing",
                      R->nsteps);
         else if (unfinished == 0)
-            snprintf(buf, n, "every task finished, but the execution left a ticker running or a context "
-                             "uncancelled");
+            weft__lost_summary(buf, n);
         else
             snprintf(buf, n, "the test body returned, but %d task%s blocked forever", unfinished,
                      unfinished == 1 ? " is" : "s are");
@@ -170,13 +169,13 @@ static void resources(sb *b, bool json)
         first = false;
     }
     for (const struct weft_ctx *c = R->ctxs; c; c = c->next) {
-        if (c->cancel_called || c->err)
+        if (!weft__ctx_lost(c))
             continue;
         char lbl[128];
         weft__obj_label(c, false, lbl, sizeof lbl);
         snprintf(line, sizeof line,
-                 "%s made at %s:%d was never cancelled (call weft_ctx_cancel on every path; go vet: lostcancel)", lbl,
-                 c->h.file, c->h.line);
+                 "%s made at %s:%d was never cancelled and nothing will cancel it (call weft_ctx_cancel on every "
+                 "path; go vet: lostcancel)", lbl, c->h.file, c->h.line);
         if (json) {
             sb_printf(b, "%s", first ? "" : ", ");
             sb_json(b, line);

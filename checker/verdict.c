@@ -283,3 +283,28 @@ void weft__explain(const weft__task *t, const weft__clause *c, char *state, size
         return;
     }
 }
+
+/* Why an execution whose tasks all finished is a LEAK: the first ticker left running, else the first context
+ * that nothing will ever cancel (a WithCancel one with no deadline pending above it: go vet's lostcancel).
+ * A WithTimeout context is cancelled by its own deadline and is never the cause. */
+void weft__lost_summary(char *buf, size_t n)
+{
+    const weft__rt *R = &weft__R;
+    for (const struct weft_timer *t = R->timers; t; t = t->next) {
+        if (t->kind == WEFT__TM_TICKER && !t->stopped) {
+            snprintf(buf, n, "every task finished, but the execution left ticker#%d (made at %s:%d) running", t->h.id,
+                     t->h.file ? t->h.file : "?", t->h.line);
+            return;
+        }
+    }
+    for (const struct weft_ctx *c = R->ctxs; c; c = c->next) {
+        if (weft__ctx_lost(c)) {
+            snprintf(buf, n,
+                     "every task finished, but context#%d (made at %s:%d) was never cancelled and nothing will "
+                     "cancel it: no deadline is pending on it or its parents (lostcancel)",
+                     c->h.id, c->h.file ? c->h.file : "?", c->h.line);
+            return;
+        }
+    }
+    snprintf(buf, n, "every task finished, but the execution left a ticker running or a context uncancelled");
+}

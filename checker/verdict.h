@@ -12,4 +12,6 @@ void weft__dur(int64_t ns, char *buf, size_t n) WEFT__HIDDEN;
 void weft__explain(const weft__task *t, const weft__clause *c, char *state, size_t sn, char *why, size_t wn)
     WEFT__HIDDEN;
 
+void weft__lost_summary(char *buf, size_t n) WEFT__HIDDEN;
+
 #endif

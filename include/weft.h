@@ -16,9 +16,12 @@
  *   value), `float` stays `float`, pointers stay pointers. Cast a float
  *   argument to double when the parameter is a double.
  * - Objects belong to the execution that made them and are released when it
- *   ends; there is no free.
+ *   ends; there is no free. A handle kept from any earlier execution is
+ *   refused (usage error), never taken for a new object.
  * - Timer, ticker and weft_after channels carry int64_t (the fire time):
  *   receive into an int64_t, never an int (8 bytes are copied).
+ * - recover is weft_try: the frames a panic leaves are abandoned without
+ *   running C cleanup code (there is no defer).
  */
 
 #include <stdbool.h>
@@ -178,6 +181,17 @@ void weft_assertf_at(int ok, const char *expr, const char *file, int line, const
 WEFT__NORETURN void weft_panic_at(const char *file, int line, const char *func, const char *fmt, ...)
     WEFT__PRINTF(4, 5);
 #define weft_panic(...) weft_panic_at(WEFT__SITE, __VA_ARGS__)
+/* Go's recover: run fn(arg) in the calling task. Returns true when fn returned; false when it panicked (a
+ * weft_panic or one of Go's runtime panics: send on closed channel, unlock of unlocked mutex, ...), with the
+ * panic message copied into msg (at most msglen bytes, NUL-terminated; msg may be NULL): the panic no longer
+ * ends the execution and the task goes on after weft_try. It is not a scheduling point.
+ * - Only WEFT_PANIC is recovered: a failed assertion, a deadlock, a crash or a usage error still end it.
+ * - What fn did before it panicked stays done, as in Go: a mutex it locked stays locked, a task it spawned
+ *   runs on, and a weft_once_do whose function panicked is done (later calls do not run their function).
+ * - A panic is recovered only by a weft_try of the task that raised it, the innermost one when they nest.
+ * - fn's frames are abandoned with longjmp: C cleanup code in them does not run (there is no defer). */
+bool weft_try_at(void (*fn)(void *), void *arg, char *msg, size_t msglen, WEFT__SITE_PARAMS);
+#define weft_try(fn, arg, msg, msglen) weft_try_at((fn), (arg), (msg), (msglen), WEFT__SITE)
 
 /* ---- Channels ---------------------------------------------------------- */
 weft_chan *weft_chan_make_at(size_t elem_size, size_t cap, WEFT__SITE_PARAMS);

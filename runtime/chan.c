@@ -3,15 +3,16 @@
 
 #include "rt.h"
 
-/* Public: a channel of elements of elem_size bytes; cap 0 is unbuffered. */
+/* Public: a channel of elements of elem_size bytes; cap 0 is unbuffered; a buffer too large panics as Go. */
 weft_chan *weft_chan_make_at(size_t elem_size, size_t cap, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_chan_make", file, line);
-    if (elem_size > ((size_t)1 << 30))
-        weft__usage("weft_chan_make", file, line, "element size %zu is too large (a negative size?)", elem_size);
-    if (cap > ((size_t)1 << 24) || (elem_size && cap > ((size_t)1 << 30) / elem_size))
-        weft__usage("weft_chan_make", file, line, "capacity %zu of %zu-byte elements is too large", cap, elem_size);
+    /* Go's makechan: a buffer beyond what memory can hold (here 4 GiB, weft_alloc's limit), a negative
+     * capacity or element size (a huge size_t) panics */
+    size_t max = (size_t)1 << 32;
+    if (elem_size > max || cap > (size_t)INT64_MAX || (elem_size && cap > max / elem_size))
+        weft__fail(WEFT_PANIC, file, line, "makechan: size out of range");
     weft_chan *c = weft__obj_make(WEFT__K_CHAN, sizeof *c, file, line);
     c->elem_size = elem_size;
     c->cap = cap;

@@ -9,13 +9,6 @@ int64_t weft__clock_now(void)
     return weft__R.now;
 }
 
-/* Refuse a negative duration given to `call` at file:line (usage error); zero is legal. */
-void weft__duration_check(int64_t ns, const char *call, const char *file, int line)
-{
-    if (WEFT__UNLIKELY(ns < 0))
-        weft__usage(call, file, line, "negative duration %lld", (long long)ns);
-}
-
 /* Whether firing timer t would change anything: a full channel only drops the value. */
 static bool effective(const struct weft_timer *t)
 {
@@ -53,7 +46,8 @@ bool weft__clock_next(int64_t *when)
 
 void weft__timer_fire(struct weft_timer *t) WEFT__HIDDEN;
 
-/* Move the clock to `when` (>= now) and fire every timer due by then, oldest deadline first. */
+/* Move the clock to `when` (>= now) and fire every timer due by then, oldest deadline first. Each timer fires
+ * at most once: a ticker's next tick lies past the new time (or never, past INT64_MAX). */
 void weft__clock_advance(int64_t when)
 {
     weft__rt *R = &weft__R;
@@ -81,12 +75,11 @@ int64_t weft_now_at(const char *file, int line, const char *func)
     return weft__R.now;
 }
 
-/* Public: block until the clock reaches now + ns (0: a step that does not block; negative: usage error). */
+/* Public: block until the clock reaches now + ns; ns <= 0 returns at once (a step that does not block, as Go). */
 void weft_sleep_at(int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_sleep", file, line);
-    weft__duration_check(ns, "weft_sleep", file, line);
     weft__clause c = {.kind = WEFT__CL_ALWAYS};
     if (ns > 0) {
         c.kind = WEFT__CL_SLEEP;

@@ -56,6 +56,14 @@ void weft_cond_wait_at(weft_cond *c, const char *file, int line, const char *fun
     check(c, "weft_cond_wait", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = c};
     weft__wait(WEFT__OP_COND_WAIT, &cl, 1, false, file, line);
+    /* release before queueing: a release that panics (lock not held) leaves no phantom waiter behind when the
+     * panic is recovered (weft_try) */
+    if (c->lock_kind == LOCK_MUTEX)
+        weft__mutex_release(c->lock, file, line);
+    else if (c->lock_kind == LOCK_RW)
+        weft__rw_unlock(c->lock, file, line);
+    else
+        weft__rw_runlock(c->lock, file, line);
     if (c->nwait == c->wcap) {
         int cap = c->wcap ? 2 * c->wcap : 4;
         int *q = weft__arena_alloc(sizeof *q * (size_t)cap);
@@ -65,12 +73,6 @@ void weft_cond_wait_at(weft_cond *c, const char *file, int line, const char *fun
         c->wcap = cap;
     }
     c->waitq[c->nwait++] = weft__R.cur->id;
-    if (c->lock_kind == LOCK_MUTEX)
-        weft__mutex_release(c->lock, file, line);
-    else if (c->lock_kind == LOCK_RW)
-        weft__rw_unlock(c->lock, file, line);
-    else
-        weft__rw_runlock(c->lock, file, line);
     weft__clause park = {.kind = WEFT__CL_PARKED, .obj = c};
     weft__wait(WEFT__OP_COND_PARKED, &park, 1, false, file, line);
     if (c->lock_kind == LOCK_MUTEX)

@@ -38,6 +38,8 @@ void weft__ctx_cancel(struct weft_ctx *c, int err)
 static weft_ctx *derive(weft_ctx *parent, const char *call, const char *file, int line)
 {
     weft__require(call, file, line);
+    if (!parent)
+        weft__fail(WEFT_PANIC, file, line, "cannot create context from nil parent");
     weft__obj_check(parent, WEFT__K_CTX, call, file, line);
     weft__rt *R = &weft__R;
     weft_ctx *c = weft__obj_make(WEFT__K_CTX, sizeof *c, file, line);
@@ -61,19 +63,18 @@ static weft_ctx *derive(weft_ctx *parent, const char *call, const char *file, in
     return c;
 }
 
-/* Public: a child of parent, cancelled by weft_ctx_cancel or when parent is. */
+/* Public: a child of parent, cancelled by weft_ctx_cancel or when parent is; a NULL parent panics as Go. */
 weft_ctx *weft_ctx_with_cancel_at(weft_ctx *parent, const char *file, int line, const char *func)
 {
     (void)func;
     return derive(parent, "weft_ctx_with_cancel", file, line);
 }
 
-/* Public: a child of parent that also cancels itself (DEADLINE_EXCEEDED) once the clock passes now + ns. */
+/* Public: a child of parent that also cancels itself (DEADLINE_EXCEEDED) once the clock passes now + ns
+ * (ns <= 0: cancelled at once, as Go's WithDeadline of a past time). */
 weft_ctx *weft_ctx_with_timeout_at(weft_ctx *parent, int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
-    weft__require("weft_ctx_with_timeout", file, line);
-    weft__duration_check(ns, "weft_ctx_with_timeout", file, line);
     weft_ctx *c = derive(parent, "weft_ctx_with_timeout", file, line);
     int64_t now = weft__R.now;
     int64_t d = ns <= 0 ? now : (now > INT64_MAX - ns ? INT64_MAX : now + ns);
@@ -128,8 +129,21 @@ int weft_ctx_err_at(weft_ctx *ctx, const char *file, int line, const char *func)
     return ctx->err;
 }
 
+/* Whether nothing has cancelled c and nothing ever will: no weft_ctx_cancel, and no deadline timer pending on
+ * it or on an ancestor (a WithTimeout context whose deadline has not come yet is cancelled by its own timer
+ * when it does: not a leak). Background is never lost. */
+bool weft__ctx_lost(const struct weft_ctx *c)
+{
+    if (!c->done || c->cancel_called || c->err)
+        return false;
+    for (const struct weft_ctx *a = c; a; a = a->parent)
+        if (a->timer && a->timer->active)
+            return false;
+    return true;
+}
+
 /* At the end of an execution where every task finished: a ticker never stopped, or a cancellable context
- * never cancelled, is a LEAK (the seeds' lost ticker; go vet's lostcancel). */
+ * that nothing will ever cancel, is a LEAK (the seeds' lost ticker; go vet's lostcancel). */
 weft_verdict weft__end_checks(void)
 {
     weft__rt *R = &weft__R;
@@ -137,7 +151,7 @@ weft_verdict weft__end_checks(void)
         if (t->kind == WEFT__TM_TICKER && !t->stopped)
             return WEFT_LEAK;
     for (struct weft_ctx *c = R->ctxs; c; c = c->next)
-        if (!c->cancel_called && !c->err)
+        if (weft__ctx_lost(c))
             return WEFT_LEAK;
     return WEFT_OK;
 }

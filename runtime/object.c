@@ -1,6 +1,8 @@
-/* object.c: the header every weft object carries: kind, generation, per-kind id, labels. */
+/* object.c: weft objects: their memory (an address never reused), their header and its check, their labels. */
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "rt.h"
 
@@ -27,10 +29,110 @@ const char *weft__kind_name(int kind)
     return kind > 0 && kind < WEFT__K_COUNT ? kind_names[kind] : "object";
 }
 
-/* A new zeroed object of `kind` in the execution's arena, with its header filled in. */
+/*
+ * Where objects live. A handle kept from an earlier execution must be refused whatever its memory holds now,
+ * and an execution that re-runs the same code makes the same objects in the same order: had they the same
+ * addresses, a stale handle would name a live object of the new execution (a mutex of another purpose: a
+ * bogus DEADLOCK). So objects never reuse an address: they come from one large reservation of address space
+ * (MAP_NORESERVE: only the pages touched take memory) filled in order across executions, and the running
+ * execution's objects are exactly those in [lo, cursor). A handle in the reservation but outside that range is
+ * stale: it is refused without reading its memory. The pages of past executions are given back in batches
+ * (one madvise per RELEASE bytes of objects: no syscall per execution). After the whole reservation has been
+ * used (64 GiB of objects), the cursor starts over: only a handle kept from that long ago could alias. Without
+ * a reservation (mmap refused), objects come from the arena, which then alternates between two sets of chunks
+ * (arena.c): the header's generation catches a handle from the previous execution, not from older ones.
+ */
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+#define RESERVE ((size_t)64 << 30)
+#define RELEASE ((size_t)8 << 20)
+#define PAGE ((size_t)1 << 16) /* a multiple of any page size */
+
+static struct objmem {
+    char *base;        /* the reservation, or NULL */
+    size_t size;
+    size_t cursor;     /* next free byte */
+    size_t lo;         /* the running execution's first object */
+    size_t released;   /* pages below this (PAGE-aligned) have been given back */
+    size_t largest;    /* the most object bytes one execution has used */
+    uint32_t gen;      /* the execution [lo, cursor) belongs to */
+    bool tried;        /* the reservation was attempted */
+} om;
+
+static void reserve(void)
+{
+    om.tried = true;
+    size_t most = RESERVE;
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && as.rlim_cur / 8 < most)
+        most = as.rlim_cur / 8; /* under a limit on address space, leave most of it to stacks and arenas */
+    for (size_t size = most; size >= ((size_t)64 << 20); size /= 4) {
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+            madvise(p, size, MADV_HUGEPAGE); /* a page fault per 2 MiB of objects, not per 4 KiB */
+#endif
+            om.base = p;
+            om.size = size;
+            return;
+        }
+    }
+}
+
+static void give_back(size_t from, size_t to)
+{
+    if (to > from)
+        madvise(om.base + from, to - from, MADV_DONTNEED);
+}
+
+/* The first object of a new execution: its range starts at the cursor; past executions' pages go back in
+ * batches; near the end of the reservation, start over. */
+static void objmem_begin(uint32_t gen)
+{
+    if (!om.tried)
+        reserve();
+    if (om.gen && om.cursor - om.lo > om.largest)
+        om.largest = om.cursor - om.lo;
+    om.gen = gen;
+    if (!om.base)
+        return;
+    size_t done = om.cursor & ~(PAGE - 1);
+    if (done - om.released >= RELEASE) {
+        give_back(om.released, done);
+        om.released = done;
+    }
+    if (om.size - om.cursor < 4 * om.largest + RELEASE) {
+        give_back(om.released, om.size);
+        om.cursor = om.released = 0;
+    }
+    om.lo = om.cursor;
+}
+
+static void *objmem_alloc(size_t n)
+{
+    if (WEFT__UNLIKELY(om.gen != weft__R.gen))
+        objmem_begin(weft__R.gen);
+    size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (WEFT__UNLIKELY(!om.base || om.size - om.cursor < need))
+        return weft__arena_alloc(n);
+    void *p = om.base + om.cursor;
+    om.cursor += need;
+    memset(p, 0, n);
+    return p;
+}
+
+/* Whether objects live apart from the arena, at addresses never reused (false until the first object is made,
+ * and when the reservation was refused). */
+bool weft__obj_apart(void)
+{
+    return om.base != NULL;
+}
+
+/* A new zeroed object of `kind`, at an address no other execution's object ever had, with its header. */
 void *weft__obj_make(int kind, size_t size, const char *file, int line)
 {
-    weft__obj *h = weft__arena_alloc(size);
+    weft__obj *h = objmem_alloc(size);
     h->magic = WEFT__MAGIC | (uint32_t)kind;
     h->gen = weft__R.gen;
     h->kind = kind;
@@ -40,17 +142,24 @@ void *weft__obj_make(int kind, size_t size, const char *file, int line)
     return h;
 }
 
-/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). */
+/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a
+ * stale handle's memory is never read. */
 void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
 {
     const weft__obj *h = obj;
     if (WEFT__UNLIKELY(!h))
         weft__usage(call, file, line, "NULL %s handle", weft__kind_name(kind));
+    size_t off = (size_t)((uintptr_t)obj - (uintptr_t)om.base);
+    if (WEFT__UNLIKELY(off < om.size && (om.gen != weft__R.gen || off < om.lo || off >= om.cursor)))
+        goto stale;
     if (WEFT__UNLIKELY(h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind))
         weft__usage(call, file, line, "the handle is not a %s", weft__kind_name(kind));
     if (WEFT__UNLIKELY(h->gen != weft__R.gen))
-        weft__usage(call, file, line, "the %s was made by an earlier execution (handles live for one execution)",
-                    weft__kind_name(kind));
+        goto stale;
+    return;
+stale:
+    weft__usage(call, file, line, "the %s was made by an earlier execution (handles live for one execution)",
+                weft__kind_name(kind));
 }
 
 /* Public: label obj (any weft object, or any address given to weft_touch) in reports. */

@@ -25,10 +25,14 @@ void weft_once_do_at(weft_once *o, void (*fn)(void *), void *arg, const char *fi
         return;
     o->running = true;
     o->runner = weft__R.cur->id;
-    fn(arg);
+    /* Go: Do's deferred `done = 1` runs even when fn panics; only a recovered panic lets anyone see it */
+    weft__panic p;
+    bool ok = weft__try_active() ? weft__try_call(fn, arg, &p) : (fn(arg), true);
     weft__clause fin = {.kind = WEFT__CL_ALWAYS, .obj = o};
     weft__wait(WEFT__OP_ONCE_RETURN, &fin, 1, false, file, line);
     o->done = true;
     o->running = false;
     o->runner = -1;
+    if (!ok)
+        weft__repanic(&p);
 }

@@ -285,6 +285,7 @@ void weft__stack_release_all(void) WEFT__HIDDEN;
 /* ---- Objects (object.c) ------------------------------------------------- */
 void *weft__obj_make(int kind, size_t size, const char *file, int line) WEFT__HIDDEN;
 void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+bool weft__obj_apart(void) WEFT__HIDDEN;
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
 void weft__names_reset(void) WEFT__HIDDEN;
@@ -470,11 +471,23 @@ struct weft_ctx {
 
 /* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
 int64_t weft__clock_now(void) WEFT__HIDDEN;
-void weft__duration_check(int64_t ns, const char *call, const char *file, int line) WEFT__HIDDEN;
 bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
 void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;
 weft_verdict weft__end_checks(void) WEFT__HIDDEN;
+bool weft__ctx_lost(const struct weft_ctx *c) WEFT__HIDDEN;
+
+/* ---- Recover (try.c) ---------------------------------------------------- */
+/* A panic recovered by weft__try_call: its message and where it was raised. */
+typedef struct weft__panic {
+    char msg[256];
+    const char *file;
+    int line;
+} weft__panic;
+bool weft__try_active(void) WEFT__HIDDEN;
+bool weft__try_call(void (*fn)(void *), void *arg, weft__panic *out) WEFT__HIDDEN;
+void weft__try_recover(const char *file, int line) WEFT__HIDDEN;
+WEFT__NORETURN void weft__repanic(const weft__panic *p) WEFT__HIDDEN;
 
 /* ---- Hot-path helpers (inline: they run several times per step) ------------ */
 

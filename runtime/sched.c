@@ -72,6 +72,8 @@ void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(R->end.msg, sizeof R->end.msg, fmt, ap);
     va_end(ap);
+    if (v == WEFT_PANIC)
+        weft__try_recover(file, line); /* a weft_try of the running task recovers it (try.c); else returns */
     R->end.task = R->cur ? R->cur->id : -1;
     R->end.file = file;
     R->end.line = line;

@@ -51,9 +51,13 @@ void weft__timer_fire(struct weft_timer *t)
     int64_t when = t->when;
     switch (t->kind) {
     case WEFT__TM_TICKER: {
-        int64_t now = weft__R.now;
-        int64_t k = (now - t->when) / t->period + 1;
-        t->when = t->when > INT64_MAX - k * t->period ? INT64_MAX : t->when + k * t->period;
+        /* the last tick due by now (ticks missed meanwhile are dropped, as Go's), then the next one; a tick
+         * past INT64_MAX never comes: the ticker goes quiet instead of staying due forever */
+        int64_t last = t->when + (weft__R.now - t->when) / t->period * t->period;
+        if (last > INT64_MAX - t->period)
+            t->active = false;
+        else
+            t->when = last + t->period;
         send_time(t->c, when);
         return;
     }
@@ -84,23 +88,21 @@ static void check(weft_timer *t, int kind, const char *call, const char *file, i
     weft__obj_check(t, kind, call, file, line);
 }
 
-/* Public: a channel that receives the fire time once, ns from now. */
+/* Public: a channel that receives the fire time once, ns from now (ns <= 0: due now). */
 weft_chan *weft_after_at(int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_after", file, line);
-    weft__duration_check(ns, "weft_after", file, line);
     struct weft_timer *t = weft__timer_new(WEFT__TM_CHAN, WEFT__K_TIMER, sizeof *t, ns, file, line);
     t->c = timer_chan(t, file, line);
     return t->c;
 }
 
-/* Public: a timer whose channel receives the fire time once, ns from now. */
+/* Public: a timer whose channel receives the fire time once, ns from now (ns <= 0: due now). */
 weft_timer *weft_timer_make_at(int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_timer_make", file, line);
-    weft__duration_check(ns, "weft_timer_make", file, line);
     struct weft_timer *t = weft__timer_new(WEFT__TM_CHAN, WEFT__K_TIMER, sizeof *t, ns, file, line);
     t->c = timer_chan(t, file, line);
     return t;
@@ -133,12 +135,11 @@ bool weft_timer_stop_at(weft_timer *t, const char *file, int line, const char *f
     return was;
 }
 
-/* Public: make the timer fire ns from now; true if it had been active. */
+/* Public: make the timer fire ns from now (ns <= 0: due now); true if it had been active. */
 bool weft_timer_reset_at(weft_timer *t, int64_t ns, const char *file, int line, const char *func)
 {
     (void)func;
     check(t, WEFT__K_TIMER, "weft_timer_reset", file, line);
-    weft__duration_check(ns, "weft_timer_reset", file, line);
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = t};
     weft__wait(WEFT__OP_TIMER_RESET, &cl, 1, false, file, line);
     bool was = t->active;
@@ -148,13 +149,12 @@ bool weft_timer_reset_at(weft_timer *t, int64_t ns, const char *file, int line, 
     return was;
 }
 
-/* Public: run fn(arg) in a new task ns from now; Stop prevents it. */
+/* Public: run fn(arg) in a new task ns from now (ns <= 0: due now); Stop prevents it. */
 weft_timer *weft_after_func_at(int64_t ns, void (*fn)(void *), void *arg, const char *name, const char *file,
                                int line, const char *func)
 {
     (void)func;
     weft__require("weft_after_func", file, line);
-    weft__duration_check(ns, "weft_after_func", file, line);
     if (!fn)
         weft__usage("weft_after_func", file, line, "NULL function");
     struct weft_timer *t = weft__timer_new(WEFT__TM_FUNC, WEFT__K_TIMER, sizeof *t, ns, file, line);
@@ -164,13 +164,13 @@ weft_timer *weft_after_func_at(int64_t ns, void (*fn)(void *), void *arg, const 
     return t;
 }
 
-/* Public: a ticker sending the time every period on a channel of capacity 1 (ticks dropped while full). */
+/* Public: a ticker sending the time every period on a channel of capacity 1 (ticks dropped while full);
+ * period <= 0 panics as Go's NewTicker. */
 weft_ticker *weft_ticker_make_at(int64_t period, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_ticker_make", file, line);
-    weft__duration_check(period, "weft_ticker_make", file, line);
-    if (period == 0)
+    if (period <= 0)
         weft__fail(WEFT_PANIC, file, line, "non-positive interval for NewTicker");
     struct weft_ticker *k =
         (struct weft_ticker *)weft__timer_new(WEFT__TM_TICKER, WEFT__K_TICKER, sizeof *k, period, file, line);

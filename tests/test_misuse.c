@@ -58,6 +58,7 @@ static void nothing(void *arg)
 OUTSIDE(out_chan_make, weft_chan_make(4, 1))
 OUTSIDE(out_mutex_lock, weft_mutex_lock(NULL))
 OUTSIDE(out_sleep, weft_sleep(5))
+OUTSIDE(out_try, weft_try(NULL, NULL, NULL, 0))
 OUTSIDE(out_task_id, weft_task_id())
 OUTSIDE(out_name, weft_name(&mline, "x"))
 OUTSIDE(out_alloc, weft_alloc(8))
@@ -74,6 +75,7 @@ static const struct outside {
     {out_chan_make, "weft_chan_make", out_chan_make_line},
     {out_mutex_lock, "weft_mutex_lock", out_mutex_lock_line},
     {out_sleep, "weft_sleep", out_sleep_line},
+    {out_try, "weft_try", out_try_line},
     {out_task_id, "weft_task_id", out_task_id_line},
     {out_name, "weft_name", out_name_line},
     {out_alloc, "weft_alloc", out_alloc_line},
@@ -122,7 +124,6 @@ static void n_timer_chan(void) { MISUSE(weft_timer_chan(NULL)); }
 static void n_ticker(void) { MISUSE(weft_ticker_chan(NULL)); }
 static void n_ctx(void) { MISUSE(weft_ctx_err(NULL)); }
 static void n_ctx_done(void) { MISUSE(weft_ctx_done(NULL)); }
-static void n_ctx_parent(void) { MISUSE(weft_ctx_with_cancel(NULL)); }
 static void n_name(void) { MISUSE(weft_name(NULL, "x")); }
 
 static void null_handle(void **state)
@@ -140,7 +141,6 @@ static void null_handle(void **state)
         {n_ticker, "weft_ticker_chan", "NULL ticker handle"},
         {n_ctx, "weft_ctx_err", "NULL context handle"},
         {n_ctx_done, "weft_ctx_done", "NULL context handle"},
-        {n_ctx_parent, "weft_ctx_with_cancel", "NULL context handle"},
         {n_name, "weft_name", "NULL object"},
     };
     EXPECT_ALL(table);
@@ -173,15 +173,61 @@ static void s_chan(void)
     MISUSE(weft_chan_send(kept_chan, &v));
 }
 
+/* Kept two executions earlier, unused in between: every execution makes its mutex at the same point of its run,
+ * so the kept handle's address would be the third execution's own (unlocked) mutex had memory been reused. */
+static weft_mutex *kept_two;
+static void s_two_back(void)
+{
+    int k = weft_choose(3);
+    weft_mutex *m = weft_mutex_make();
+    if (k == 0) {
+        kept_two = m;
+        weft_mutex_lock(m);
+    } else if (k == 2) {
+        MISUSE(weft_mutex_lock(kept_two));
+    }
+}
+
+/* Kept by the first of 40 executions, used by the last. */
+static weft_wg *kept_wg;
+static void s_many_back(void)
+{
+    int k = weft_choose(40);
+    weft_wg *wg = weft_wg_make();
+    weft_chan_make(sizeof(int), 4);
+    if (k == 0)
+        kept_wg = wg;
+    else if (k == 39)
+        MISUSE(weft_wg_add(kept_wg, 1));
+}
+
+/* Kept from another check altogether. */
+static weft_chan *kept_other;
+static void keep_chan(void *arg)
+{
+    (void)arg;
+    kept_other = weft_chan_make(sizeof(int), 1);
+}
+static void s_other_check(void) { MISUSE(weft_chan_len(kept_other)); }
+
 static void stale_handle(void **state)
 {
     (void)state;
     static const misuse table[] = {
         {s_mutex, "weft_mutex_lock", "the mutex was made by an earlier execution (handles live for one execution)"},
         {s_chan, "weft_chan_send", "the chan was made by an earlier execution (handles live for one execution)"},
+        {s_two_back, "weft_mutex_lock", "the mutex was made by an earlier execution (handles live for one execution)"},
+        {s_many_back, "weft_wg_add", "the waitgroup was made by an earlier execution (handles live for one execution)"},
+        {s_other_check, "weft_chan_len", "the chan was made by an earlier execution (handles live for one execution)"},
     };
     kept_mutex = NULL;
     kept_chan = NULL;
+    kept_two = NULL;
+    kept_wg = NULL;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("keep", keep_chan, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    weft_result_free(&r);
     EXPECT_ALL(table);
 }
 
@@ -205,8 +251,6 @@ static void wrong_kind_handle(void **state)
 
 /* ---- sizes that cannot be right -------------------------------------------- */
 
-static void z_elem(void) { MISUSE(weft_chan_make((size_t)-8, 0)); }
-static void z_cap(void) { MISUSE(weft_chan_make(8, (size_t)-1)); }
 static void z_send_null(void)
 {
     weft_chan *c = weft_chan_make(sizeof(int), 1);
@@ -224,8 +268,6 @@ static void element_size_mismatch(void **state)
 {
     (void)state;
     static const misuse table[] = {
-        {z_elem, "weft_chan_make", "element size 18446744073709551608 is too large (a negative size?)"},
-        {z_cap, "weft_chan_make", "capacity 18446744073709551615 of 8-byte elements is too large"},
         {z_send_null, "weft_chan_send", "NULL element pointer for a channel of 4-byte elements"},
         {z_select_null, "weft_select", "case 0 sends from a NULL pointer"},
         {z_alloc, "weft_alloc", "18446744073709551615 bytes is too large (at most 4 GiB; a negative size?)"},
@@ -253,6 +295,7 @@ static void f_go_typed(void) { MISUSE(WEFT_GO((void (*)(int))NULL, 1)); }
 static void f_once(void) { MISUSE(weft_once_do(weft_once_make(), NULL, NULL)); }
 static void f_after_func(void) { MISUSE(weft_after_func(1, NULL, NULL)); }
 static void f_select_count(void) { MISUSE(weft_select(NULL, -1)); }
+static void f_try(void) { MISUSE(weft_try(NULL, NULL, NULL, 0)); }
 
 static void null_function_and_bad_count(void **state)
 {
@@ -263,37 +306,68 @@ static void null_function_and_bad_count(void **state)
         {f_once, "weft_once_do", "NULL function"},
         {f_after_func, "weft_after_func", "NULL function"},
         {f_select_count, "weft_select", "bad number of cases -1"},
+        {f_try, "weft_try", "NULL function"},
     };
     EXPECT_ALL(table);
 }
 
-/* ---- negative durations (zero stays legal) ---------------------------------- */
+/* ---- misuse that panics in Go is WEFT_PANIC with Go's message, not a usage error ---------------------- */
 
-static void d_sleep(void) { MISUSE(weft_sleep(-5)); }
-static void d_after(void) { MISUSE(weft_after(-5)); }
-static void d_timer(void) { MISUSE(weft_timer_make(-5)); }
-static void d_reset(void)
+static void p_ticker_negative(void) { MISUSE(weft_ticker_make(-5)); }
+static void p_ticker_zero(void) { MISUSE(weft_ticker_make(0)); }
+static void p_chan_elem(void) { MISUSE(weft_chan_make((size_t)-8, 0)); }
+static void p_chan_cap(void) { MISUSE(weft_chan_make(8, (size_t)-1)); }
+static void p_chan_cap_empty(void) { MISUSE(weft_chan_make(0, (size_t)-1)); }
+static void p_chan_too_big(void) { MISUSE(weft_chan_make(1024, (size_t)1 << 23)); }
+static void p_ctx_cancel_nil(void) { MISUSE(weft_ctx_with_cancel(NULL)); }
+static void p_ctx_timeout_nil(void) { MISUSE(weft_ctx_with_timeout(NULL, WEFT_SECOND)); }
+
+/* Check m and expect verdict WEFT_PANIC raised at its line with exactly Go's message (m->msg). */
+static void expect_panic(const misuse *m)
 {
-    weft_timer *t = weft_timer_make(WEFT_SECOND);
-    MISUSE(weft_timer_reset(t, -5));
+    weft_options o = tu_exhaustive();
+    mline = 0;
+    weft_result r = weft_check("panic", run_misuse, (void *)m, &o);
+    tu_expect_verdict(&r, WEFT_PANIC);
+    char want[512];
+    snprintf(want, sizeof want, "%s:%d: %s\n", __FILE__, mline, m->msg);
+    assert_contains(r.report, want);
+    weft_result_free(&r);
 }
-static void d_after_func(void) { MISUSE(weft_after_func(-5, nothing, NULL)); }
-static void d_ctx(void) { MISUSE(weft_ctx_with_timeout(weft_ctx_background(), -5)); }
-static void d_ticker(void) { MISUSE(weft_ticker_make(-5)); }
 
-static void negative_durations(void **state)
+static void go_panics(void **state)
 {
     (void)state;
     static const misuse table[] = {
-        {d_sleep, "weft_sleep", "negative duration -5"},
-        {d_after, "weft_after", "negative duration -5"},
-        {d_timer, "weft_timer_make", "negative duration -5"},
-        {d_reset, "weft_timer_reset", "negative duration -5"},
-        {d_after_func, "weft_after_func", "negative duration -5"},
-        {d_ctx, "weft_ctx_with_timeout", "negative duration -5"},
-        {d_ticker, "weft_ticker_make", "negative duration -5"},
+        {p_ticker_negative, "weft_ticker_make", "non-positive interval for NewTicker"},
+        {p_ticker_zero, "weft_ticker_make", "non-positive interval for NewTicker"},
+        {p_chan_elem, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_cap, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_cap_empty, "weft_chan_make", "makechan: size out of range"},
+        {p_chan_too_big, "weft_chan_make", "makechan: size out of range"},
+        {p_ctx_cancel_nil, "weft_ctx_with_cancel", "cannot create context from nil parent"},
+        {p_ctx_timeout_nil, "weft_ctx_with_timeout", "cannot create context from nil parent"},
     };
-    EXPECT_ALL(table);
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        expect_panic(&table[i]);
+}
+
+/* A zero-size element type has no buffer to hold: any non-negative capacity is fine, as in Go. */
+static void huge_empty_chan(void *arg)
+{
+    (void)arg;
+    weft_chan *c = weft_chan_make(0, (size_t)1 << 40);
+    weft_chan_send(c, NULL);
+    weft_assert(weft_chan_len(c) == 1 && weft_chan_cap(c) == ((size_t)1 << 40));
+}
+
+static void chan_sizes_in_range(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("huge_empty_chan", huge_empty_chan, NULL, &o);
+    tu_expect_verdict(&r, WEFT_OK);
+    weft_result_free(&r);
 }
 
 static void zero_everywhere(void *arg)
@@ -395,10 +469,10 @@ WEFT_TEST(clean_test)
     weft_chan_send(c, &v);
 }
 
-enum { negative_sleep_line = __LINE__ }; static void sleep_negative(void) { weft_sleep(-5); }
-WEFT_TEST(negative_sleep)
+enum { bad_choose_line = __LINE__ }; static void choose_none(void) { weft_choose(0); }
+WEFT_TEST(bad_choose)
 {
-    sleep_negative();
+    choose_none();
 }
 
 static void deadlock(void *arg)
@@ -477,13 +551,85 @@ static void bad_replay_token(void **state)
 static void usage_error_through_weft_main(void **state)
 {
     (void)state;
-    char *argv[] = {"test_misuse", "--test", "negative_sleep", NULL};
+    char *argv[] = {"test_misuse", "--test", "bad_choose", NULL};
     char err[1024], want[512];
     int status = tu_in_child(weft_main, 3, argv, NULL, err, sizeof err);
-    snprintf(want, sizeof want, "weft: negative_sleep: %s:%d: weft_sleep: negative duration -5\n", __FILE__,
-             negative_sleep_line);
+    snprintf(want, sizeof want, "weft: bad_choose: %s:%d: weft_choose: n must be at least 1 (got 0)\n", __FILE__,
+             bad_choose_line);
     assert_string_equal(err, want);
     assert_int_equal(status, 2);
+}
+
+/* ---- memory follows the largest execution, not the sum of all ------------------ */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+#ifndef TU_ASAN
+#define TU_ASAN 0
+#endif
+
+/* Execution k (of 16) needs 2(k+1) MiB: half in one block, half in 64 KiB pieces. */
+static void growing(void *arg)
+{
+    (void)arg;
+    size_t need = (size_t)(weft_choose(16) + 1) * (2u << 20);
+    weft_alloc(need / 2);
+    for (size_t i = 0; i < need / 2; i += 65536)
+        weft_alloc(65536);
+}
+
+/* The peak resident memory of this process, in KiB (VmHWM), or -1. */
+static long peak_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kib = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+static int growing_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    long before = peak_kib();
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("growing", growing, NULL, &o);
+    long after = peak_kib();
+    fprintf(stderr, "%s %lld %ld", weft_verdict_name(r.verdict), r.executions, after - before);
+    weft_result_free(&r);
+    return 0;
+}
+
+/* 16 executions needing 2, 4, ..., 32 MiB (272 MiB in all): the peak grows by a few times 32 MiB at most. */
+static void memory_follows_largest(void **state)
+{
+    (void)state;
+    if (TU_ASAN)
+        skip(); /* AddressSanitizer keeps freed memory in quarantine: resident memory says nothing about weft's */
+    if (peak_kib() < 0)
+        skip();
+    char *argv[] = {"growing", NULL};
+    char err[256];
+    assert_int_equal(tu_in_child(growing_main, 1, argv, NULL, err, sizeof err), 0);
+    char verdict[32];
+    long long execs = 0;
+    long grew = 0;
+    assert_int_equal(sscanf(err, "%31s %lld %ld", verdict, &execs, &grew), 3);
+    assert_string_equal(verdict, "OK");
+    assert_int_equal(execs, 16);
+    print_message("  peak memory grew by %ld KiB\n", grew);
+    if (grew >= 3 * 32 * 1024)
+        print_error("  peak memory grew by %ld KiB for a largest execution of 32 MiB\n", grew);
+    assert_true(grew < 3 * 32 * 1024);
 }
 
 int main(void)
@@ -496,7 +642,9 @@ int main(void)
         cmocka_unit_test(element_size_mismatch),
         cmocka_unit_test(choose_zero),
         cmocka_unit_test(null_function_and_bad_count),
-        cmocka_unit_test(negative_durations),
+        cmocka_unit_test(go_panics),
+        cmocka_unit_test(chan_sizes_in_range),
+        cmocka_unit_test(memory_follows_largest),
         cmocka_unit_test(zero_durations_legal),
         cmocka_unit_test(check_inside_a_check),
         cmocka_unit_test(options_out_of_range),

@@ -1235,6 +1235,269 @@ static void go_arguments_copied_at_spawn(void *arg)
     tu_record();
 }
 
+/* ---- recover (weft_try) ---------------------------------------------------- */
+
+static void p_failed(void *arg)
+{
+    (void)arg;
+    weft_panic("failed");
+}
+
+static int g_once_runs;
+static void count_run(void *arg)
+{
+    (void)arg;
+    g_once_runs++;
+}
+
+static void once_do_panicking(void *o)
+{
+    weft_once_do((weft_once *)o, p_failed, NULL);
+}
+
+/* Go's sync TestOncePanic: Do panics through; the Once is done all the same, so a later Do does not run. */
+static void recover_once_panic(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    g_once_runs = 0;
+    weft_once *o = weft_once_make();
+    char msg[64] = "unset";
+    bool ok = weft_try(once_do_panicking, o, msg, sizeof msg);
+    weft_once_do(o, count_run, NULL);
+    tu_emit("returned=%d msg=%s later_runs=%d", ok, msg, g_once_runs);
+    tu_record();
+}
+
+static weft_once *g_once;
+static void once_second_caller(void *arg)
+{
+    (void)arg;
+    weft_once_do(g_once, count_run, NULL);
+    finished();
+}
+
+/* A second caller waiting in Do while the first one's fn panics: it returns without running its fn. */
+static void recover_once_panic_concurrent(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    join_init();
+    g_once_runs = 0;
+    g_once = weft_once_make();
+    weft_go(once_second_caller, NULL);
+    bool ok = weft_try(once_do_panicking, g_once, NULL, 0);
+    weft_chan_recv(g_done, NULL);
+    tu_emit("returned=%d runs=%d", ok, g_once_runs);
+    tu_record();
+}
+
+static void send_one(void *c)
+{
+    int v = 1;
+    weft_chan_send((weft_chan *)c, &v);
+}
+
+/* A send on a closed channel, recovered; the channel is still usable afterwards. */
+static void recover_send_on_closed(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    weft_chan *c = weft_chan_make(sizeof(int), 1);
+    weft_chan_close(c);
+    char msg[64];
+    bool ok = weft_try(send_one, c, msg, sizeof msg);
+    int v = 5;
+    bool got = weft_chan_recv(c, &v);
+    tu_emit("returned=%d msg=%s recv=%d v=%d", ok, msg, got, v);
+    tu_record();
+}
+
+static weft_chan *g_res;
+static void guarded_sender(void *c)
+{
+    char msg[64];
+    int r = weft_try(send_one, c, msg, sizeof msg) ? 1 : 0;
+    weft_chan_send(g_res, &r);
+}
+
+/* A sender parked on an unbuffered channel panics when it is closed: the panic is raised in the sender, so
+ * its own weft_try recovers it, whether it parked before the close or sent after it. */
+static void recover_parked_sender(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    weft_chan *c = weft_chan_make(sizeof(int), 0);
+    g_res = weft_chan_make(sizeof(int), 1);
+    weft_go(guarded_sender, c);
+    weft_chan_close(c);
+    int r = -1;
+    weft_chan_recv(g_res, &r);
+    tu_emit("sender returned=%d", r);
+    tu_record();
+}
+
+static weft_mutex *g_mu;
+static void lock_then_panic(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(g_mu);
+    weft_panic("while holding the lock");
+}
+
+/* Go: a mutex locked by the code that panicked stays locked (no defer ran). */
+static void recover_mutex_stays_locked(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    g_mu = weft_mutex_make();
+    char msg[64];
+    bool ok = weft_try(lock_then_panic, NULL, msg, sizeof msg);
+    bool held = !weft_mutex_trylock(g_mu);
+    weft_mutex_unlock(g_mu);
+    bool again = weft_mutex_trylock(g_mu);
+    tu_emit("returned=%d msg=%s held=%d relock=%d", ok, msg, held, again);
+    tu_record();
+}
+
+static char g_inner[64];
+static void inner_try(void *arg)
+{
+    (void)arg;
+    bool ok = weft_try(p_failed, NULL, g_inner, sizeof g_inner);
+    tu_emit("inner=%d", ok);
+    weft_panic("outer %d", 2);
+}
+
+/* Tries nest: the innermost recovers; a panic after it returned goes to the outer one. */
+static void recover_nested(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    char msg[64];
+    bool ok = weft_try(inner_try, NULL, msg, sizeof msg);
+    tu_emit("inner_msg=%s outer=%d outer_msg=%s", g_inner, ok, msg);
+    bool clean = weft_try(count_run, NULL, msg, sizeof msg);
+    tu_emit("clean=%d msg=[%s]", clean, msg);
+    tu_record();
+}
+
+static weft_chan *g_jobs;
+static void run_job(void *arg)
+{
+    int n = *(int *)arg;
+    if (n % 2)
+        weft_panic("job %d failed", n);
+    *(int *)arg = n * 10;
+}
+
+static void pool_worker(void *arg)
+{
+    (void)arg;
+    int n;
+    while (weft_chan_recv(g_jobs, &n)) {
+        int job = n;
+        char msg[64];
+        int r = weft_try(run_job, &job, msg, sizeof msg) ? job : -n; /* the panic becomes an error value */
+        weft_chan_send(g_res, &r);
+    }
+}
+
+/* A worker pool turns each job's panic into an error result: every job gets an answer, no task dies. */
+static void recover_worker_pool(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    g_jobs = weft_chan_make(sizeof(int), 3);
+    g_res = weft_chan_make(sizeof(int), 3);
+    weft_go(pool_worker, NULL);
+    weft_go(pool_worker, NULL);
+    for (int i = 1; i <= 3; i++)
+        weft_chan_send(g_jobs, &i);
+    weft_chan_close(g_jobs);
+    int ok = 0, errs = 0, sum = 0;
+    for (int i = 0; i < 3; i++) {
+        int r;
+        weft_chan_recv(g_res, &r);
+        if (r < 0)
+            errs++, sum -= r;
+        else
+            ok++, sum += r;
+    }
+    tu_emit("ok=%d errors=%d sum=%d", ok, errs, sum);
+    tu_record();
+}
+
+static weft_cond *g_cv;
+static weft_chan *g_ch;
+static void wait_unlocked(void *arg)
+{
+    (void)arg;
+    weft_cond_wait(g_cv); /* its mutex is not locked: Go's "sync: unlock of unlocked mutex" */
+}
+
+static void recovered_waiter(void *arg)
+{
+    (void)arg;
+    char msg[64];
+    bool ok = weft_try(wait_unlocked, NULL, msg, sizeof msg);
+    int v = 0;
+    weft_chan_recv(g_ch, &v);
+    tu_emit("returned=%d msg=%s v=%d", ok, msg, v);
+    finished();
+}
+
+/* A Wait whose unlock panics, recovered, leaves no waiter behind: a later Signal cannot complete the task's
+ * next operation in its place. */
+static void recover_cond_wait_unlocked(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    join_init();
+    g_cv = weft_cond_make(weft_mutex_make());
+    g_ch = weft_chan_make(sizeof(int), 0);
+    weft_go(recovered_waiter, NULL);
+    weft_cond_signal(g_cv);
+    int v = 7;
+    weft_chan_send(g_ch, &v);
+    weft_chan_recv(g_done, NULL);
+    tu_record();
+}
+
+static void assert_inside(void *arg)
+{
+    (void)arg;
+    weft_assert(1 == 2);
+}
+
+/* Only panics are recovered: a failed assertion still ends the execution. */
+static void recover_not_assert(void *arg)
+{
+    (void)arg;
+    weft_try(assert_inside, NULL, NULL, 0);
+}
+
+static void spawn_panicker(void *arg)
+{
+    (void)arg;
+    weft_go(p_failed, NULL);
+}
+
+/* A panic is recovered only in the task that raised it: the spawned task's panic ends the execution. */
+static void recover_other_task(void *arg)
+{
+    (void)arg;
+    weft_try(spawn_panicker, NULL, NULL, 0);
+    weft_sleep(WEFT_SECOND);
+}
+
+/* Without weft_try, a panic inside a Once's function ends the execution as before. */
+static void once_panic_unrecovered(void *arg)
+{
+    (void)arg;
+    weft_once_do(weft_once_make(), p_failed, NULL);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 typedef struct sem_case {
@@ -1319,6 +1582,18 @@ static const sem_case cases[] = {
             "0.5 -1.5 3.25 1e+30 -0 7 7.5 8.5 -7 9223372036854775807 4294967295 x -2.25 -1.5 1 mixed "
             "1.5 0.5 1e+300 3.25 -9 z 18446744073709551615 1"),
     OK_CASE(go_arguments_copied_at_spawn, "1 2.5 2.5 2.5 2.5 2.5"),
+    /* recover */
+    OK_CASE(recover_once_panic, "returned=0 msg=failed later_runs=0"),
+    OK_CASE(recover_once_panic_concurrent, "returned=0 runs=0", "returned=1 runs=1"),
+    OK_CASE(recover_send_on_closed, "returned=0 msg=send on closed channel recv=0 v=0"),
+    OK_CASE(recover_parked_sender, "sender returned=0"),
+    OK_CASE(recover_mutex_stays_locked, "returned=0 msg=while holding the lock held=1 relock=1"),
+    OK_CASE(recover_nested, "inner=0 inner_msg=failed outer=0 outer_msg=outer 2 clean=1 msg=[]"),
+    OK_CASE(recover_worker_pool, "ok=1 errors=2 sum=24"),
+    OK_CASE(recover_cond_wait_unlocked, "returned=0 msg=sync: unlock of unlocked mutex v=7"),
+    BUG_CASE(recover_not_assert, WEFT_ASSERT, "assertion failed: 1 == 2"),
+    BUG_CASE(recover_other_task, WEFT_PANIC, ": failed"),
+    BUG_CASE(once_panic_unrecovered, WEFT_PANIC, ": failed"),
 };
 
 #define NCASES ((int)(sizeof cases / sizeof *cases))

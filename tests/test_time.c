@@ -330,7 +330,27 @@ static void lost_ticker(void *arg)
 static void lost_cancel(void *arg)
 {
     (void)arg;
+    weft_ctx *c = weft_ctx_with_cancel(weft_ctx_background());
+    (void)weft_ctx_err(c);
+}
+
+/* A WithTimeout context nobody cancels is cancelled by its own deadline: not a leak (Go's timer fires). So is
+ * a WithCancel child of it. */
+static void timeout_not_cancelled(void *arg)
+{
+    (void)arg;
     weft_ctx *c = weft_ctx_with_timeout(weft_ctx_background(), WEFT_MINUTE);
+    weft_ctx *k = weft_ctx_with_cancel(c);
+    (void)weft_ctx_err(k);
+}
+
+/* A WithCancel context under background, left uncancelled beside a WithTimeout one: the leak names it. */
+static void lost_cancel_beside_timeout(void *arg)
+{
+    (void)arg;
+    weft_ctx *t = weft_ctx_with_timeout(weft_ctx_background(), WEFT_SECOND);
+    weft_ctx *c = weft_ctx_with_cancel(weft_ctx_background());
+    (void)weft_ctx_err(t);
     (void)weft_ctx_err(c);
 }
 
@@ -343,8 +363,118 @@ static void test_lost(void **state)
     weft_result_free(&r);
     r = check("lost_cancel", lost_cancel, WEFT_TIME_IDLE);
     tu_expect_verdict(&r, WEFT_LEAK);
-    assert_contains(r.report, "was never cancelled");
+    assert_contains(r.report, "was never cancelled and nothing will cancel it");
+    assert_contains(r.report, "lostcancel");
     weft_result_free(&r);
+    expect("timeout_not_cancelled", timeout_not_cancelled, WEFT_TIME_IDLE, WEFT_OK);
+    expect("timeout_not_cancelled", timeout_not_cancelled, WEFT_TIME_ADVERSARIAL, WEFT_OK);
+    r = check("lost_cancel_beside_timeout", lost_cancel_beside_timeout, WEFT_TIME_IDLE);
+    tu_expect_verdict(&r, WEFT_LEAK);
+    assert_contains(r.report, "context#3 (made at ");
+    assert_contains(r.report, "was never cancelled and nothing will cancel it: no deadline is pending");
+    assert_null(strstr(r.report, "context#2 made at"));
+    weft_result_free(&r);
+}
+
+/* ---- zero and negative durations follow Go: already due, not usage errors ------ */
+
+static int g_func_ran;
+static void func_ran(void *arg)
+{
+    (void)arg;
+    g_func_ran = 1;
+}
+
+static void negative_everywhere(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    g_func_ran = 0;
+    weft_sleep(-5);
+    weft_sleep(INT64_MIN);
+    int64_t at = -1, tm = -1, rs = -1;
+    weft_chan_recv(weft_after(-5), &at);
+    weft_timer *t = weft_timer_make(-WEFT_SECOND);
+    weft_chan_recv(weft_timer_chan(t), &tm);
+    bool was = weft_timer_reset(t, INT64_MIN);
+    weft_chan_recv(weft_timer_chan(t), &rs);
+    weft_timer *f = weft_after_func(-5, func_ran, NULL);
+    weft_ctx *c = weft_ctx_with_timeout(weft_ctx_background(), -5);
+    int err = weft_ctx_err(c);
+    bool stopped = weft_timer_stop(f); /* due now, not fired yet in every schedule */
+    while (!stopped && !g_func_ran)
+        weft_yield();
+    tu_emit("now=%lld after=%lld timer=%lld reset_was=%d reset=%lld err=%d func=%s", (long long)weft_now(),
+            (long long)at, (long long)tm, was, (long long)rs, err, stopped ? "stopped" : "ran");
+    tu_record();
+}
+
+static void test_negative_durations(void **state)
+{
+    (void)state;
+    /* the clock never moves: everything is due at t=0 */
+    static const char *const idle[] = {
+        "now=0 after=0 timer=0 reset_was=0 reset=0 err=2 func=stopped",
+        NULL,
+    };
+    tu_reset();
+    expect("negative_everywhere", negative_everywhere, WEFT_TIME_IDLE, WEFT_OK);
+    assert_true(tu_set_equals(idle));
+    static const char *const adv[] = {
+        "now=0 after=0 timer=0 reset_was=0 reset=0 err=2 func=stopped",
+        "now=0 after=0 timer=0 reset_was=0 reset=0 err=2 func=ran",
+        NULL,
+    };
+    tu_reset();
+    expect("negative_everywhere", negative_everywhere, WEFT_TIME_ADVERSARIAL, WEFT_OK);
+    assert_true(tu_set_equals(adv));
+}
+
+/* ---- a ticker across the end of time: saturate, never loop ------------------------ */
+
+static void ticker_sleep_forever(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    weft_ticker *k = weft_ticker_make(WEFT_SECOND);
+    weft_sleep(INT64_MAX);
+    int64_t v = -1;
+    bool got = weft_chan_recv(weft_ticker_chan(k), &v);
+    weft_ticker_stop(k);
+    tu_emit("now=%lld got=%d tick_ok=%d", (long long)weft_now(), got, v > 0);
+    tu_record();
+}
+
+static void ticker_huge_period(void *arg)
+{
+    (void)arg;
+    tu_begin();
+    weft_ticker *k = weft_ticker_make(INT64_MAX / 2 + 1);
+    weft_sleep(INT64_MAX);
+    int64_t v = -1;
+    weft_chan_recv(weft_ticker_chan(k), &v);
+    weft_ticker_stop(k);
+    tu_emit("now=%lld tick=%lld", (long long)weft_now(), (long long)v);
+    tu_record();
+}
+
+static void test_ticker_end_of_time(void **state)
+{
+    (void)state;
+    static const char *const forever[] = {"now=9223372036854775807 got=1 tick_ok=1", NULL};
+    tu_reset();
+    expect("ticker_sleep_forever", ticker_sleep_forever, WEFT_TIME_IDLE, WEFT_OK);
+    assert_true(tu_set_equals(forever));
+    tu_reset();
+    expect("ticker_sleep_forever", ticker_sleep_forever, WEFT_TIME_ADVERSARIAL, WEFT_OK);
+    assert_true(tu_set_equals(forever));
+    static const char *const huge[] = {"now=9223372036854775807 tick=4611686018427387904", NULL};
+    tu_reset();
+    expect("ticker_huge_period", ticker_huge_period, WEFT_TIME_IDLE, WEFT_OK);
+    assert_true(tu_set_equals(huge));
+    tu_reset();
+    expect("ticker_huge_period", ticker_huge_period, WEFT_TIME_ADVERSARIAL, WEFT_OK);
+    assert_true(tu_set_equals(huge));
 }
 
 /* A task starts a timer function and exits; the clock may fire it while the exiting task is still switching
@@ -386,7 +516,8 @@ int main(void)
         cmocka_unit_test(test_now),           cmocka_unit_test(test_ctx_tree),
         cmocka_unit_test(test_ctx_timeout),   cmocka_unit_test(test_handler_timeout),
         cmocka_unit_test(test_timer_not_deadlock), cmocka_unit_test(test_horizon),
-        cmocka_unit_test(test_lost),          cmocka_unit_test(test_exit_while_timer_fires),
+        cmocka_unit_test(test_lost),          cmocka_unit_test(test_negative_durations),
+        cmocka_unit_test(test_ticker_end_of_time),          cmocka_unit_test(test_exit_while_timer_fires),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
