@@ -2,28 +2,28 @@
 #include "rt.h"
 
 /* Indexed by enum weft__op. `poll`: it may find nothing and go on (fairness); `blocks`: a task pending at it
- * may be disabled. */
+ * may be disabled; `spin`: a busy-wait repeats it without making progress. */
 const weft__opdesc weft__ops[WEFT__OP_COUNT] = {
     [WEFT__OP_NONE] = {"?", "runs", false, false},
     [WEFT__OP_YIELD] = {"yield", "yields", true, false},
     [WEFT__OP_TOUCH] = {"touch", "touches", false, false},
-    [WEFT__OP_NOW] = {"now", "reads the clock", false, false},
+    [WEFT__OP_NOW] = {"now", "reads the clock", false, false, true},
     [WEFT__OP_SLEEP] = {"sleep", "sleeps", false, true},
     [WEFT__OP_CHAN_SEND] = {"chan_send", "sends on", false, true},
     [WEFT__OP_CHAN_RECV] = {"chan_recv", "receives from", false, true},
     [WEFT__OP_SELECT] = {"select", "selects on", false, true},
     [WEFT__OP_SELECT_DEFAULT] = {"select_default", "polls", true, false},
     [WEFT__OP_CHAN_CLOSE] = {"chan_close", "closes", false, false},
-    [WEFT__OP_CHAN_LEN] = {"chan_len", "reads the length of", false, false},
-    [WEFT__OP_MUTEX_LOCK] = {"mutex_lock", "locks", false, true},
-    [WEFT__OP_MUTEX_UNLOCK] = {"mutex_unlock", "unlocks", false, false},
+    [WEFT__OP_CHAN_LEN] = {"chan_len", "reads the length of", false, false, true},
+    [WEFT__OP_MUTEX_LOCK] = {"mutex_lock", "locks", false, true, true},
+    [WEFT__OP_MUTEX_UNLOCK] = {"mutex_unlock", "unlocks", false, false, true},
     [WEFT__OP_MUTEX_TRYLOCK] = {"mutex_trylock", "tries to lock", true, false},
     [WEFT__OP_RW_LOCK] = {"rwmutex_lock", "write-locks", false, true},
     [WEFT__OP_RW_DRAIN] = {"rwmutex_lock(wait for readers)", "waits for the readers of", false, true},
     [WEFT__OP_RW_UNLOCK] = {"rwmutex_unlock", "write-unlocks", false, false},
-    [WEFT__OP_RW_RLOCK] = {"rwmutex_rlock", "read-locks", false, false},
+    [WEFT__OP_RW_RLOCK] = {"rwmutex_rlock", "read-locks", false, false, true},
     [WEFT__OP_RW_RLOCK_PARKED] = {"rwmutex_rlock", "waits to read-lock", false, true},
-    [WEFT__OP_RW_RUNLOCK] = {"rwmutex_runlock", "read-unlocks", false, false},
+    [WEFT__OP_RW_RUNLOCK] = {"rwmutex_runlock", "read-unlocks", false, false, true},
     [WEFT__OP_RW_TRYLOCK] = {"rwmutex_trylock", "tries to write-lock", true, false},
     [WEFT__OP_RW_TRYRLOCK] = {"rwmutex_tryrlock", "tries to read-lock", true, false},
     [WEFT__OP_WG_ADD] = {"wg_add", "adds to", false, false},
@@ -40,6 +40,6 @@ const weft__opdesc weft__ops[WEFT__OP_COUNT] = {
     [WEFT__OP_TIMER_RESET] = {"timer_reset", "resets", false, false},
     [WEFT__OP_TICKER_STOP] = {"ticker_stop", "stops", false, false},
     [WEFT__OP_CTX_CANCEL] = {"ctx_cancel", "cancels", false, false},
-    [WEFT__OP_CTX_ERR] = {"ctx_err", "reads the error of", false, false},
+    [WEFT__OP_CTX_ERR] = {"ctx_err", "reads the error of", false, false, true},
     [WEFT__OP_CLOCK] = {"clock", "fires", false, false},
 };

@@ -70,6 +70,7 @@ typedef struct weft__opdesc {
     const char *verb;   /* as `weft explain` narrates it, e.g. "sends on" */
     bool poll;          /* it can find nothing and go on (select default, trylock, yield): a fairness point */
     bool blocks;        /* it can wait: a task pending at it may be disabled */
+    bool spin;          /* a busy-wait repeats it without making progress (lock, unlock, len, read lock, now) */
 } weft__opdesc;
 extern const weft__opdesc weft__ops[WEFT__OP_COUNT] WEFT__HIDDEN;
 
@@ -240,6 +241,10 @@ typedef struct weft__rt {
     int last;                   /* task of the previous step, -1 none */
     int preemptions;
     int npolling;               /* tasks whose poll_step >= 0 (0: the fairness filter has nothing to do) */
+    long long progress_step;    /* the last step that made progress (not a busy-wait's or a fruitless poll's), -1 */
+    bool idle;                  /* the step under way makes no progress (so far) */
+    int streak_task;            /* the task taking busy-wait steps in a row while another could move, -1 */
+    int streak;                 /* how many */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
@@ -318,6 +323,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDD
 int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
+void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
 void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
 void weft__schedule(void) WEFT__HIDDEN;

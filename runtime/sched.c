@@ -254,12 +254,35 @@ static weft__task *no_progress(void)
     weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
 }
 
+/* Busy-wait steps a task may take in a row while another task could move, before it must let them move. */
+#define SPIN_STREAK 64
+
+static void mark_polled(weft__task *t);
+
+/* The last task took a busy-wait step (no progress) and another task could move now: after SPIN_STREAK such
+ * steps in a row it must let the others move first, as after a fruitless poll (the switch is not a preemption).
+ * A correct busy-wait without a poll thus always ends; LIVELOCK means no fair continuation makes progress. */
+static void busy_wait(void)
+{
+    weft__rt *R = &weft__R;
+    if (R->last != R->streak_task) {
+        R->streak_task = R->last;
+        R->streak = 1;
+    } else if (++R->streak >= SPIN_STREAK) {
+        R->streak_task = -1;
+        mark_polled(R->tasks[R->last]);
+    }
+}
+
 /* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
  * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
-    if (WEFT__UNLIKELY(R->nsteps - (R->clock_step + 1) >= R->opt->max_steps))
+    if (!R->idle && R->nsteps > 0)
+        R->progress_step = R->nsteps - 1;
+    long long quiet = R->progress_step > R->clock_step ? R->progress_step : R->clock_step;
+    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps))
         return no_progress();
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
@@ -278,6 +301,10 @@ static weft__task *pick(void)
         stuck();
     if (clock && n > 0 && !clock_eligible())
         clock = false;
+    if (R->idle && lastpos >= 0 && n >= 2)
+        busy_wait();
+    else if (!R->idle)
+        R->streak_task = -1;
     if (R->npolling == 0) { /* nobody polled in vain: every candidate is eligible */
         m = n;
     } else { /* fairness filter */
@@ -310,6 +337,7 @@ static weft__task *pick(void)
     if (R->cand[k] < 0) {
         clock_fired();
         weft__clock_advance(when);
+        R->idle = false;
         s->task = -1;
         s->op = "clock";
         s->obj = NULL;
@@ -332,6 +360,7 @@ static weft__task *pick(void)
         R->npolling--;
     }
     R->last = t->id;
+    R->idle = weft__ops[t->opc].spin;
     return t;
 }
 
@@ -375,11 +404,11 @@ int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const ch
     return 0;
 }
 
-/* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
-void weft__poll_failed(void)
+/* Task t's last step is a poll that found nothing, or the last of a busy-wait's run: it may go on only once
+ * every task that could move now has moved or can no longer (CHESS's fairness). */
+static void mark_polled(weft__task *t)
 {
     weft__rt *R = &weft__R;
-    weft__task *t = R->cur;
     if (t->poll_step < 0)
         R->npolling++;
     t->poll_step = t->last_step;
@@ -396,6 +425,19 @@ void weft__poll_failed(void)
         }
         t->pollset[t->npollset++] = u->id;
     }
+}
+
+/* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
+void weft__poll_failed(void)
+{
+    weft__R.idle = true;
+    mark_polled(weft__R.cur);
+}
+
+/* The step under way makes no progress (a receive of a closed channel's zero value). */
+void weft__step_idle(void)
+{
+    weft__R.idle = true;
 }
 
 /* Refine the record of the step just taken: the object really operated on and a detail (case, value). */

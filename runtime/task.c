@@ -120,6 +120,10 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->last = -1;
     R->preemptions = 0;
     R->npolling = 0;
+    R->progress_step = -1;
+    R->idle = false;
+    R->streak_task = -1;
+    R->streak = 0;
     R->arrivals = 0;
     R->body_done = false;
     R->now = 0;

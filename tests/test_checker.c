@@ -449,6 +449,123 @@ static void spin_is_livelock(void **state)
     weft_result_free(&r);
 }
 
+/* Busy-waits without a poll (issue 13): a task spinning on a mutex-protected flag, on a channel's length or under
+ * a read lock lets the others run after a while (a free switch), so the task that sets the flag always runs. */
+static int bw_flag;
+static weft_mutex *bw_mu;
+static weft_rwmutex *bw_rw;
+static weft_chan *bw_ch;
+
+static void bw_set_locked(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(bw_mu);
+    bw_flag = 1;
+    weft_mutex_unlock(bw_mu);
+}
+
+static void busy_wait_mutex(void *arg)
+{
+    (void)arg;
+    bw_flag = 0;
+    bw_mu = weft_mutex_make();
+    weft_go(bw_set_locked, NULL);
+    for (int seen = 0; !seen;) {
+        weft_mutex_lock(bw_mu);
+        seen = bw_flag;
+        weft_mutex_unlock(bw_mu);
+    }
+}
+
+static void bw_send(void *arg)
+{
+    (void)arg;
+    int v = 1;
+    weft_chan_send(bw_ch, &v);
+}
+
+static void busy_wait_len(void *arg)
+{
+    (void)arg;
+    bw_ch = weft_chan_make(sizeof(int), 1);
+    weft_go(bw_send, NULL);
+    while (weft_chan_len(bw_ch) == 0) {
+    }
+}
+
+static void bw_set_written(void *arg)
+{
+    (void)arg;
+    weft_rwmutex_lock(bw_rw);
+    bw_flag = 1;
+    weft_rwmutex_unlock(bw_rw);
+}
+
+static void busy_wait_rlock(void *arg)
+{
+    (void)arg;
+    bw_flag = 0;
+    bw_rw = weft_rwmutex_make();
+    weft_go(bw_set_written, NULL);
+    for (int seen = 0; !seen;) {
+        weft_rwmutex_rlock(bw_rw);
+        seen = bw_flag;
+        weft_rwmutex_runlock(bw_rw);
+    }
+}
+
+static void busy_waits_are_not_livelocks(void **state)
+{
+    (void)state;
+    void (*bodies[])(void *) = {busy_wait_mutex, busy_wait_len, busy_wait_rlock};
+    const char *names[] = {"busy_wait_mutex", "busy_wait_len", "busy_wait_rlock"};
+    for (int i = 0; i < 3; i++)
+        for (int s = 0; s < 2; s++) {
+            weft_options o = tu_exhaustive();
+            o.strategy = s ? WEFT_STRATEGY_DPOR : WEFT_STRATEGY_DFS;
+            o.max_preemptions = s ? -1 : 2;
+            weft_result r = weft_check(names[i], bodies[i], NULL, &o);
+            tu_expect_verdict(&r, WEFT_OK);
+            if (s)
+                assert_true(r.complete);
+            weft_result_free(&r);
+        }
+}
+
+/* A long execution that progresses at every step is not a livelock, however long (issue 13). */
+static void long_touches(void *arg)
+{
+    (void)arg;
+    static int cells[16];
+    for (int i = 0; i < 150000; i++)
+        weft_touch(&cells[i % 16]);
+}
+
+static void long_fill_drain(void *arg)
+{
+    (void)arg;
+    weft_chan *c = weft_chan_make(sizeof(int), 150000);
+    for (int i = 0; i < 150000; i++)
+        weft_chan_send(c, &i);
+    for (int i = 0, v; i < 150000; i++) {
+        weft_chan_recv(c, &v);
+        weft_assert(v == i);
+    }
+}
+
+static void long_progress_is_not_livelock(void **state)
+{
+    (void)state;
+    void (*bodies[])(void *) = {long_touches, long_fill_drain};
+    for (int i = 0; i < 2; i++) {
+        weft_options o = tu_exhaustive();
+        weft_result r = weft_check("long", bodies[i], NULL, &o);
+        tu_expect_verdict(&r, WEFT_OK);
+        assert_true(r.complete);
+        weft_result_free(&r);
+    }
+}
+
 static void spin_after_return_is_leak(void **state)
 {
     (void)state;
@@ -857,6 +974,8 @@ int main(void)
         cmocka_unit_test(polling_select_default_loop_is_not_livelock),
         cmocka_unit_test(polling_trylock_loop_is_not_livelock),
         cmocka_unit_test(spin_is_livelock),
+        cmocka_unit_test(busy_waits_are_not_livelocks),
+        cmocka_unit_test(long_progress_is_not_livelock),
         cmocka_unit_test(spin_after_return_is_leak),
         cmocka_unit_test(replay_is_byte_identical),
         cmocka_unit_test(replay_text_token_as_json),
