@@ -134,8 +134,14 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
 {
     weft__task *t = weft__R.cur;
     t->offers = !has_default;
-    if (t->offers)
+    if (t->offers) {
         count_offers(cl, n, 1);
+        for (int i = 0; i < n && weft__R.x_every; i++) { /* a partner can see the arrival: part of the step */
+            int k = weft__offer_key(cl[i].obj);
+            if (k >= 0)
+                weft__x_amend(k);
+        }
+    }
     int r = weft__wait(op, cl, n, has_default, file, line);
     if (t->offers) {
         count_offers(cl, n, -1);

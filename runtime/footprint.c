@@ -28,7 +28,8 @@ typedef struct weft__addr {
 /* The parts of a buffered channel: its receiving end (the head of the buffer: receivers compete for it, and an
  * empty buffer's first element or close enables them), its sending end (the tail: senders compete for it, and
  * close makes them panic), and its free space (a full buffer's first receive enables the senders). An
- * unbuffered channel uses the receiving end only. */
+ * unbuffered channel uses HEAD for its rendezvous (and arrivals that partners may pair with) and TAIL for
+ * whether it is closed. */
 enum { HEAD = 0, TAIL = 1, SPACE = 2 };
 
 static int base_of(const void *obj, int part)
@@ -97,10 +98,11 @@ static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int
     bool send = cl->kind == WEFT__CL_SEND;
     if (!c)
         return n;
-    if (c->cap == 0) {
+    if (c->cap == 0) { /* HEAD: the rendezvous; TAIL: whether it is closed */
         if (c->closed)
-            return add(keys, n, cap, send ? W(base_of(c, HEAD)) : RD(base_of(c, HEAD)));
+            return add(keys, n, cap, send ? W(base_of(c, TAIL)) : RD(base_of(c, TAIL)));
         n = add(keys, n, cap, W(base_of(c, HEAD)));
+        n = add(keys, n, cap, RD(base_of(c, TAIL)));
         return offering_select_keys(c, t, keys, n, cap);
     }
     if (c->closed) {
@@ -123,10 +125,8 @@ static int close_keys(const weft_chan *c, int *keys, int n, int cap)
 {
     if (!c)
         return n;
-    if (c->cap == 0)
-        return add(keys, n, cap, W(base_of(c, HEAD)));
     n = add(keys, n, cap, W(base_of(c, TAIL)));
-    return c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
+    return c->cap && c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
 }
 
 static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
@@ -293,4 +293,12 @@ int weft__footprint(int id, int *keys, int cap)
 int weft__wait_arrival_key(const weft_wg *wg)
 {
     return RD(base_of(wg, TAIL));
+}
+
+/* The key by which a task's arrival at a channel operation without default is observed on channel c: on an
+ * unbuffered channel, a partner's step may pair with it from then on (a rendezvous, a select's case); arrivals
+ * commute with each other and with close. None (-1) for a buffered channel: nothing pairs there. */
+int weft__offer_key(const weft_chan *c)
+{
+    return c && c->cap == 0 ? RD(base_of(c, HEAD)) : -1;
 }

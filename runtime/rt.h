@@ -360,6 +360,7 @@ int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
 int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 int weft__clock_footprint(int *keys, int cap) WEFT__HIDDEN;
 int weft__time_arm_key(void) WEFT__HIDDEN;
+int weft__offer_key(const weft_chan *c) WEFT__HIDDEN;
 /* The step under way also accesses footprint key `key` (a task's arrival that something can observe). */
 void weft__x_amend(int key) WEFT__HIDDEN;
 
