@@ -265,6 +265,8 @@ static void text_schedule(sb *b)
             snprintf(lbl, sizeof lbl, "%s (case %d)", s->op, s->detail);
         else
             snprintf(lbl, sizeof lbl, "%s", s->op);
+        if (s->partner >= 0) /* a rendezvous: the partner's operation completed in the same step */
+            snprintf(lbl + strlen(lbl), sizeof lbl - strlen(lbl), " + task %d", s->partner);
         if (s->task < 0) {
             char d[32];
             weft__dur(s->when, d, sizeof d);
@@ -398,6 +400,8 @@ static void json_schedule(sb *b)
             sb_printf(b, "null");
         sb_printf(b, ", \"op\": ");
         sb_json(b, s->op);
+        if (s->partner >= 0)
+            sb_printf(b, ", \"partner\": %d", s->partner);
         if (s->obj || strncmp(s->op, "chan_", 5) == 0) {
             weft__obj_label(s->obj, s->raw, lbl, sizeof lbl);
             sb_printf(b, ", \"object\": ");
@@ -510,6 +514,8 @@ static char *story_report(const char *name, const char *token)
         sb_printf(&b, "  step %lld: %s %s%s%s", i + 1, who, verb(s->op), obj[0] ? " " : "", obj);
         if (s->detail >= 0 && !strncmp(s->op, "select", 6))
             sb_printf(&b, " (case %d)", s->detail);
+        if (s->partner >= 0)
+            sb_printf(&b, ", completing task %d's operation in the same step", s->partner);
         sb_printf(&b, " at %s%s\n", site(s->file, s->line, at, sizeof at),
                   s->preempt ? ", interrupting the task that was running" : "");
     }

@@ -90,6 +90,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
             if (pc->ok)
                 *pc->ok = true;
             weft__x_join(p->id);
+            weft__step_partner(p->id);
             weft__wake(p, a->pclause);
             return;
         }
@@ -102,6 +103,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
     if (p) {
         copy_elem(c, cl->out, p->cl[a->pclause].in);
         weft__x_join(p->id);
+        weft__step_partner(p->id);
         weft__wake(p, a->pclause);
     } else if (c->len > 0) {
         copy_elem(c, cl->out, c->buf + c->head * c->elem_size);

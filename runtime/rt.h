@@ -163,6 +163,7 @@ typedef struct weft__step {
     bool raw;               /* obj is a plain address (weft_touch), not a weft object */
     int64_t when;           /* the clock: the virtual time after the step */
     int detail;             /* select: chosen case; choose: the value; else -1 */
+    int partner;            /* a rendezvous: the task whose pending operation it completed, else -1 */
     const char *file;
     int line;
 } weft__step;
@@ -326,6 +327,7 @@ void weft__poll_failed(void) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
 void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
+void weft__step_partner(int task) WEFT__HIDDEN;
 void weft__schedule(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__finish(weft_verdict v) WEFT__HIDDEN;
 WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN

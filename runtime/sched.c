@@ -245,7 +245,7 @@ static weft__task *no_progress(void)
         weft__step *s = new_step();
         clock_fired();
         weft__clock_advance(when);
-        *s = (weft__step){.task = -1, .op = "clock", .detail = -1, .when = R->now};
+        *s = (weft__step){.task = -1, .op = "clock", .detail = -1, .partner = -1, .when = R->now};
         R->nsteps++;
         return NULL;
     }
@@ -333,6 +333,7 @@ static weft__task *pick(void)
     s->preempt = R->cand_pre[k];
     s->raw = false;
     s->detail = -1;
+    s->partner = -1;
     R->preemptions += s->preempt;
     if (R->cand[k] < 0) {
         clock_fired();
@@ -438,6 +439,12 @@ void weft__poll_failed(void)
 void weft__step_idle(void)
 {
     weft__R.idle = true;
+}
+
+/* The step just taken completed task `task`'s pending operation too (a rendezvous). */
+void weft__step_partner(int task)
+{
+    weft__R.steps[weft__R.nsteps - 1].partner = task;
 }
 
 /* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
