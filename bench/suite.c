@@ -18,7 +18,7 @@
  * sizes of the same model and strategy are skipped.
  */
 
-#define MAXN 8
+#define MAXN 12
 
 /* ---- dining philosophers (a cycle of n locks), the deadlock and the ordered fix ---------------- */
 
@@ -208,6 +208,67 @@ static void pipeline(int n)
     weft_assert(got == 2);
 }
 
+/* ---- ordered philosophers joined by per-philosopher done channels (issue 13's program) ----------- */
+
+static void philosopher_done(table *t, int first, int second, weft_chan *done)
+{
+    weft_mutex_lock(t->fork[first]);
+    weft_mutex_lock(t->fork[second]);
+    weft_mutex_unlock(t->fork[second]);
+    weft_mutex_unlock(t->fork[first]);
+    weft_chan_send(done, NULL);
+}
+
+static void philosophers_chans(int n)
+{
+    table *t = weft_alloc(sizeof *t);
+    weft_chan *done[MAXN];
+    for (int i = 0; i < n; i++)
+        t->fork[i] = weft_mutex_make();
+    for (int i = 0; i < n; i++) {
+        int l = i, r = (i + 1) % n;
+        done[i] = weft_chan_make(0, 0);
+        WEFT_GO(philosopher_done, t, l < r ? l : r, l < r ? r : l, done[i]);
+    }
+    for (int i = 0; i < n; i++)
+        weft_chan_recv(done[i], NULL);
+}
+
+/* ---- time: n tasks each waiting on its own weft_after; n workers taking 2 ticks each from one ticker -- */
+
+static void after_waiter(int i, weft_wg *wg)
+{
+    weft_chan_recv(weft_after((i + 1) * WEFT_MS), NULL);
+    weft_wg_done(wg);
+}
+
+static void timers(int n)
+{
+    weft_wg *wg = weft_wg_make();
+    weft_wg_add(wg, n);
+    for (int i = 0; i < n; i++)
+        WEFT_GO(after_waiter, i, wg);
+    weft_wg_wait(wg);
+}
+
+static void tick_worker(weft_ticker *k, weft_wg *wg)
+{
+    for (int i = 0; i < 2; i++)
+        weft_chan_recv(weft_ticker_chan(k), NULL);
+    weft_wg_done(wg);
+}
+
+static void ticker_workers(int n)
+{
+    weft_ticker *k = weft_ticker_make(WEFT_MS);
+    weft_wg *wg = weft_wg_make();
+    weft_wg_add(wg, n);
+    for (int i = 0; i < n; i++)
+        WEFT_GO(tick_worker, k, wg);
+    weft_wg_wait(wg);
+    weft_ticker_stop(k);
+}
+
 /* ---- the table of models ---------------------------------------------------------------------- */
 
 typedef struct model {
@@ -222,20 +283,24 @@ typedef struct model {
 
 static long long one(int n) { (void)n; return 1; }
 static long long factorial(int n) { return n <= 1 ? 1 : n * factorial(n - 1); }
-/* fan_in_fixed: its n sends and the one receive are all on one channel, so every pair conflicts, and every order
- * of these n + 1 steps is possible (a receive that comes first parks and is completed by the first send): (n+1)!. */
-static long long factorial_next(int n) { return factorial(n + 1); }
+/* Ordered philosophers: which philosopher gets each contended fork first, 2^n - 2 ways. */
+static long long forks(int n) { return (1LL << n) - 2; }
+/* fan_in_fixed: the n sends compete for the buffer's tail (the order of the values), and the receive, which
+ * waits for the first, takes the head: n! classes. */
 
 static const model models[] = {
-    {"philosophers_deadlock", philosophers_deadlock, 2, 6, true, WEFT_DEADLOCK, "philosophers", NULL},
-    {"philosophers_ordered", philosophers_ordered, 2, 6, false, WEFT_OK, "philosophers", NULL},
+    {"philosophers_deadlock", philosophers_deadlock, 2, 10, true, WEFT_DEADLOCK, "philosophers", NULL},
+    {"philosophers_ordered", philosophers_ordered, 2, 10, false, WEFT_OK, "philosophers", forks},
+    {"philosophers_chans", philosophers_chans, 2, 10, false, WEFT_OK, "philosophers", forks},
     {"independent", independent, 2, 8, false, WEFT_OK, "tasks", one},
     {"one_mutex", one_mutex, 2, 7, false, WEFT_OK, "tasks", factorial},
     {"worker_pool_leaky", worker_pool_leaky, 2, 6, true, WEFT_LEAK, "producers+workers (P=n/2)", NULL},
     {"worker_pool_fixed", worker_pool_fixed, 2, 6, false, WEFT_OK, "producers+workers (P=n/2)", NULL},
     {"fan_in_leak", fan_in_leak, 2, 6, true, WEFT_LEAK, "senders", NULL},
-    {"fan_in_fixed", fan_in_fixed, 2, 6, false, WEFT_OK, "senders", factorial_next},
-    {"pipeline", pipeline, 1, 5, false, WEFT_OK, "stages", NULL},
+    {"fan_in_fixed", fan_in_fixed, 2, 6, false, WEFT_OK, "senders", factorial},
+    {"pipeline", pipeline, 1, 5, false, WEFT_OK, "stages", one},
+    {"timers", timers, 1, 6, false, WEFT_OK, "tasks", one},
+    {"ticker_workers", ticker_workers, 1, 4, false, WEFT_OK, "workers", NULL},
 };
 
 static const model *cur_model;
