@@ -62,11 +62,14 @@ static bool alternatives(const weft__task *t, int i, alt *a, int *n, int cap)
     if (c->cap || (cl->kind == WEFT__CL_SEND && !t->has_default))
         return false;
     int want = cl->kind == WEFT__CL_SEND ? WEFT__CL_RECV : WEFT__CL_SEND;
-    weft__task *ps[64];
-    int pc[64];
-    int k = weft__partners(c, want, t, ps, pc, 64);
-    if (k > 64)
-        weft__usage(weft__ops[t->opc].name, t->file, t->line, "more than 64 tasks wait on one unbuffered channel");
+    weft__task *local[16], **ps = local;
+    int lc[16], *pc = lc;
+    int k = weft__partners(c, want, t, ps, pc, 16);
+    if (k > 16) { /* many partners: room from the execution's arena */
+        ps = weft__arena_alloc(sizeof *ps * (size_t)k);
+        pc = weft__arena_alloc(sizeof *pc * (size_t)k);
+        weft__partners(c, want, t, ps, pc, k);
+    }
     for (int j = 0; j < k; j++) {
         if (*n < cap)
             a[*n] = (alt){i, ps[j], pc[j]};

@@ -566,6 +566,39 @@ static void long_progress_is_not_livelock(void **state)
     }
 }
 
+/* 100 senders on one unbuffered channel: each waiting sender is a partner the receive may pair with. */
+static weft_chan *mp_ch;
+static void mp_send(int v)
+{
+    weft_chan_send(mp_ch, &v);
+}
+
+static void many_partners_body(void *arg)
+{
+    (void)arg;
+    mp_ch = weft_chan_make(sizeof(int), 0);
+    for (int i = 0; i < 100; i++)
+        WEFT_GO(mp_send, i);
+    int sum = 0;
+    for (int i = 0, v; i < 100; i++) {
+        weft_chan_recv(mp_ch, &v);
+        sum += v;
+    }
+    weft_assert(sum == 4950);
+}
+
+static void many_partners(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    o.max_executions = 50;
+    weft_result r = weft_check("many_partners", many_partners_body, NULL, &o);
+    assert_null(r.error);
+    tu_expect_verdict(&r, WEFT_OK);
+    assert_int_equal(r.executions + r.pruned, 50);
+    weft_result_free(&r);
+}
+
 static void spin_after_return_is_leak(void **state)
 {
     (void)state;
@@ -976,6 +1009,7 @@ int main(void)
         cmocka_unit_test(spin_is_livelock),
         cmocka_unit_test(busy_waits_are_not_livelocks),
         cmocka_unit_test(long_progress_is_not_livelock),
+        cmocka_unit_test(many_partners),
         cmocka_unit_test(spin_after_return_is_leak),
         cmocka_unit_test(replay_is_byte_identical),
         cmocka_unit_test(replay_text_token_as_json),
