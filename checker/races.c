@@ -251,18 +251,20 @@ static bool preceded_after(const iset *vc, int qi, int e)
     return false;
 }
 
-/* Whether event e enabled task p's pending step: p has not moved since before e, could not move where e was
- * taken, and could right after (a receive that e made an element for, a lock e released). Then p's step comes
+/* Whether event e enabled task p's pending step: p has not moved since before e, waits on one object, could
+ * not move where e was taken, and could right after (a receive that e made an element for, a lock e released). Then p's step comes
  * after e in every execution: not a race (blocking makes a task disabled, not a step of its own). */
 static bool enabled_by(const struct dpor *d, int e, int p)
 {
     const iset *pv = &d->pvc[p + 1];
     if (p + 1 >= VC_CAP || vc_get(pv->v, pv->n, p + 1) - 1 > e || iset_has(&EN(d, e)->cand, p))
         return false;
+    /* a select waiting on several channels may be enabled by another one instead, which need not conflict with
+     * e (a timer firing while e closes another channel): only a step waiting on one object is e's alone */
+    if (p < 0 || weft__R.tasks[p]->ncl > 1)
+        return false;
     if (e + 1 < d->nev)
         return iset_has(&EN(d, e + 1)->cand, p);
-    if (p < 0)
-        return false;
     const weft__task *t = weft__R.tasks[p];
     return t->state == WEFT__T_PENDING && weft__task_enabled(t);
 }
