@@ -139,12 +139,12 @@ static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
 }
 
 /* The WaitGroup rule: Wait observes whether the counter is zero (HEAD). On the counter (TAIL), decrements
- * commute with each other (whichever reaches zero, zero is reached once) and increments with each other, but
- * not with each other's kind (from one, the order decides whether zero is reached at all), nor with a waiter's
- * arrival (weft__wait_arrival_key), which decides whether reaching zero releases it. */
+ * commute with each other (whichever reaches zero, zero is reached once) and increments above zero with each
+ * other, but not with each other's kind (from one, the order decides whether zero is reached at all). Raising
+ * the counter from zero also sees which tasks wait (SPACE: weft__wait_arrival_key). */
 static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int cap)
 {
-    int zero = base_of(wg, HEAD), count = base_of(wg, TAIL);
+    int zero = base_of(wg, HEAD), count = base_of(wg, TAIL), waiting = base_of(wg, SPACE);
     if (t->opc == WEFT__OP_WG_WAIT)
         return add(keys, n, cap, RD(zero));
     int delta = t->cl[0].delta, before = wg->counter, after = before + delta;
@@ -154,7 +154,7 @@ static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int
     }
     if (delta > 0) { /* from zero it also leaves zero: a write */
         if (before == 0)
-            return add(keys, add(keys, n, cap, W(count)), cap, W(zero));
+            return add(keys, add(keys, add(keys, n, cap, W(count)), cap, W(zero)), cap, W(waiting));
         return add(keys, n, cap, INC(count));
     }
     return n;
@@ -287,12 +287,12 @@ int weft__footprint(int id, int *keys, int cap)
     return n > cap ? -1 : n;
 }
 
-/* The key by which a task's arrival at Wait on wg is observed: a waiter that arrived before the counter reached
- * zero is released then (Go panics when the WaitGroup is reused before it returns), so the step during which
- * it arrives conflicts with every change of the counter. */
+/* The key by which a task's arrival at Wait on wg is observed: raising the counter from zero while it waits is
+ * a misuse (Go's reuse panic), so the step during which it arrives conflicts with those raises only; arrivals
+ * commute with each other and with Done. */
 int weft__wait_arrival_key(const weft_wg *wg)
 {
-    return RD(base_of(wg, TAIL));
+    return RD(base_of(wg, SPACE));
 }
 
 /* The key by which a task's arrival at a channel operation without default is observed on channel c: on an

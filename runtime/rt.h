@@ -85,7 +85,7 @@ enum weft__clause_kind {
     WEFT__CL_WLOCK,      /* obj: weft_rwmutex: take the writer slot */
     WEFT__CL_WDRAIN,     /* obj: weft_rwmutex: the announced writer waits for readers to leave */
     WEFT__CL_PARKED,     /* obj: cond or rwmutex; never ready: only another task's operation completes it */
-    WEFT__CL_WAIT,       /* obj: weft_wg: the counter is zero, or was since the task arrived (`epoch`) */
+    WEFT__CL_WAIT,       /* obj: weft_wg: the counter is zero */
     WEFT__CL_ONCE,       /* obj: weft_once: done or not running */
     WEFT__CL_NEVER,      /* never ready: nil channel, empty select */
     WEFT__CL_SLEEP,      /* ready when the clock reaches `deadline` */
@@ -99,7 +99,6 @@ typedef struct weft__clause {
     const void *in;      /* send: source */
     bool *ok;            /* receive: ok flag, or NULL */
     int64_t deadline;    /* WEFT__CL_SLEEP */
-    unsigned epoch;      /* WEFT__CL_WAIT: the WaitGroup's zero count when the task arrived */
     int delta;           /* wg_add, wg_done: the amount added */
 } weft__clause;
 
@@ -419,8 +418,7 @@ struct weft_rwmutex {
 struct weft_wg {
     weft__obj h;
     int counter;
-    int waiters;            /* tasks pending in Wait (reports) */
-    unsigned zeros;         /* times the counter fell to zero: a waiter that arrived before is released */
+    int waiters;            /* tasks pending in Wait (raising the counter from zero then panics) */
 };
 
 struct weft_once {

@@ -9,9 +9,10 @@ weft_wg *weft_wg_make_at(const char *file, int line, const char *func)
     return weft__obj_make(WEFT__K_WG, sizeof(weft_wg), file, line);
 }
 
-/* Public: add delta to the counter (Done is Add(-1)). When it falls to zero, every task waiting in Wait is
- * released (it counts `zeros`): Wait returns even if the counter rises again before the waiter runs, and then
- * panics as Go does ("reused before previous Wait has returned"). */
+/* Public: add delta to the counter (Done is Add(-1)). Raising it from zero while a task waits in Wait reuses
+ * the WaitGroup before that Wait has returned: Go panics (in the waiter, when it wakes; here in the Add, whose
+ * step sees the waiter: with lazy arrival the waiter may have parked before the counter reached zero, and
+ * Go's memory model makes such an Add, not ordered before the Wait, a misuse either way). */
 void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const char *func)
 {
     (void)func;
@@ -25,24 +26,20 @@ void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const ch
     wg->counter += delta;
     if (wg->counter < 0)
         weft__fail(WEFT_PANIC, file, line, "sync: negative WaitGroup counter");
-    if (wg->counter == 0 && before != 0)
-        wg->zeros++;
+    if (before == 0 && delta > 0 && wg->waiters > 0)
+        weft__fail(WEFT_PANIC, file, line, "sync: WaitGroup is reused before previous Wait has returned");
 }
 
-/* Public: block until the counter is zero. One step: a waiter is disabled while the counter is above zero,
- * and enabled once it is zero or has been zero since the waiter arrived (then, as in Go, a counter raised
- * again in between panics: the WaitGroup was reused before Wait returned). */
+/* Public: block until the counter is zero: one step, which a waiter can take while the counter is zero. */
 void weft_wg_wait_at(weft_wg *wg, const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_wg_wait", file, line);
     weft__obj_check(wg, WEFT__K_WG, "weft_wg_wait", file, line);
-    weft__clause cl = {.kind = WEFT__CL_WAIT, .obj = wg, .epoch = wg->zeros};
+    weft__clause cl = {.kind = WEFT__CL_WAIT, .obj = wg};
     wg->waiters++;
-    if (weft__R.x_every) /* the arrival is observable: part of the step under way */
+    if (weft__R.x_every) /* raising the counter from zero sees the arrival: part of the step under way */
         weft__x_amend(weft__wait_arrival_key(wg));
     weft__wait(WEFT__OP_WG_WAIT, &cl, 1, false, file, line);
     wg->waiters--;
-    if (wg->counter != 0)
-        weft__fail(WEFT_PANIC, file, line, "sync: WaitGroup is reused before previous Wait has returned");
 }

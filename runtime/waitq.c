@@ -82,10 +82,8 @@ bool weft__clause_ready(const weft__task *t, const weft__clause *c)
         const weft_once *o = c->obj;
         return o->done || !o->running;
     }
-    case WEFT__CL_WAIT: {
-        const weft_wg *wg = c->obj;
-        return wg->counter == 0 || wg->zeros != c->epoch;
-    }
+    case WEFT__CL_WAIT:
+        return ((const weft_wg *)c->obj)->counter == 0;
     case WEFT__CL_SLEEP:
         return weft__clock_now() >= c->deadline;
     case WEFT__CL_PARKED:
