@@ -275,6 +275,10 @@ static void text_schedule(sb *b)
         } else {
             site(s->file, s->line, at, sizeof at);
         }
+        if (s->nchose == 1)
+            snprintf(at + strlen(at), sizeof at - strlen(at), "  then chose %d", s->chose);
+        else if (s->nchose > 1)
+            snprintf(at + strlen(at), sizeof at - strlen(at), "  then chose %d times, last %d", s->nchose, s->chose);
         sb_printf(b, "  %5lld  %-8s %-26s %-22s %s%s\n", i + 1, task, lbl, obj, at,
                   s->preempt ? "  <- preemption" : "");
     }
@@ -402,6 +406,8 @@ static void json_schedule(sb *b)
         sb_json(b, s->op);
         if (s->partner >= 0)
             sb_printf(b, ", \"partner\": %d", s->partner);
+        if (s->nchose > 0)
+            sb_printf(b, ", \"chose\": %d, \"choices\": %d", s->chose, s->nchose);
         if (s->obj || strncmp(s->op, "chan_", 5) == 0) {
             weft__obj_label(s->obj, s->raw, lbl, sizeof lbl);
             sb_printf(b, ", \"object\": ");

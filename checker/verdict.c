@@ -48,6 +48,18 @@ void weft__obj_label(const void *obj, bool raw, char *buf, size_t n)
         snprintf(buf, n, "%s#%d `%s`", weft__kind_name(h->kind), h->id, name);
     else
         snprintf(buf, n, "%s#%d", weft__kind_name(h->kind), h->id);
+    if (h->kind != WEFT__K_CHAN || name)
+        return;
+    /* an unnamed channel made by weft: say whose it is, with that object's name */
+    const weft_chan *c = obj;
+    const void *owner = c->ctx ? (const void *)c->ctx : (const void *)c->timer;
+    if (!owner)
+        return;
+    const weft__obj *o = owner;
+    const char *oname = weft__name_of(owner);
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, oname ? " (%s of %s#%d `%s`)" : " (%s of %s#%d)", c->ctx ? "Done" : "channel",
+             weft__kind_name(o->kind), o->id, oname);
 }
 
 /* A virtual time as Go prints durations: "1.5s", "250ms", "3us", "0s". */

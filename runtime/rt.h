@@ -163,6 +163,8 @@ typedef struct weft__step {
     int64_t when;           /* the clock: the virtual time after the step */
     int detail;             /* select: chosen case; choose: the value; else -1 */
     int partner;            /* a rendezvous: the task whose pending operation it completed, else -1 */
+    int chose;              /* the last weft_choose value its task drew during the step, else -1 */
+    int nchose;             /* how many it drew */
     const char *file;
     int line;
 } weft__step;

@@ -245,7 +245,7 @@ static weft__task *no_progress(void)
         weft__step *s = new_step();
         clock_fired();
         weft__clock_advance(when);
-        *s = (weft__step){.task = -1, .op = "clock", .detail = -1, .partner = -1, .when = R->now};
+        *s = (weft__step){.task = -1, .op = "clock", .detail = -1, .partner = -1, .chose = -1, .when = R->now};
         R->nsteps++;
         return NULL;
     }
@@ -334,6 +334,8 @@ static weft__task *pick(void)
     s->raw = false;
     s->detail = -1;
     s->partner = -1;
+    s->chose = -1;
+    s->nchose = 0;
     R->preemptions += s->preempt;
     if (R->cand[k] < 0) {
         clock_fired();

@@ -220,7 +220,13 @@ int weft_choose_at(int n, const char *file, int line, const char *func)
     weft__require("weft_choose", file, line);
     if (n <= 0)
         weft__usage("weft_choose", file, line, "n must be at least 1 (got %d)", n);
-    return n == 1 ? 0 : weft__x_choose(WEFT__BR_VALUE, n, NULL, NULL);
+    int v = n == 1 ? 0 : weft__x_choose(WEFT__BR_VALUE, n, NULL, NULL);
+    weft__rt *R = &weft__R;
+    if (R->nsteps > 0 && R->steps[R->nsteps - 1].task == R->cur->id) { /* shown with the step it follows */
+        R->steps[R->nsteps - 1].chose = v;
+        R->steps[R->nsteps - 1].nchose++;
+    }
+    return v;
 }
 
 /* Public: end the execution with WEFT_ASSERT when ok is false. */

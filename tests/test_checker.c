@@ -599,6 +599,30 @@ static void many_partners(void **state)
     weft_result_free(&r);
 }
 
+/* Reports: a channel weft made names its owner; weft_choose values show with the step they follow. */
+static void labels_body(void *arg)
+{
+    (void)arg;
+    static int cell;
+    weft_ctx *ctx = weft_ctx_with_cancel(weft_ctx_background());
+    weft_name(ctx, "req");
+    weft_touch(&cell);
+    if (weft_choose(3) == 2)
+        weft_chan_recv(weft_ctx_done(ctx), NULL); /* nobody cancels: DEADLOCK */
+    weft_ctx_cancel(ctx);
+}
+
+static void reports_name_owners_and_choices(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    weft_result r = weft_check("labels", labels_body, NULL, &o);
+    tu_expect_verdict(&r, WEFT_DEADLOCK);
+    assert_contains(r.report, "chan#1 (Done of context#2 `req`)");
+    assert_contains(r.report, "then chose 2");
+    weft_result_free(&r);
+}
+
 static void spin_after_return_is_leak(void **state)
 {
     (void)state;
@@ -1010,6 +1034,7 @@ int main(void)
         cmocka_unit_test(busy_waits_are_not_livelocks),
         cmocka_unit_test(long_progress_is_not_livelock),
         cmocka_unit_test(many_partners),
+        cmocka_unit_test(reports_name_owners_and_choices),
         cmocka_unit_test(spin_after_return_is_leak),
         cmocka_unit_test(replay_is_byte_identical),
         cmocka_unit_test(replay_text_token_as_json),
