@@ -6,6 +6,13 @@
 
 #include "rt.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define HAVE_VALGRIND 1
+#endif
+#endif
+
 #define uthash_malloc(sz) weft__arena_alloc(sz)
 #define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
 #define uthash_fatal(msg) abort()
@@ -64,6 +71,10 @@ static void reserve(void)
 {
     om.tried = true;
     size_t most = RESERVE;
+#ifdef HAVE_VALGRIND
+    if (RUNNING_ON_VALGRIND) /* its leak check reads every readable page of a mapping: keep this one small */
+        most = (size_t)256 << 20;
+#endif
     struct rlimit as;
     if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && as.rlim_cur / 8 < most)
         most = as.rlim_cur / 8; /* under a limit on address space, leave most of it to stacks and arenas */
