@@ -226,8 +226,10 @@ typedef struct weft__rt {
     int nstacks, stacks_cap;
     size_t stack_size;
     weft__arena arena;          /* the running execution's memory */
-    weft__arena arena_prev;     /* the previous execution's, untouched until the next: its objects keep their
-                                 * headers, so a handle kept from it is always recognised as stale */
+    weft__arena arena_prev;     /* the previous execution's chunks: objects live in their own reserved range
+                                 * (object.c), and only when it could not be reserved do objects come from the
+                                 * arena, which then alternates so a handle kept from the previous execution is
+                                 * still recognised as stale */
     weft__step *steps;          /* the schedule so far */
     long long steps_cap;
     /* the current execution */
