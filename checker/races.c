@@ -151,17 +151,36 @@ static bool clashes(int m, int r)
     return m == WEFT__KM_WRITE || (r & 3) != m;
 }
 
-/* The newest event conflicting with an access k (the last write; and the accesses since of another mode, or
- * all of them for a write), or -1. */
-static int last_conflict(const struct dpor *d, int k)
+/* Whether process p's access k can never come before an earlier conflicting access of mode mr to the same
+ * base: the two are ordered but never race (rt.h). A buffered channel's slot that a step waiting on it alone
+ * needs (reads) after the access that filled (wrote) it: the k-th receive needs the k-th send (or close), a
+ * send into a full buffer the receive that empties its slot (a select with other cases could take another one
+ * instead, and a send that fills a slot a select saw empty can go first: those races stay). A mutex's lock (a
+ * step that waits) after the release of the lock it waits for: it races with that lock instead. */
+static bool never_before(int p, int k, int mr)
+{
+    if (p < 0)
+        return false;
+    const weft__task *t = weft__R.tasks[p];
+    if (WEFT__KEY_KIND(k) == WEFT__KIND_SLOT) /* the slot p needs was filled (emptied) by that access */
+        return MODE(k) == WEFT__KM_READ && mr == WEFT__KM_WRITE && t->ncl == 1 && !t->has_default;
+    return WEFT__KEY_PART(k) == WEFT__PART_LOCK && MODE(k) == WEFT__KM_WRITE && mr == WEFT__KM_READ &&
+           weft__ops[t->opc].blocks;
+}
+
+/* The newest event conflicting with process p's access k that p's step could not come before (the last write;
+ * and the accesses since of another mode, or all of them for a write), or -1. */
+static int last_conflict(const struct dpor *d, int p, int k)
 {
     int i = map_find(d, KBASE(k));
     if (i < 0)
         return -1;
-    int l = d->lastw[i];
-    for (int j = 0; j < d->reads[i].n; j++)
-        if (clashes(MODE(k), d->reads[i].v[j]) && d->reads[i].v[j] >> 2 > l)
-            l = d->reads[i].v[j] >> 2;
+    int l = never_before(p, k, WEFT__KM_WRITE) ? -1 : d->lastw[i];
+    for (int j = 0; j < d->reads[i].n; j++) {
+        int r = d->reads[i].v[j];
+        if (clashes(MODE(k), r) && r >> 2 > l && !never_before(p, k, r & 3))
+            l = r >> 2;
+    }
     return l;
 }
 
@@ -344,7 +363,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         if (d->last_clock > e && !hb(d, e, d->last_clock))
             p_preceded = true;
         for (int i = 0; i < fp->n && !all && !p_preceded; i++) {
-            int l = last_conflict(d, fp->v[i]);
+            int l = last_conflict(d, p, fp->v[i]);
             p_preceded = l > e; /* after e and not after it (else e would not race with p), or after it: either way */
         }
         if (!p_preceded)
@@ -386,11 +405,11 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
             int m = map_find(d, KBASE(fp->v[i]));
             if (m < 0)
                 continue;
-            if (racy(d, d->lastw[m], p))
+            if (racy(d, d->lastw[m], p) && !never_before(p, fp->v[i], WEFT__KM_WRITE))
                 iset_add(c, d->lastw[m]);
             for (int j = 0; j < d->reads[m].n; j++) {
                 int r = d->reads[m].v[j];
-                if (clashes(MODE(fp->v[i]), r) && racy(d, r >> 2, p))
+                if (clashes(MODE(fp->v[i]), r) && racy(d, r >> 2, p) && !never_before(p, fp->v[i], r & 3))
                     iset_add(c, r >> 2);
             }
         }

@@ -112,6 +112,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         copy_elem(c, cl->out, c->buf + c->head * c->elem_size);
         c->head = (c->head + 1) % c->cap;
         c->len--;
+        c->nrecv++;
     } else { /* closed and drained */
         if (cl->out && c->elem_size)
             memset(cl->out, 0, c->elem_size);

@@ -90,8 +90,29 @@ static int offering_select_keys(const weft_chan *c, const weft__task *self, int 
     return n;
 }
 
+/* The slots of a buffered channel: FULL(k) is filled by its k-th send (or by close, for the receive that then
+ * finds it closed) and read by its k-th receive; EMPTY(k) is emptied by the k-th receive and needed by send
+ * k + cap. Numbers are hashed into the key's 22 bits: two slots sharing a key only add dependence. */
+enum { FULL = 0, EMPTY = 1 };
+static int slot_base(const weft_chan *c, int part, unsigned k)
+{
+    unsigned id = (unsigned)c->h.id * 0x9E3779B1u + k * 0x85EBCA77u;
+    return BASE(WEFT__KIND_SLOT, part, (int)(id >> 10));
+}
+
+/* The keys of sending (or firing a timer into) buffered channel c in its present state: the k-th send orders
+ * itself among senders (TAIL), fills slot k, and needs slot k - cap emptied (when the buffer is full it waits
+ * for exactly that receive). A send and a receive that are both possible commute: they touch different slots. */
+static int buffered_send_keys(const weft_chan *c, int *keys, int n, int cap)
+{
+    unsigned k = c->nrecv + (unsigned)c->len;
+    n = add(keys, n, cap, W(base_of(c, TAIL)));
+    n = add(keys, n, cap, W(slot_base(c, FULL, k)));
+    return k >= c->cap ? add(keys, n, cap, RD(slot_base(c, EMPTY, k - (unsigned)c->cap))) : n;
+}
+
 /* The keys of channel clause cl of task t, in the channel's present state (conditional independence: on a
- * buffered channel that is neither empty nor full, a send and a receive commute). */
+ * buffered channel, a send and a receive that can both proceed commute). */
 static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int n, int cap)
 {
     const weft_chan *c = cl->obj;
@@ -105,28 +126,22 @@ static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int
         n = add(keys, n, cap, RD(base_of(c, TAIL)));
         return offering_select_keys(c, t, keys, n, cap);
     }
-    if (c->closed) {
-        if (send)
-            return add(keys, n, cap, W(base_of(c, TAIL)));
-        return add(keys, n, cap, c->len ? W(base_of(c, HEAD)) : RD(base_of(c, HEAD)));
-    }
-    if (send) {
-        n = add(keys, n, cap, W(base_of(c, TAIL)));
-        if (c->len == c->cap) /* waiting for room */
-            n = add(keys, n, cap, W(base_of(c, SPACE)));
-        return c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
-    }
+    if (send) /* on a closed channel it panics: TAIL orders it against close */
+        return c->closed ? add(keys, n, cap, W(base_of(c, TAIL))) : buffered_send_keys(c, keys, n, cap);
+    if (c->closed && c->len == 0) /* the zero value: after close, which fills the slot past the last element */
+        return add(keys, n, cap, RD(slot_base(c, FULL, c->nrecv)));
     n = add(keys, n, cap, W(base_of(c, HEAD)));
-    return c->len == c->cap ? add(keys, n, cap, W(base_of(c, SPACE))) : n;
+    n = add(keys, n, cap, RD(slot_base(c, FULL, c->nrecv)));
+    return add(keys, n, cap, W(slot_base(c, EMPTY, c->nrecv)));
 }
 
-/* Close: senders then panic; receivers see it only once the buffer is empty. */
+/* Close: senders then panic; the receive that finds the buffer drained sees it (the slot past the last element). */
 static int close_keys(const weft_chan *c, int *keys, int n, int cap)
 {
     if (!c)
         return n;
     n = add(keys, n, cap, W(base_of(c, TAIL)));
-    return c->cap && c->len == 0 ? add(keys, n, cap, W(base_of(c, HEAD))) : n;
+    return c->cap ? add(keys, n, cap, W(slot_base(c, FULL, c->nrecv + (unsigned)c->len))) : n;
 }
 
 static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
@@ -160,6 +175,27 @@ static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int
     return n;
 }
 
+/* The Mutex rule: locks (and an unlock that panics) write the LOCK part; an unlock of a held mutex reads it, so
+ * that the lock it lets in comes after it without the two ever being reversed (races.c: a lock is impossible
+ * before the release of the lock it waits for; it races with the lock before that release instead). */
+static int mutex_keys(const weft__task *t, const weft_mutex *m, int *keys, int n, int cap)
+{
+    if (m->h.kind != WEFT__K_MUTEX) /* a cond's RWMutex relocked */
+        return add(keys, n, cap, W(base_of(m, HEAD)));
+    int lock = base_of(m, WEFT__PART_LOCK);
+    return add(keys, n, cap, t->opc == WEFT__OP_MUTEX_UNLOCK && m->locked ? RD(lock) : W(lock));
+}
+
+/* Cond.Wait releases the cond's lock: a mutex as an unlock does; an RWMutex's slot is written. */
+static int cond_lock_keys(const weft_cond *cd, int *keys, int n, int cap)
+{
+    const weft__obj *l = cd->lock;
+    if (l->kind != WEFT__K_MUTEX)
+        return add(keys, n, cap, W(base_of(l, HEAD)));
+    int lock = base_of(l, WEFT__PART_LOCK);
+    return add(keys, n, cap, ((const weft_mutex *)l)->locked ? RD(lock) : W(lock));
+}
+
 /* The RWMutex rule: readers commute with readers; what they observe is the writer's slot. */
 static int rw_keys(const weft__task *t, const weft_rwmutex *m, int *keys, int n, int cap)
 {
@@ -179,10 +215,15 @@ static int rw_keys(const weft__task *t, const weft_rwmutex *m, int *keys, int n,
 static int fire_keys(const struct weft_timer *t, int *keys, int n, int cap)
 {
     n = add(keys, n, cap, W(base_of(t, HEAD)));
-    if (t->c) {
-        n = add(keys, n, cap, W(base_of(t->c, TAIL)));
-        if (t->c->len == 0)
-            n = add(keys, n, cap, W(base_of(t->c, HEAD)));
+    if (t->c) { /* a full channel drops the value: that sees the receive that would have made room */
+        const weft_chan *c = t->c;
+        unsigned k = c->nrecv + (unsigned)c->len;
+        if (c->cap == 0)
+            n = add(keys, n, cap, W(base_of(c, TAIL)));
+        else if (c->len < c->cap)
+            n = buffered_send_keys(c, keys, n, cap);
+        else
+            n = add(keys, n, cap, RD(slot_base(c, EMPTY, k - (unsigned)c->cap)));
     }
     if (t->kind == WEFT__TM_CTX && t->ctx)
         n = ctx_keys(t->ctx, keys, n, cap);
@@ -265,7 +306,12 @@ int weft__footprint(int id, int *keys, int cap)
             continue;
         case WEFT__OP_COND_WAIT:
             n = add(keys, n, cap, W(base_of(c->obj, HEAD)));
-            n = add(keys, n, cap, W(base_of(((const struct weft_cond *)c->obj)->lock, HEAD)));
+            n = cond_lock_keys(c->obj, keys, n, cap);
+            continue;
+        case WEFT__OP_MUTEX_LOCK:
+        case WEFT__OP_MUTEX_UNLOCK:
+        case WEFT__OP_COND_RELOCK:
+            n = mutex_keys(t, c->obj, keys, n, cap);
             continue;
         case WEFT__OP_TICKER_STOP:
         case WEFT__OP_TIMER_STOP:

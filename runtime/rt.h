@@ -379,6 +379,14 @@ static inline bool weft__keys_conflict(int a, int b)
 {
     return WEFT__KEY_BASE(a) == WEFT__KEY_BASE(b) && !(a == b && WEFT__KEY_MODE(a) != WEFT__KM_WRITE);
 }
+/* A base is kind << 24 | part << 22 | number (footprint.c). Two kinds of keys order steps that can never be
+ * reversed: a buffered channel's slots (kind SLOT: the k-th receive reads slot k, which the k-th send (or close)
+ * fills; the k-th send needs the (k - cap)-th receive to have emptied its slot), and a mutex's LOCK part, where
+ * a lock (a write) is never possible before a release (a read) of the lock it waits for. */
+#define WEFT__KIND_SLOT 29
+#define WEFT__PART_LOCK 3
+#define WEFT__KEY_KIND(k) ((k) >> 26)
+#define WEFT__KEY_PART(k) (((k) >> 24) & 3)
 WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 /* A signal from outside (Ctrl-C, kill) during check `name`: print what the search did so far (checker/interrupt.c). */
 void weft__interrupted(int sig, const char *name) WEFT__HIDDEN;
@@ -396,6 +404,8 @@ struct weft_chan {
     struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
     struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
     int waiting[2];         /* clauses of pending tasks without default sending [0] / receiving [1] on it */
+    unsigned nrecv;         /* elements received so far (a buffered channel's next receive takes number nrecv,
+                             * its next send number nrecv + len: footprint.c's slot keys) */
 };
 
 struct weft_mutex {
