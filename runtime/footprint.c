@@ -94,9 +94,9 @@ static int offering_select_keys(const weft_chan *c, const weft__task *self, int 
  * finds it closed) and read by its k-th receive; EMPTY(k) is emptied by the k-th receive and needed by send
  * k + cap. Numbers are hashed into the key's 22 bits: two slots sharing a key only add dependence. */
 enum { FULL = 0, EMPTY = 1 };
-static int slot_base(const weft_chan *c, int part, unsigned k)
+static int slot_base(const weft__obj *o, int part, unsigned k)
 {
-    unsigned id = (unsigned)c->h.id * 0x9E3779B1u + k * 0x85EBCA77u;
+    unsigned id = (unsigned)o->id * 0x9E3779B1u + k * 0x85EBCA77u;
     return BASE(WEFT__KIND_SLOT, part, (int)(id >> 10));
 }
 
@@ -107,8 +107,8 @@ static int buffered_send_keys(const weft_chan *c, int *keys, int n, int cap)
 {
     unsigned k = c->nrecv + (unsigned)c->len;
     n = add(keys, n, cap, W(base_of(c, TAIL)));
-    n = add(keys, n, cap, W(slot_base(c, FULL, k)));
-    return k >= c->cap ? add(keys, n, cap, RD(slot_base(c, EMPTY, k - (unsigned)c->cap))) : n;
+    n = add(keys, n, cap, W(slot_base(&c->h, FULL, k)));
+    return k >= c->cap ? add(keys, n, cap, RD(slot_base(&c->h, EMPTY, k - (unsigned)c->cap))) : n;
 }
 
 /* The keys of channel clause cl of task t, in the channel's present state (conditional independence: on a
@@ -129,10 +129,10 @@ static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int
     if (send) /* on a closed channel it panics: TAIL orders it against close */
         return c->closed ? add(keys, n, cap, W(base_of(c, TAIL))) : buffered_send_keys(c, keys, n, cap);
     if (c->closed && c->len == 0) /* the zero value: after close, which fills the slot past the last element */
-        return add(keys, n, cap, RD(slot_base(c, FULL, c->nrecv)));
+        return add(keys, n, cap, RD(slot_base(&c->h, FULL, c->nrecv)));
     n = add(keys, n, cap, W(base_of(c, HEAD)));
-    n = add(keys, n, cap, RD(slot_base(c, FULL, c->nrecv)));
-    return add(keys, n, cap, W(slot_base(c, EMPTY, c->nrecv)));
+    n = add(keys, n, cap, RD(slot_base(&c->h, FULL, c->nrecv)));
+    return add(keys, n, cap, W(slot_base(&c->h, EMPTY, c->nrecv)));
 }
 
 /* Close: senders then panic; the receive that finds the buffer drained sees it (the slot past the last element). */
@@ -141,7 +141,7 @@ static int close_keys(const weft_chan *c, int *keys, int n, int cap)
     if (!c)
         return n;
     n = add(keys, n, cap, W(base_of(c, TAIL)));
-    return c->cap ? add(keys, n, cap, W(slot_base(c, FULL, c->nrecv + (unsigned)c->len))) : n;
+    return c->cap ? add(keys, n, cap, W(slot_base(&c->h, FULL, c->nrecv + (unsigned)c->len))) : n;
 }
 
 static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
@@ -153,19 +153,27 @@ static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
     return n;
 }
 
-/* The WaitGroup rule: Wait observes whether the counter is zero (HEAD). On the counter (TAIL), decrements
- * commute with each other (whichever reaches zero, zero is reached once) and increments above zero with each
- * other, but not with each other's kind (from one, the order decides whether zero is reached at all). Raising
- * the counter from zero also sees which tasks wait (SPACE: weft__wait_arrival_key). */
+/* The WaitGroup rule: Wait observes whether the counter is zero (HEAD), which raising it from zero changes;
+ * and it needs the counter's latest fall to zero (the fall's slot, kind SLOT: the step that makes the counter
+ * zero is never reversed with a Wait it lets through). On the counter (TAIL), decrements commute with each other
+ * (whichever reaches zero, zero is reached once) and increments above zero with each other, but not with each
+ * other's kind (from one, the order decides whether zero is reached at all). Raising the counter from zero also
+ * sees which tasks wait (SPACE: weft__wait_arrival_key). */
 static int wg_keys(const weft__task *t, const weft_wg *wg, int *keys, int n, int cap)
 {
     int zero = base_of(wg, HEAD), count = base_of(wg, TAIL), waiting = base_of(wg, SPACE);
-    if (t->opc == WEFT__OP_WG_WAIT)
-        return add(keys, n, cap, RD(zero));
+    if (t->opc == WEFT__OP_WG_WAIT) {
+        n = add(keys, n, cap, RD(zero));
+        if (wg->counter > 0 || wg->zeros > 0)
+            n = add(keys, n, cap, RD(slot_base(&wg->h, FULL, wg->counter > 0 ? wg->zeros : wg->zeros - 1)));
+        return n;
+    }
     int delta = t->cl[0].delta, before = wg->counter, after = before + delta;
     if (delta < 0) {
         n = add(keys, n, cap, DEC(count));
-        return after <= 0 ? add(keys, n, cap, W(zero)) : n;
+        if (after < 0) /* it panics */
+            return add(keys, n, cap, W(zero));
+        return after == 0 ? add(keys, n, cap, W(slot_base(&wg->h, FULL, wg->zeros))) : n;
     }
     if (delta > 0) { /* from zero it also leaves zero: a write */
         if (before == 0)
@@ -223,7 +231,7 @@ static int fire_keys(const struct weft_timer *t, int *keys, int n, int cap)
         else if (c->len < c->cap)
             n = buffered_send_keys(c, keys, n, cap);
         else
-            n = add(keys, n, cap, RD(slot_base(c, EMPTY, k - (unsigned)c->cap)));
+            n = add(keys, n, cap, RD(slot_base(&c->h, EMPTY, k - (unsigned)c->cap)));
     }
     if (t->kind == WEFT__TM_CTX && t->ctx)
         n = ctx_keys(t->ctx, keys, n, cap);

@@ -433,6 +433,7 @@ struct weft_wg {
     weft__obj h;
     int counter;
     int waiters;            /* tasks pending in Wait (raising the counter from zero then panics) */
+    unsigned zeros;         /* times the counter fell to zero (footprint.c: which fall a Wait waits for) */
 };
 
 struct weft_once {

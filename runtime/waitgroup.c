@@ -26,6 +26,8 @@ void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const ch
     wg->counter += delta;
     if (wg->counter < 0)
         weft__fail(WEFT_PANIC, file, line, "sync: negative WaitGroup counter");
+    if (before > 0 && wg->counter == 0)
+        wg->zeros++;
     if (before == 0 && delta > 0 && wg->waiters > 0)
         weft__fail(WEFT_PANIC, file, line, "sync: WaitGroup is reused before previous Wait has returned");
 }
