@@ -108,18 +108,27 @@ static void begin(weft__explorer *x)
     weft__dpor_races_begin(d);
 }
 
-/* The sleep set of the child reached by choosing p at node nd: what was asleep or explored here and is
- * independent of p's step. */
+/* The sleep set of the child reached by choosing p at node nd: what was asleep here, and the entries before p
+ * in the order races asked for them (bt) that are explored or queued for a later round, that are independent
+ * of p's step. Optimal DPOR explores a node's branches in the order they were asked for, the earlier ones
+ * asleep in the later ones (Abdulla, Aronis, Jonsson, Sagonas, JACM 2017); iterative bounding explores some
+ * later (a preemption defers them to the next round), so the order is that of the asking, not of the
+ * exploring: a branch explored early does not put to sleep a task whose branch was asked for before it, which
+ * would leave the execution with nothing awake to run. */
 static void child_sleep(struct dpor *d, const dnode *nd, int p)
 {
     iset pv, rv, *pf = &pv, *rf = &rv; /* views: valid until the footprint cache grows */
     bool pall = !weft__dpor_pending_fp(d, p, pf);
     d->child.n = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const iset *s = pass ? &nd->done : &nd->sleep;
+        const iset *s = pass ? &nd->bt : &nd->sleep;
         for (int i = 0; i < s->n; i++) {
             int r = s->v[i];
+            if (pass && r == p)
+                break;
             if (r == p || r < 0)
+                continue;
+            if (pass && !iset_has(&nd->done, r) && !iset_has(&nd->later, r))
                 continue;
             const weft__task *t = weft__R.tasks[r];
             if (t->state != WEFT__T_PENDING)

@@ -378,7 +378,9 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
     }
     if (pick >= 0) {
         iset_add(&nd->bt, pick);
+        int w0 = nd->wseq.n;
         wakeup_sequence(d, nd, e, p, pick);
+        if (getenv("WEFT_DBG")) { fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick); for (int i = w0; i < nd->wseq.n; i++) fprintf(stderr, " %d", nd->wseq.v[i]); fprintf(stderr, "\n"); }
     } else /* no initial could move there (the model missed an enabling): everything that could */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
