@@ -11,6 +11,7 @@ static struct dpor *D(weft__explorer *x)
         if (!x->dpor)
             abort();
         x->dpor->free_node = -1;
+        x->dpor->debug = getenv("WEFT_DBG") != NULL;
     }
     return x->dpor;
 }
@@ -100,8 +101,9 @@ static void defer(weft__explorer *x, struct dpor *d, int k, int p)
 
 static void begin(weft__explorer *x)
 {
-    if (getenv("WEFT_DBG")) fprintf(stderr, "--- execution\n");
     struct dpor *d = D(x);
+    if (d->debug)
+        fprintf(stderr, "--- execution\n");
     x->cursor = 0;
     weft__R.x_every = true;
     d->have_child = false;
@@ -211,7 +213,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
             for (int i = 0; i < b->n && !nd->bt.n; i++)
                 if (!iset_has(&nd->sleep, b->ids[i]))
                     iset_add(&nd->bt, b->ids[i]);
-            if (getenv("WEFT_DBG")) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
+            if (d->debug) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
             if (!nd->bt.n)
                 pop_node(d);
             weft__prune();
@@ -223,7 +225,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
     }
     x->cursor++;
     weft__dpor_record(d, k);
-    if (getenv("WEFT_DBG")) {
+    if (d->debug) {
         fprintf(stderr, "  [%d] t%d %s fp:", k, nd->chosen, nd->chosen >= 0 ? weft__R.tasks[nd->chosen]->op : "clock");
         for (int i = 0; i < nd->fp.n; i++) fprintf(stderr, " %x", nd->fp.v[i]);
         fprintf(stderr, "%s bt:", nd->all ? " ALL" : "");

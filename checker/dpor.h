@@ -158,6 +158,7 @@ struct dpor {
     int fpos;
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
+    bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
 };
 
 /* The node at path index k, and the node of event e. */

@@ -380,7 +380,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         iset_add(&nd->bt, pick);
         int w0 = nd->wseq.n;
         wakeup_sequence(d, nd, e, p, pick);
-        if (getenv("WEFT_DBG")) { fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick); for (int i = w0; i < nd->wseq.n; i++) fprintf(stderr, " %d", nd->wseq.v[i]); fprintf(stderr, "\n"); }
+        if (d->debug) { fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick); for (int i = w0; i < nd->wseq.n; i++) fprintf(stderr, " %d", nd->wseq.v[i]); fprintf(stderr, "\n"); }
     } else /* no initial could move there (the model missed an enabling): everything that could */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
@@ -446,6 +446,17 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
 }
 
+/* Whether task t's pending step is never a step of its own: a send on an open unbuffered channel alone, which
+ * only the receiver's step completes (each waiting sender is one of that step's alternatives), until a close
+ * changes it into a panic. It has no race to reverse. */
+static bool never_steps(const weft__task *t)
+{
+    if (t->ncl != 1 || t->has_default || t->cl[0].kind != WEFT__CL_SEND)
+        return false;
+    const weft_chan *c = t->cl[0].obj;
+    return c && c->cap == 0 && !c->closed;
+}
+
 /* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
  * candidate. */
 void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
@@ -454,7 +465,7 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
     iset view = {0}, *fp = &view;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
-        if (t->state != WEFT__T_PENDING)
+        if (t->state != WEFT__T_PENDING || never_steps(t))
             continue;
         bool ok = weft__dpor_pending_fp(d, t->id, fp);
         race_check(d, t->id, fp, !ok);
@@ -586,6 +597,8 @@ void weft__dpor_amend(struct dpor *d, int key)
         if (KBASE(nd->fp.v[i]) == KBASE(key))
             key = KBASE(key) << 2;
     int p = nd->chosen;
+    if (d->debug)
+        fprintf(stderr, "    amend e=%d key %x\n", e, key);
     iset one = {&key, 1, 0};
     d->nev--;
     race_check(d, p, &one, false);

@@ -188,6 +188,7 @@ void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
 void weft__chan_close_now(weft_chan *c)
 {
     c->closed = true;
+    c->closed_on_senders = c->waiting[0] > 0;
 }
 
 /* A timer's value: buffered unless the buffer is full (then dropped). */

@@ -25,11 +25,11 @@ typedef struct weft__addr {
 #define DEC(base) (((base) << 2) | WEFT__KM_DEC)
 #define INC(base) (((base) << 2) | WEFT__KM_INC)
 
-/* The parts of a buffered channel: its receiving end (the head of the buffer: receivers compete for it, and an
- * empty buffer's first element or close enables them), its sending end (the tail: senders compete for it, and
- * close makes them panic), and its free space (a full buffer's first receive enables the senders). An
- * unbuffered channel uses HEAD for its rendezvous (and arrivals that partners may pair with) and TAIL for
- * whether it is closed. */
+/* The parts of an object. A buffered channel: its receiving end (HEAD: receivers compete for it), its sending
+ * end (TAIL: senders compete for it, and close makes them panic); its slots are keys of their own (slot_base).
+ * An unbuffered channel: HEAD for its rendezvous, TAIL for whether it is closed, SPACE for the arrivals that a
+ * select with several cases sees. A WaitGroup: HEAD whether the counter is zero, TAIL the counter, SPACE its
+ * waiters. Other objects: HEAD. A mutex: its own part, WEFT__PART_LOCK (rt.h). */
 enum { HEAD = 0, TAIL = 1, SPACE = 2 };
 
 static int base_of(const void *obj, int part)
@@ -67,6 +67,8 @@ static int add(int *keys, int n, int cap, int k)
     return n + 1;
 }
 
+static int withdrawn_keys(const weft__task *u, int *keys, int n, int cap);
+
 /* A rendezvous on unbuffered channel c may complete a select that offers on c, which then stops offering on
  * its other channels: those are part of the step's footprint. */
 static int offering_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
@@ -83,9 +85,7 @@ static int offering_select_keys(const weft_chan *c, const weft__task *self, int 
             on |= u->cl[j].obj == c;
         if (!on)
             continue;
-        for (int j = 0; j < u->ncl; j++)
-            if (u->cl[j].obj)
-                n = add(keys, n, cap, W(base_of(u->cl[j].obj, HEAD)));
+        n = withdrawn_keys(u, keys, n, cap);
     }
     return n;
 }
@@ -119,29 +119,56 @@ static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int
     bool send = cl->kind == WEFT__CL_SEND;
     if (!c)
         return n;
-    if (c->cap == 0) { /* HEAD: the rendezvous; TAIL: whether it is closed */
+    if (c->cap == 0) { /* HEAD: the rendezvous; TAIL: whether it is closed; SPACE: who has arrived */
+        if (c->closed && send)
+            return add(keys, n, cap, W(base_of(c, TAIL)));
+        if (c->closed) /* after the close, or before it: paired with a sender waiting then, or first to pair */
+            n = add(keys, add(keys, n, cap, RD(slot_base(&c->h, FULL, 0))), cap, RD(base_of(c, HEAD)));
         if (c->closed)
-            return add(keys, n, cap, send ? W(base_of(c, TAIL)) : RD(base_of(c, TAIL)));
+            return c->closed_on_senders ? add(keys, n, cap, RD(base_of(c, TAIL))) : n;
         n = add(keys, n, cap, W(base_of(c, HEAD)));
         n = add(keys, n, cap, RD(base_of(c, TAIL)));
+        if (t->ncl > 1) /* which cases are ready depends on who has arrived */
+            n = add(keys, n, cap, W(base_of(c, SPACE)));
         return offering_select_keys(c, t, keys, n, cap);
     }
     if (send) /* on a closed channel it panics: TAIL orders it against close */
         return c->closed ? add(keys, n, cap, W(base_of(c, TAIL))) : buffered_send_keys(c, keys, n, cap);
-    if (c->closed && c->len == 0) /* the zero value: after close, which fills the slot past the last element */
-        return add(keys, n, cap, RD(slot_base(&c->h, FULL, c->nrecv)));
+    if (c->closed && c->len == 0) /* the zero value: after close, which fills the slot past the last element;
+                                   * before the receives that took the elements, it would have taken one */
+        return add(keys, add(keys, n, cap, RD(slot_base(&c->h, FULL, c->nrecv))), cap, RD(base_of(c, HEAD)));
     n = add(keys, n, cap, W(base_of(c, HEAD)));
     n = add(keys, n, cap, RD(slot_base(&c->h, FULL, c->nrecv)));
     return add(keys, n, cap, W(slot_base(&c->h, EMPTY, c->nrecv)));
 }
 
-/* Close: senders then panic; the receive that finds the buffer drained sees it (the slot past the last element). */
+/* The keys of select u completed by a partner's step: it stops offering on its channels, and no longer takes a
+ * case that it could have taken by itself (an element or a close of another channel). */
+static int withdrawn_keys(const weft__task *u, int *keys, int n, int cap)
+{
+    for (int j = 0; j < u->ncl; j++) {
+        const weft_chan *c = u->cl[j].obj;
+        if (!c)
+            continue;
+        if (c->cap) {
+            n = chan_keys(u, &u->cl[j], keys, n, cap);
+            continue;
+        }
+        n = add(keys, n, cap, W(base_of(c, HEAD)));
+        n = add(keys, n, cap, RD(base_of(c, TAIL)));
+        n = add(keys, n, cap, RD(slot_base(&c->h, FULL, 0)));
+    }
+    return n;
+}
+
+/* Close: senders then panic; the receive that finds the buffer drained sees it (the slot past the last element;
+ * an unbuffered channel's only slot). */
 static int close_keys(const weft_chan *c, int *keys, int n, int cap)
 {
     if (!c)
         return n;
     n = add(keys, n, cap, W(base_of(c, TAIL)));
-    return c->cap ? add(keys, n, cap, W(slot_base(&c->h, FULL, c->nrecv + (unsigned)c->len))) : n;
+    return add(keys, n, cap, W(slot_base(&c->h, FULL, c->cap ? c->nrecv + (unsigned)c->len : 0)));
 }
 
 static int ctx_keys(const struct weft_ctx *c, int *keys, int n, int cap)
@@ -350,9 +377,11 @@ int weft__wait_arrival_key(const weft_wg *wg)
 }
 
 /* The key by which a task's arrival at a channel operation without default is observed on channel c: on an
- * unbuffered channel, a partner's step may pair with it from then on (a rendezvous, a select's case); arrivals
- * commute with each other and with close. None (-1) for a buffered channel: nothing pairs there. */
+ * unbuffered channel, a partner's step may pair with it from then on. Only a step with a choice sees it: a
+ * select with several cases (SPACE, written), or a poll (dependent on everything); a receive on c alone is
+ * enabled by the arrival, never reversed with it (the rendezvous joins the partner's clock). Arrivals commute
+ * with each other and with close. None (-1) for a buffered channel: nothing pairs there. */
 int weft__offer_key(const weft_chan *c)
 {
-    return c && c->cap == 0 ? RD(base_of(c, HEAD)) : -1;
+    return c && c->cap == 0 ? RD(base_of(c, SPACE)) : -1;
 }

@@ -404,6 +404,7 @@ struct weft_chan {
     struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
     struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
     int waiting[2];         /* clauses of pending tasks without default sending [0] / receiving [1] on it */
+    bool closed_on_senders; /* when closed, senders were waiting (a receiver could have paired with one) */
     unsigned nrecv;         /* elements received so far (a buffered channel's next receive takes number nrecv,
                              * its next send number nrecv + len: footprint.c's slot keys) */
 };
