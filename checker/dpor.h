@@ -133,10 +133,11 @@ struct dpor {
     iset *pvc;       /* per process: its vector clock (v[j] = 1 + index of the latest event of process j known) */
     int *ver;        /* per process: how often its pending step changed (it moved, or was woken) */
     struct fpcache {
-        long long exec;             /* valid while exec and the number of events match: footprints follow the */
-        int nev;                    /* state of the objects, which any step may change */
-        int n;                      /* keys, or -1: dependent on everything */
-        int keys[64];
+        long long exec;             /* valid in execution exec, at process version ver, as of event nev: later */
+        int nev, ver;               /* events that touch none of its objects leave it as it is (the clock's is */
+        int n;                      /* valid at nev only: it follows every timer); n keys, or -1: dependent on */
+        int keys[64];               /* everything */
+        bool checked;               /* its races were looked for since it was computed (weft__dpor_races_now) */
     } *fpc;          /* per process: its pending step's footprint (computed several times per state) */
     long long exec;  /* counts executions */
     int cproc;
@@ -159,6 +160,8 @@ struct dpor {
     bool have_child;
     bool clock_was;  /* the clock was a candidate at the previous state */
     bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
+    bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
+    int midkeys[64]; /* a footprint computed while stepping */
 };
 
 /* The node at path index k, and the node of event e. */

@@ -197,17 +197,53 @@ static void join_conflicts(const struct dpor *d, int m, int k, iset *vc)
 
 /* ---- footprints and dependence ----------------------------------------------- */
 
+/* The object a key belongs to: its base without the part (a slot is an object of its own). */
+static int object_of(int k)
+{
+    return WEFT__KEY_KIND(k) == WEFT__KIND_SLOT ? KBASE(k) : KBASE(k) & ~(3 << 22);
+}
+
+/* Whether footprint cache c of process p is still valid: a task's footprint follows the state of the objects
+ * of its pending step, which only events that access one of them change (every step on an object accesses one
+ * of its parts, not only a slot). */
+static bool fresh(struct dpor *d, int p, struct fpcache *c)
+{
+    if (c->exec != d->exec || c->n < 0 || p < 0 || c->ver != d->ver[p + 1])
+        return c->exec == d->exec && c->nev == d->nev && (p < 0 || c->ver == d->ver[p + 1]);
+    for (int e = c->nev; e < d->nev; e++) {
+        const dnode *nd = EN(d, e);
+        if (nd->all)
+            return false;
+        for (int i = 0; i < nd->fp.n; i++)
+            for (int j = 0; j < c->n; j++)
+                if (object_of(nd->fp.v[i]) == object_of(c->keys[j]))
+                    return false;
+    }
+    c->nev = d->nev;
+    return true;
+}
+
 /* The footprint of process p's pending step into fp; false when it is dependent on everything. */
 static bool footprint(struct dpor *d, int p, iset *view)
 {
     *view = (iset){0};
     ensure_proc(d, p + 1);
     struct fpcache *c = &d->fpc[p + 1];
-    if (c->exec != d->exec || c->nev != d->nev) {
+    if (d->stepping) { /* the state is half changed: compute it, keep nothing */
+        int cap = (int)(sizeof d->midkeys / sizeof *d->midkeys);
+        int n = p < 0 ? weft__clock_footprint(d->midkeys, cap) : weft__footprint(p, d->midkeys, cap);
+        if (n < 0)
+            return false;
+        *view = (iset){d->midkeys, n, 0};
+        return true;
+    }
+    if (!fresh(d, p, c)) {
         int cap = (int)(sizeof c->keys / sizeof *c->keys);
         c->n = p < 0 ? weft__clock_footprint(c->keys, cap) : weft__footprint(p, c->keys, cap);
         c->exec = d->exec;
         c->nev = d->nev;
+        c->ver = d->ver[p + 1];
+        c->checked = false;
     }
     if (c->n < 0)
         return false;
@@ -463,12 +499,15 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
 {
     weft__rt *R = &weft__R;
     iset view = {0}, *fp = &view;
+    d->stepping = false;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
         if (t->state != WEFT__T_PENDING || never_steps(t))
             continue;
         bool ok = weft__dpor_pending_fp(d, t->id, fp);
-        race_check(d, t->id, fp, !ok);
+        if (!ok || !d->fpc[t->id + 1].checked) /* a step dependent on everything races anew with each event */
+            race_check(d, t->id, fp, !ok);
+        d->fpc[t->id + 1].checked = true;
     }
     bool clock = false;
     for (int i = 0; i < ncand; i++)
@@ -548,6 +587,7 @@ void weft__dpor_record(struct dpor *d, int k)
     vc_copy(&d->cur_vc, vc->v, vc->n);
     vc_join(&d->gvc, vc->v, vc->n);
     d->nev++;
+    d->stepping = true;
 }
 
 /* The step under way (the newest event) also completes task id's pending step (a rendezvous): it now knows
@@ -660,6 +700,7 @@ void weft__dpor_races_begin(struct dpor *d)
     d->cur_vc.n = 0;
     d->all_vc.n = 0;
     d->clock_was = false;
+    d->stepping = false;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;
