@@ -454,6 +454,7 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
     if (racy(d, d->last_clock, p))
         iset_add(c, d->last_clock);
+    if (d->debug && c->n) { fprintf(stderr, "    check t%d cands:", p); for (int i = 0; i < c->n; i++) fprintf(stderr, " %d%s", c->v[i], enabled_by(d, c->v[i], p) ? "(en)" : ""); fprintf(stderr, "\n"); }
     int k = 0;
     for (int i = 0; i < c->n; i++)
         if (!enabled_by(d, c->v[i], p))

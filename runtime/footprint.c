@@ -92,12 +92,18 @@ static int offering_select_keys(const weft_chan *c, const weft__task *self, int 
 
 /* The slots of a buffered channel: FULL(k) is filled by its k-th send (or by close, for the receive that then
  * finds it closed) and read by its k-th receive; EMPTY(k) is emptied by the k-th receive and needed by send
- * k + cap. Numbers are hashed into the key's 22 bits: two slots sharing a key only add dependence. */
+ * k + cap. A WaitGroup's FULL(k) is its k-th fall to zero. Slot keys order steps that never race (races.c),
+ * so two slots must never share a key: the number is exact for the first 1024 channels and WaitGroups, and k
+ * is taken modulo 2048, which keeps apart what is not already ordered (slots k and k + 2048 of a channel with
+ * fewer than 2048 places are ordered through its head and tail). Beyond, the object's head stands for the
+ * slot: an ordinary key, more dependence, no wrong order. */
 enum { FULL = 0, EMPTY = 1 };
 static int slot_base(const weft__obj *o, int part, unsigned k)
 {
-    unsigned id = (unsigned)o->id * 0x9E3779B1u + k * 0x85EBCA77u;
-    return BASE(WEFT__KIND_SLOT, part, (int)(id >> 10));
+    bool wg = o->kind == WEFT__K_WG;
+    if (o->id >= 1024 || (!wg && ((const weft_chan *)o)->cap >= 2048))
+        return base_of(o, HEAD);
+    return BASE(WEFT__KIND_SLOT, part, (int)((unsigned)wg << 21 | (unsigned)o->id << 11 | (k & 2047u)));
 }
 
 /* The keys of sending (or firing a timer into) buffered channel c in its present state: the k-th send orders
@@ -128,7 +134,9 @@ static int chan_keys(const weft__task *t, const weft__clause *cl, int *keys, int
             return c->closed_on_senders ? add(keys, n, cap, RD(base_of(c, TAIL))) : n;
         n = add(keys, n, cap, W(base_of(c, HEAD)));
         n = add(keys, n, cap, RD(base_of(c, TAIL)));
-        if (t->ncl > 1) /* which cases are ready depends on who has arrived */
+        /* which cases are ready, and which partners a receive may pair with, depend on who has arrived (a
+         * receive with one partner waiting was enabled by that one's arrival: they never race) */
+        if (t->ncl > 1 || (!send && c->waiting[0] >= 2))
             n = add(keys, n, cap, W(base_of(c, SPACE)));
         return offering_select_keys(c, t, keys, n, cap);
     }
@@ -378,8 +386,9 @@ int weft__wait_arrival_key(const weft_wg *wg)
 
 /* The key by which a task's arrival at a channel operation without default is observed on channel c: on an
  * unbuffered channel, a partner's step may pair with it from then on. Only a step with a choice sees it: a
- * select with several cases (SPACE, written), or a poll (dependent on everything); a receive on c alone is
- * enabled by the arrival, never reversed with it (the rendezvous joins the partner's clock). Arrivals commute
+ * select with several cases or a receive with several partners (SPACE, written), or a poll (dependent on
+ * everything); a receive with one partner was enabled by its arrival, never reversed with it (the rendezvous
+ * joins the partner's clock). Arrivals commute
  * with each other and with close. None (-1) for a buffered channel: nothing pairs there. */
 int weft__offer_key(const weft_chan *c)
 {
