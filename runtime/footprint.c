@@ -273,9 +273,17 @@ static int fire_keys(const struct weft_timer *t, int *keys, int n, int cap)
     return n;
 }
 
+/* A sleeping task's wake-up: a slot that the clock step reaching its deadline fills. The sleep's end needs
+ * that step and observes nothing else (not the time): it never races with it, and commutes with later moves
+ * of the clock. */
+static int wake_base(const weft__task *t)
+{
+    return BASE(WEFT__KIND_SLOT, 2, t->id);
+}
+
 /* The keys of the clock's pending step (at most cap; -1 when more): it moves time (a write of the clock, which
- * reading the time, arming a timer or a sleep, and stopping or resetting one also access) and fires the timers
- * due by then. Sleepers it wakes read the clock when they take their step. */
+ * reading the time, arming a timer or a sleep, and stopping or resetting one also access), fires the timers
+ * due by then and wakes the sleepers due by then (wake_base). */
 int weft__clock_footprint(int *keys, int cap)
 {
     weft__rt *R = &weft__R;
@@ -286,6 +294,12 @@ int weft__clock_footprint(int *keys, int cap)
     for (const struct weft_timer *t = R->timers; t && n <= cap; t = t->next)
         if (t->active && t->when <= when)
             n = fire_keys(t, keys, n, cap);
+    for (int i = 0, na = weft__alive(); i < na && n <= cap; i++) {
+        const weft__task *u = R->tasks[R->alive[i]];
+        if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_SLEEP &&
+            u->cl[0].deadline > R->now && u->cl[0].deadline <= when)
+            n = add(keys, n, cap, W(wake_base(u)));
+    }
     return n > cap ? -1 : n;
 }
 
@@ -305,6 +319,8 @@ int weft__footprint(int id, int *keys, int cap)
     int n = 0;
     if (t->has_default || weft__ops[t->opc].poll)
         return -1;
+    if (t->opc == WEFT__OP_SLEEP && t->ncl == 1 && t->cl[0].kind == WEFT__CL_SLEEP)
+        return add(keys, n, cap, RD(wake_base(t)));
     if (t->opc == WEFT__OP_NOW || t->opc == WEFT__OP_SLEEP)
         return add(keys, n, cap, RD(TIME));
     for (int i = 0; i < t->ncl; i++) {

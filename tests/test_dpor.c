@@ -391,6 +391,73 @@ static void wg_dones(void *arg)
     weft_wg_wait(wg1);
 }
 
+/* One producer sends K values over a channel of capacity 2 to the body: one behaviour (a send and a receive
+ * that can both go commute; the k-th receive needs the k-th send, the k-th send the (k-2)-th receive). */
+static weft_chan *pc;
+static void produce(void)
+{
+    for (int i = 0; i < K; i++)
+        weft_chan_send(pc, &i);
+    weft_chan_close(pc);
+}
+
+static void producer_consumer(void *arg)
+{
+    (void)arg;
+    pc = weft_chan_make(sizeof(int), 2);
+    WEFT_GO(produce);
+    int v, n = 0;
+    while (weft_chan_recv(pc, &v))
+        weft_assert(v == n++);
+}
+
+/* A 2-stage pipeline passing K values over unbuffered channels, closed at the end: one behaviour. */
+static weft_chan *pin, *pout;
+static void relay(void)
+{
+    int v;
+    while (weft_chan_recv(pin, &v))
+        weft_chan_send(pout, &v);
+    weft_chan_close(pout);
+}
+
+static void relay_source(void)
+{
+    for (int i = 0; i < K; i++)
+        weft_chan_send(pin, &i);
+    weft_chan_close(pin);
+}
+
+static void unbuffered_pipeline(void *arg)
+{
+    (void)arg;
+    pin = weft_chan_make(sizeof(int), 0);
+    pout = weft_chan_make(sizeof(int), 0);
+    WEFT_GO(relay);
+    WEFT_GO(relay_source);
+    int v, n = 0;
+    while (weft_chan_recv(pout, &v))
+        weft_assert(v == n++);
+}
+
+/* K tasks each sleeping a different duration, joined by a WaitGroup: one behaviour. */
+static void sleep_then_done(int i)
+{
+    weft_sleep((i + 1) * WEFT_MS);
+    weft_wg_done(wg1);
+}
+
+static void sleepers(void *arg)
+{
+    (void)arg;
+    wg1 = weft_wg_make();
+    weft_wg_add(wg1, K);
+    for (int i = 0; i < K; i++)
+        WEFT_GO(sleep_then_done, i);
+    weft_wg_wait(wg1);
+}
+
+/* The executions dpor runs on body (complete, clean); none of them may be abandoned part-way (pruned). */
 static long long count(void (*body)(void *))
 {
     weft_options o = tu_exhaustive();
@@ -400,6 +467,9 @@ static long long count(void (*body)(void *))
     assert_int_equal(r.verdict, WEFT_OK);
     assert_true(r.complete);
     long long e = r.executions;
+    if (r.pruned)
+        print_error("%lld executions pruned\n", r.pruned);
+    assert_int_equal(r.pruned, 0);
     weft_result_free(&r);
     return e;
 }
@@ -425,7 +495,8 @@ static long long identity(int n)
     return n;
 }
 
-/* Each pattern run by dpor with N = 1 .. maxn tasks must take exactly traces(N) executions. */
+/* Each pattern run by dpor with N = 1 .. maxn tasks (or values) must take exactly traces(N) executions, none
+ * pruned. */
 static void dpor_exact_counts(void **state)
 {
     (void)state;
@@ -443,6 +514,9 @@ static void dpor_exact_counts(void **state)
         {"once_callers", once_callers, identity, 5},
         {"independent_then_shared", independent_then_shared, fact, 5},
         {"wg_dones", wg_dones, one_trace, 5},
+        {"producer_consumer", producer_consumer, one_trace, 6},
+        {"unbuffered_pipeline", unbuffered_pipeline, one_trace, 6},
+        {"sleepers", sleepers, one_trace, 5},
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof pattern / sizeof *pattern; i++)

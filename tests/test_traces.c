@@ -31,6 +31,31 @@ static void philosophers(void *arg)
     weft_wg_wait(dinner);
 }
 
+/* The same philosophers, each reporting on its own unbuffered done channel, which the body receives from in
+ * order: a join costs nothing, the behaviours are the same 2^N - 2. */
+static weft_chan *done[6];
+static void philosopher_done(int i)
+{
+    int l = i, r = (i + 1) % N;
+    philosopher(l < r ? l : r, l < r ? r : l);
+    weft_chan_send(done[i], NULL);
+}
+
+static void philosophers_done(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < N; i++)
+        forks[i] = weft_mutex_make();
+    dinner = weft_wg_make();
+    weft_wg_add(dinner, N); /* philosopher() calls Done; the body joins on the channels */
+    for (int i = 0; i < N; i++) {
+        done[i] = weft_chan_make(0, 0);
+        WEFT_GO(philosopher_done, i);
+    }
+    for (int i = 0; i < N; i++)
+        weft_chan_recv(done[i], NULL);
+}
+
 /* A pipeline: producer -> stage -> body over unbuffered channels, with a select and a close. */
 static weft_chan *pa, *pb;
 static void producer(int n)
@@ -77,21 +102,23 @@ static weft_result count(void (*body)(void *), weft_strategy s, bool bounded)
     return r;
 }
 
-/* What a program can observe of ordered philosophers joined by a WaitGroup: which philosopher gets each
- * contended fork first, 2^N - 2 ways (not all N forks can go one way round); of the pipeline: nothing. */
+/* What a program can observe of ordered philosophers joined by a WaitGroup or by done channels: which
+ * philosopher gets each contended fork first, 2^N - 2 ways (not all N forks can go one way round); of the
+ * pipeline: nothing. */
 static long long behaviours(int b, int n)
 {
-    return b == 0 ? (1LL << n) - 2 : 1;
+    return b != 1 ? (1LL << n) - 2 : 1;
 }
 
 /* dpor runs one execution per behaviour of these programs, unbounded and with iterative bounding (whose rounds
- * run only what the lower bounds left for them); every execution is a distinct trace, and a trace dfs runs. */
+ * run only what the lower bounds left for them), and abandons none part-way; every execution is a distinct
+ * trace, and a trace dfs runs. */
 static void dpor_runs_each_behaviour_once(void **state)
 {
     (void)state;
-    void (*bodies[])(void *) = {philosophers, pipeline};
-    const int maxn[] = {5, 4}, maxdfs[] = {3, 3}; /* dfs does not reduce: it stops early */
-    for (int b = 0; b < 2; b++) {
+    void (*bodies[])(void *) = {philosophers, pipeline, philosophers_done};
+    const int maxn[] = {5, 4, 5}, maxdfs[] = {3, 3, 3}; /* dfs does not reduce: it stops early */
+    for (int b = 0; b < 3; b++) {
         for (N = 2; N <= maxn[b]; N++) {
             weft_result d = N <= maxdfs[b] ? count(bodies[b], WEFT_STRATEGY_DFS, false) : (weft_result){0};
             if (N > maxdfs[b])
@@ -102,12 +129,14 @@ static void dpor_runs_each_behaviour_once(void **state)
                           b, N, d.traces, d.executions, p.executions, p.pruned, i.executions);
             assert_true(d.executions >= d.traces);
             assert_int_equal(p.executions, behaviours(b, N));
+            assert_int_equal(p.pruned, 0);
             assert_int_equal(p.traces, p.executions);
             assert_true(p.traces <= d.traces);
 #ifdef DPOR_MAX_LIVE /* against a dpor that keeps few nodes for later rounds: they start over */
             assert_true(i.executions >= behaviours(b, N));
 #else
             assert_int_equal(i.executions, behaviours(b, N));
+            assert_int_equal(i.pruned, 0);
 #endif
             weft_result_free(&d);
             weft_result_free(&p);
