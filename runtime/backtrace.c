@@ -62,11 +62,22 @@ static const Dwfl_Callbacks callbacks = {
     .find_debuginfo = no_debuginfo,
 };
 
+/* At exit: give the debug information back (leak checkers see a clean exit). */
+static void release(void)
+{
+    dwfl_end(dwfl);
+    dwfl = NULL;
+    self.known = false; /* its strings were the debug information's */
+}
+
 /* (Re)read the process's modules from /proc/self/maps: those already known keep their debug information. */
 static bool report_modules(void)
 {
-    if (!dwfl && !(dwfl = dwfl_begin(&callbacks)))
-        return false;
+    if (!dwfl) {
+        if (!(dwfl = dwfl_begin(&callbacks)))
+            return false;
+        atexit(release);
+    }
     dwfl_report_begin(dwfl);
     int r = dwfl_linux_proc_report(dwfl, getpid());
     dwfl_report_end(dwfl, NULL, NULL);
