@@ -249,6 +249,9 @@ static void walk(unw_cursor_t *c, bool first_exact, weft__stack_trace *out)
             out->fault_exact = exact && first_exact && k == 0;
             shown = true;
         }
+        unw_proc_info_t pi;
+        if (unw_get_proc_info(c, &pi) == 0 && pi.start_ip == (unw_word_t)(uintptr_t)weft__task_entry)
+            break; /* the task's first frame: what lies beyond (the context switch's start) is not a caller */
         exact = unw_is_signal_frame(c) > 0; /* the next frame was interrupted, not calling */
         if (unw_step(c) <= 0)
             break;

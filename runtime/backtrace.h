@@ -31,6 +31,9 @@ typedef struct weft__stack_trace {
  * information, kept for the next reports). Deterministic: names and lines only, never an address. */
 bool weft__backtrace(const weft__task *t, weft__stack_trace *out) WEFT__HIDDEN;
 
+/* The first function on every task's stack (task.c): a walk up a task's stack stops there. */
+extern void (*const weft__task_entry)(void) WEFT__HIDDEN;
+
 /* In the signal handler (async-signal-safe): task `task` of the running execution crashed with this signal context
  * (a ucontext_t); its stack is unwound from there. */
 void weft__backtrace_signal(int task, const void *uctx) WEFT__HIDDEN;
