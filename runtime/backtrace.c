@@ -200,8 +200,14 @@ static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
             break;
         file = source_name(dwarf_filesrc(files, fidx, NULL, NULL), comp_dir);
         line = (int)cline;
-        if (!file)
-            break;
+        /* the scopes around the inlined call where it was made (past it, dwarf_getscopes gave those of the
+         * inlined function's own definition) */
+        Dwarf_Die *outer = NULL;
+        int no = file ? dwarf_getscopes_die(&scopes[i], &outer) : -1;
+        free(scopes);
+        scopes = outer;
+        ns = no;
+        i = 0; /* outer[0] is the inlined call itself: the loop goes on from outer[1] */
     }
     free(scopes);
     if (!emitted && out->n < WEFT__STACK_DEPTH) { /* a unit without scopes: its symbol's name */

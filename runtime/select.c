@@ -1,4 +1,4 @@
-/* select.c: Go's select over send and receive cases, with or without default; the record of every select step's cases. */
+/* select.c: Go's select over send and receive cases, with or without default; a record of each select step's cases. */
 #include <string.h>
 
 #include "rt.h"

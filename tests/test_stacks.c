@@ -1,4 +1,4 @@
-/* test_stacks.c: reports show the call stacks of blocked and failed tasks (user frames, file:line), and every case of a select. */
+/* test_stacks.c: reports show the stacks of blocked and failed tasks (file:line) and every case of a select. */
 #include "testutil.h"
 
 /* The functions below are kept out of line, and each call is followed by more work, so that an optimized build
@@ -10,7 +10,8 @@ static weft_chan *never; /* nobody ever sends on it */
 
 /* The lines the reports must name, set by the statements they name (AT sits on the same line). */
 #define AT(var) var = __LINE__;
-static int L_WAIT, L_BLOCKER, L_BODY_LOCK, L_BODY, L_CLOSE, L_CLOSER, L_ASSERT, L_ASSERT_CALL, L_INIT, L_ONCE;
+static int L_INLINED, L_INLINED_CALL, L_WAIT, L_BLOCKER, L_BODY_LOCK, L_BODY, L_CLOSE, L_CLOSER, L_ASSERT,
+    L_ASSERT_CALL, L_INIT, L_ONCE;
 KEEP static void wait_forever(void)
 {
     int v;
@@ -214,6 +215,39 @@ static void stack_through_weft(void **state)
     weft_result_free(&r);
 }
 
+/* An inlined call is a frame of its own, named by the debug information's inlined-call records. */
+static inline __attribute__((always_inline)) void inlined_wait(int *v)
+{
+    AT(L_INLINED) weft_chan_recv(never, v);
+}
+
+static void inlining_task(void *arg)
+{
+    (void)arg;
+    int v = 0;
+    AT(L_INLINED_CALL) inlined_wait(&v);
+    sink = v;
+}
+
+static void inline_body(void *arg)
+{
+    (void)arg;
+    never = weft_chan_make(sizeof(int), 0);
+    weft_go(inlining_task, NULL);
+}
+
+static void inlined_frames(void **state)
+{
+    (void)state;
+    weft_result r = check("inline", inline_body, WEFT_REPORT_TEXT);
+    tu_expect_verdict(&r, WEFT_LEAK);
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s", frame("inlined_wait", L_INLINED), frame("inlining_task", L_INLINED_CALL));
+    if (!strstr(r.report, want))
+        fail_msg("want\n%s\nin\n%s", want, r.report);
+    weft_result_free(&r);
+}
+
 /* A deep stack shows its innermost 16 frames, then "...". */
 KEEP static int descend(int n)
 {
@@ -269,8 +303,9 @@ static void select_cases_in_schedule(void **state)
     weft_result_free(&r);
     r = check("select", select_panics, WEFT_REPORT_JSON);
     tu_expect_verdict(&r, WEFT_PANIC);
-    assert_contains(r.report, "\"cases\": [{\"case\": 0, \"dir\": \"recv\", \"object\": \"chan#1 `a`\", \"fired\": false}, "
-                              "{\"case\": 1, \"dir\": \"send\", \"object\": \"chan#2 `b`\", \"fired\": true}, "
+    assert_contains(r.report, "\"cases\": [{\"case\": 0, \"dir\": \"recv\", \"object\": \"chan#1 `a`\", "
+                              "\"fired\": false}, {\"case\": 1, \"dir\": \"send\", \"object\": \"chan#2 `b`\", "
+                              "\"fired\": true}, "
                               "{\"dir\": \"default\", \"fired\": false}]");
     weft_result_free(&r);
 }
@@ -283,6 +318,7 @@ int main(void)
         cmocka_unit_test(panic_stack),
         cmocka_unit_test(assert_stack),
         cmocka_unit_test(stack_through_weft),
+        cmocka_unit_test(inlined_frames),
         cmocka_unit_test(stack_depth_capped),
         cmocka_unit_test(select_cases_in_schedule),
     };
