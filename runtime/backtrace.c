@@ -23,6 +23,13 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define HAVE_MEMCHECK 1
+#endif
+#endif
+
 /* The most physical frames walked: a deep recursion is cut, not walked to its end. */
 #define MAX_WALK 256
 
@@ -243,6 +250,13 @@ static void walk(unw_cursor_t *c, bool first_exact, weft__stack_trace *out)
     uintptr_t lo = 0, hi = 0;
     unw_get_reg(c, UNW_REG_SP, &sp);
     bool bounded = stack_bounds((uintptr_t)sp, &lo, &hi);
+#ifdef HAVE_MEMCHECK
+    /* libunwind probes a page it is unsure of by writing the page's first byte to a pipe; on a task stack that
+     * byte may never have been written, and valgrind would call the probe an error (the stack's next user gets
+     * its frames marked undefined again as it grows them) */
+    if (bounded)
+        VALGRIND_MAKE_MEM_DEFINED_IF_ADDRESSABLE((void *)lo, hi - lo);
+#endif
     bool exact = first_exact, shown = false;
     for (int k = 0; k < MAX_WALK && !out->more; k++) {
         if (unw_get_reg(c, UNW_REG_IP, &ip) != 0 || unw_get_reg(c, UNW_REG_SP, &sp) != 0 || ip == 0)
