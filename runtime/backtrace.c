@@ -287,6 +287,8 @@ bool weft__backtrace(const weft__task *t, weft__stack_trace *out)
                        R->end.task == t->id;
     if (t->state == WEFT__T_NEW || t->state == WEFT__T_DONE)
         return false;
+    if (R->end.verdict == WEFT_CRASH && R->end.task == t->id && weft__deadline_hang_ms() > 0)
+        return false; /* stopped as hung: where the time limit's timer interrupted it is chance, not the program */
     if (!dwfl) {
         if (!report_modules())
             return false;
