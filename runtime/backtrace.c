@@ -77,7 +77,7 @@ static void release(void)
     self.known = false; /* its strings were the debug information's */
 }
 
-/* (Re)read the process's modules from /proc/self/maps: those already known keep their debug information. */
+/* Read the process's modules from /proc/self/maps (once: code loaded later is not named). */
 static bool report_modules(void)
 {
     if (!dwfl) {
@@ -162,9 +162,9 @@ enum { SYM_NONE, SYM_WEFT, SYM_USER };
  * SYM_WEFT for weft's own code, SYM_NONE for code without line information or of a system library. */
 static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
 {
+    /* the modules are those mapped at the first report: reading them again on a miss is no help for a garbage
+     * address (a stack the program overwrote), and would cost the modules read so far */
     Dwfl_Module *m = dwfl_addrmodule(dwfl, pc);
-    if (!m && report_modules()) /* loaded since the last report */
-        m = dwfl_addrmodule(dwfl, pc);
     if (!m || system_module(m))
         return SYM_NONE;
     Dwarf_Addr bias;
