@@ -2,6 +2,8 @@
 # setup.sh: install the Debian packages weft needs to build and test, only those missing; silent when none are.
 set -eu
 packages="gcc cmake make pkg-config libffi-dev libcmocka-dev uthash-dev strace"
+# the call stacks of reports: libunwind walks task stacks, libdw (elfutils) gives each frame's file:line
+packages="$packages libunwind-dev libdw-dev"
 # scripts/ci-robust: valgrind (its header registers task stacks), clang and libFuzzer's runtime
 packages="$packages valgrind clang libclang-rt-14-dev"
 missing=""

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtrace.h"
 #include "cli.h"
 #include "verdict.h"
 
@@ -59,6 +60,18 @@ static void sb_json(sb *b, const char *s)
         }
     }
     sb_put(b, "\"", 1);
+}
+
+/* `"file": "x.c", "line": 12`, or both null when the site is unknown. */
+static void json_site(sb *b, const char *file, int line)
+{
+    if (!file) {
+        sb_printf(b, "\"file\": null, \"line\": null");
+        return;
+    }
+    sb_printf(b, "\"file\": ");
+    sb_json(b, file);
+    sb_printf(b, ", \"line\": %d", line);
 }
 
 static const char *site(const char *file, int line, char *buf, size_t n)
@@ -147,6 +160,106 @@ static const char *clause_dir(int kind)
     }
 }
 
+/* Whether op is a select (with or without default). */
+static bool is_select(const char *op)
+{
+    return op && strncmp(op, "select", 6) == 0;
+}
+
+/* A select's cases in one line: "{recv chan#1 `jobs`, send chan#2 (fired), default}"; fired is the case taken
+ * (n: the default), or -1 for none (a select still waiting). */
+static void cases_text(const weft__clause *cl, int n, bool has_default, int fired, char *buf, size_t len)
+{
+    enum { SHOWN = 16 };
+    char o[128];
+    size_t k = (size_t)snprintf(buf, len, "{");
+    for (int j = 0; j < n && k < len; j++) {
+        if (j == SHOWN) {
+            k += (size_t)snprintf(buf + k, len - k, ", ... %d more", n - SHOWN);
+            break;
+        }
+        weft__obj_label(cl[j].obj, false, o, sizeof o);
+        k += (size_t)snprintf(buf + k, len - k, "%s%s %s%s", j ? ", " : "", clause_dir(cl[j].kind), o,
+                              j == fired ? " (fired)" : "");
+    }
+    if (has_default && k < len)
+        k += (size_t)snprintf(buf + k, len - k, "%sdefault%s", n ? ", " : "", fired == n ? " (fired)" : "");
+    if (k < len)
+        snprintf(buf + k, len - k, "}");
+}
+
+/* The JSON array of a select's cases (fired as for cases_text; -1: no "fired" members). */
+static void cases_json(sb *b, const weft__clause *cl, int n, bool has_default, int fired)
+{
+    char o[128];
+    sb_printf(b, "[");
+    for (int j = 0; j < n; j++) {
+        weft__obj_label(cl[j].obj, false, o, sizeof o);
+        sb_printf(b, "%s{\"case\": %d, \"dir\": \"%s\", \"object\": ", j ? ", " : "", j, clause_dir(cl[j].kind));
+        sb_json(b, o);
+        if (fired != -1)
+            sb_printf(b, ", \"fired\": %s", j == fired ? "true" : "false");
+        sb_printf(b, "}");
+    }
+    if (has_default) {
+        sb_printf(b, "%s{\"dir\": \"default\"", n ? ", " : "");
+        if (fired != -1)
+            sb_printf(b, ", \"fired\": %s", fired == n ? "true" : "false");
+        sb_printf(b, "}");
+    }
+    sb_printf(b, "]");
+}
+
+/* The cases of schedule step i, a select (*rec: the select records, walked along with the steps): false when
+ * they are unknown. *fired: the case taken, n for the default. */
+static bool step_cases(long long i, const weft__selrec **rec, const weft__clause **cl, int *n, bool *has_default,
+                       int *fired)
+{
+    const weft__rt *R = &weft__R;
+    const weft__step *s = &R->steps[i];
+    while (*rec && (*rec)->step < i)
+        *rec = (*rec)->next;
+    if (*rec && (*rec)->step == i) {
+        *cl = (*rec)->cl;
+        *n = (*rec)->n;
+        *has_default = (*rec)->has_default;
+    } else {
+        /* not recorded: the select's step ended the execution (a send on a closed channel panicked); the task
+         * still stands at it */
+        const weft__task *t = s->task >= 0 && s->task < R->ntasks ? R->tasks[s->task] : NULL;
+        if (!t || t->last_step != i || t->state == WEFT__T_DONE || !is_select(t->op))
+            return false;
+        *cl = t->cl;
+        *n = t->ncl;
+        *has_default = t->has_default;
+    }
+    *fired = s->detail >= 0 ? s->detail : *n == 1 && !*has_default ? 0 : *n;
+    return true;
+}
+
+/* A task's stack (if weft could unwind it), one "    at func (file:line)" line a frame. */
+static void text_stack(sb *b, const weft__stack_trace *st)
+{
+    for (int k = 0; k < st->n; k++)
+        sb_printf(b, "    at %s (%s:%d)\n", st->frame[k].func, st->frame[k].file, st->frame[k].line);
+    if (st->more)
+        sb_printf(b, "    ...\n");
+}
+
+/* The JSON member "stack": every frame shown, innermost first. */
+static void json_stack(sb *b, const weft__stack_trace *st)
+{
+    sb_printf(b, ", \"stack\": [");
+    for (int k = 0; k < st->n; k++) {
+        sb_printf(b, "%s{\"func\": ", k ? ", " : "");
+        sb_json(b, st->frame[k].func);
+        sb_printf(b, ", ");
+        json_site(b, st->frame[k].file, st->frame[k].line);
+        sb_printf(b, "}");
+    }
+    sb_printf(b, "]");
+}
+
 /* Tickers never stopped and cancellable contexts never cancelled, one line each ("" when none). */
 static void resources(sb *b, bool json)
 {
@@ -186,14 +299,28 @@ static void resources(sb *b, bool json)
     }
 }
 
+/* A crashed task's faulting line, when its stack shows it: "  faulting line: x.c:12". */
+static void text_fault(sb *b, const weft__stack_trace *st)
+{
+    if (st->n == 0)
+        return;
+    if (st->fault_exact)
+        sb_printf(b, "  faulting line: %s:%d\n", st->frame[0].file, st->frame[0].line);
+    else
+        sb_printf(b, "  faulting line: in a library function called at %s:%d\n",
+                  st->frame[0].file, st->frame[0].line);
+}
+
 static void text_tasks(sb *b)
 {
     const weft__rt *R = &weft__R;
-    char lbl[128], at[300], state[600], why[600], o[128];
+    char lbl[128], at[300], state[600], why[600], o[128], cases[1200];
+    weft__stack_trace st;
     for (int i = 0; i < R->ntasks; i++) {
         const weft__task *t = R->tasks[i];
         if (t->state == WEFT__T_DONE)
             continue;
+        weft__backtrace(t, &st);
         weft__task_label(t->id, lbl, sizeof lbl);
         sb_printf(b, "%s", lbl);
         if (t->id > 0 && t->parent >= 0)
@@ -202,7 +329,7 @@ static void text_tasks(sb *b)
             sb_printf(b, ", started by a timer (weft_after_func at %s)",
                       site(t->spawn_file, t->spawn_line, at, sizeof at));
         sb_printf(b, "\n");
-        const char *st = task_state(t);
+        const char *st_word = task_state(t);
         if (t->state == WEFT__T_RUNNING && R->end.verdict == WEFT_CRASH && t->id == R->end.task) {
             if (R->end.crash_site)
                 sb_printf(b, "  crashed at %s (%s)\n", site(R->end.file, R->end.line, at, sizeof at), R->end.msg);
@@ -211,19 +338,30 @@ static void text_tasks(sb *b)
                           site(t->file, t->line, at, sizeof at));
             else
                 sb_printf(b, "  crashed (%s) before its first visible operation\n", R->end.msg);
+            if (!R->end.crash_site)
+                text_fault(b, &st);
+            text_stack(b, &st);
             continue;
         }
         if (t->state == WEFT__T_RUNNING) {
             sb_printf(b, "  %s at %s\n", R->end.verdict == WEFT_PANIC || R->end.verdict == WEFT_ASSERT ? "failed" : "running",
                       site(R->end.file, R->end.line, at, sizeof at));
+            text_stack(b, &st);
             continue;
         }
         if (t->state != WEFT__T_PENDING) {
-            sb_printf(b, "  %s\n", st);
+            sb_printf(b, "  %s\n", st_word);
+            text_stack(b, &st);
             continue;
         }
-        sb_printf(b, "  %s in %s at %s\n", st, t->op, site(t->file, t->line, at, sizeof at));
-        if (strcmp(st, "blocked") != 0)
+        if (is_select(t->op)) {
+            cases_text(t->cl, t->ncl, t->has_default, -1, cases, sizeof cases);
+            sb_printf(b, "  %s in %s %s at %s\n", st_word, t->op, cases, site(t->file, t->line, at, sizeof at));
+        } else {
+            sb_printf(b, "  %s in %s at %s\n", st_word, t->op, site(t->file, t->line, at, sizeof at));
+        }
+        text_stack(b, &st);
+        if (strcmp(st_word, "blocked") != 0)
             continue;
         for (int j = 0; j < t->ncl; j++) {
             weft__explain(t, &t->cl[j], state, sizeof state, why, sizeof why);
@@ -245,7 +383,8 @@ static void text_tasks(sb *b)
 static void text_schedule(sb *b)
 {
     const weft__rt *R = &weft__R;
-    char lbl[128], at[300], obj[128], task[32];
+    char lbl[128], at[300], obj[1200], task[32];
+    const weft__selrec *rec = weft__select_records();
     sb_printf(b, "schedule: %lld step%s, %d preemption%s\n", R->nsteps, R->nsteps == 1 ? "" : "s", R->preemptions,
               R->preemptions == 1 ? "" : "s");
     for (long long i = 0; i < R->nsteps; i++) {
@@ -259,9 +398,14 @@ static void text_schedule(sb *b)
         else
             snprintf(task, sizeof task, "clock");
         obj[0] = 0;
-        if (s->obj || strncmp(s->op, "chan_", 5) == 0)
+        const weft__clause *cl;
+        int ncl, fired;
+        bool has_default;
+        if (is_select(s->op) && step_cases(i, &rec, &cl, &ncl, &has_default, &fired))
+            cases_text(cl, ncl, has_default, fired, obj, sizeof obj);
+        else if (s->obj || strncmp(s->op, "chan_", 5) == 0)
             weft__obj_label(s->obj, s->raw, obj, sizeof obj);
-        if (s->detail >= 0 && strncmp(s->op, "select", 6) == 0)
+        if (s->detail >= 0 && is_select(s->op) && !obj[0])
             snprintf(lbl, sizeof lbl, "%s (case %d)", s->op, s->detail);
         else
             snprintf(lbl, sizeof lbl, "%s", s->op);
@@ -311,18 +455,6 @@ static char *text_report(const char *name, const char *token)
 /* The version of the JSON report's schema (docs/report-json.md): bump it when a field changes meaning or goes. */
 #define JSON_SCHEMA "weft-report/2"
 
-/* `"file": "x.c", "line": 12`, or both null when the site is unknown. */
-static void json_site(sb *b, const char *file, int line)
-{
-    if (!file) {
-        sb_printf(b, "\"file\": null, \"line\": null");
-        return;
-    }
-    sb_printf(b, "\"file\": ");
-    sb_json(b, file);
-    sb_printf(b, ", \"line\": %d", line);
-}
-
 /* The members every line starts with: schema, test, status, verdict. */
 static void json_head(sb *b, const char *name, const char *status, weft_verdict v)
 {
@@ -364,7 +496,14 @@ static void json_tasks(sb *b)
             sb_json(b, t->op);
             sb_printf(b, ", ");
             json_site(b, t->file, t->line);
+            if (is_select(t->op)) {
+                sb_printf(b, ", \"cases\": ");
+                cases_json(b, t->cl, t->ncl, t->has_default, -1);
+            }
         }
+        weft__stack_trace st;
+        weft__backtrace(t, &st);
+        json_stack(b, &st);
         sb_printf(b, ", \"waits\": [");
         if (t->state == WEFT__T_PENDING && !weft__task_enabled(t)) {
             for (int j = 0; j < t->ncl; j++) {
@@ -391,6 +530,7 @@ static void json_schedule(sb *b)
 {
     const weft__rt *R = &weft__R;
     char lbl[128];
+    const weft__selrec *rec = weft__select_records();
     long long omitted = R->nsteps > SCHED_HEAD + SCHED_TAIL ? R->nsteps - SCHED_HEAD - SCHED_TAIL : 0;
     sb_printf(b, ", \"steps\": %lld, \"preemptions\": %d, \"schedule\": [", R->nsteps, R->preemptions);
     for (long long i = 0; i < R->nsteps; i++) {
@@ -413,8 +553,15 @@ static void json_schedule(sb *b)
             sb_printf(b, ", \"object\": ");
             sb_json(b, lbl);
         }
-        if (s->detail >= 0 && strncmp(s->op, "select", 6) == 0)
+        if (s->detail >= 0 && is_select(s->op))
             sb_printf(b, ", \"case\": %d", s->detail);
+        const weft__clause *cl;
+        int ncl, fired;
+        bool has_default;
+        if (is_select(s->op) && step_cases(i, &rec, &cl, &ncl, &has_default, &fired)) {
+            sb_printf(b, ", \"cases\": ");
+            cases_json(b, cl, ncl, has_default, fired);
+        }
         else if (!strcmp(s->op, "wg_add"))
             sb_printf(b, ", \"delta\": %d", s->detail);
         sb_printf(b, ", \"time\": %lld, ", (long long)s->when);
@@ -442,6 +589,13 @@ static char *json_report(const char *name, const char *token)
         sb_json(&b, R->end.msg);
         sb_printf(&b, ", ");
         json_site(&b, R->end.file, R->end.line);
+        weft__stack_trace st;
+        if (R->end.verdict == WEFT_CRASH && !R->end.crash_site && R->end.task < R->ntasks &&
+            weft__backtrace(R->tasks[R->end.task], &st)) {
+            sb_printf(&b, ", \"fault\": {");
+            json_site(&b, st.frame[0].file, st.frame[0].line);
+            sb_printf(&b, ", \"exact\": %s}", st.fault_exact ? "true" : "false");
+        }
         sb_printf(&b, "}");
     }
     json_tasks(&b);

@@ -8,7 +8,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "rt.h"
+#include "backtrace.h"
 
 /* Faults (always caught), then signals that end a process by default, caught only while the process leaves
  * them at SIG_DFL (a program that ignores SIGPIPE or handles SIGUSR1 keeps its own), then the time limit's. */
@@ -159,6 +159,8 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
     /* handlers left without returning leave their frames' redzones poisoned (AddressSanitizer) */
     weft__stack alt = {.lo = R->crash->stack, .size = ALT_SIZE};
     weft__fiber_fresh(&alt);
+    if (weft__on_checker_thread && weft__backtrace_fault(sig))
+        return; /* not reached: a report reading a corrupted stack stops there */
     if (sig == DEADLINE_SIG) {
         if (weft__on_checker_thread)
             weft__deadline_tick(); /* returns, unless the running task is hung: then the execution ends */
@@ -176,6 +178,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
         R->crashing = true;
         weft__task *t = R->cur;
         describe_raised(sig, R->end.msg, sizeof R->end.msg);
+        weft__backtrace_signal(t->id, uctx);
         R->end.task = t->id;
         R->end.file = t->op ? t->file : t->spawn_file;
         R->end.line = t->op ? t->line : t->spawn_line;
@@ -192,6 +195,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
     R->crashing = true;
     weft__task *t = R->cur;
     describe(sig, info->si_code, info->si_addr, signal_sp(uctx), R->end.msg, sizeof R->end.msg);
+    weft__backtrace_signal(t->id, uctx);
     R->end.task = t->id;
     if (t->op) {
         R->end.file = t->file;

@@ -169,6 +169,18 @@ typedef struct weft__step {
     int line;
 } weft__step;
 
+/* A select step's cases, recorded by select.c (the step itself names only the case taken), for reports.
+ * Invariant: records are in step order; cl[] copies the clauses (only kind and obj are meaningful). */
+typedef struct weft__selrec {
+    struct weft__selrec *next;
+    long long step;         /* its index in the schedule */
+    int n;                  /* cases */
+    bool has_default;
+    weft__clause cl[];
+} weft__selrec;
+/* The running (or just ended) execution's select records, oldest first (select.c). */
+const weft__selrec *weft__select_records(void) WEFT__HIDDEN;
+
 /* ---- The execution's end ----------------------------------------------- */
 
 typedef struct weft__end {

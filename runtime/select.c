@@ -1,5 +1,40 @@
-/* select.c: Go's select over send and receive cases, with or without default. */
+/* select.c: Go's select over send and receive cases, with or without default; a record of each select step's cases. */
+#include <string.h>
+
 #include "rt.h"
+
+/* This execution's select records (arena memory: valid while gen is the running execution's). */
+static struct {
+    weft__selrec *head, *tail;
+    uint32_t gen;
+} recs;
+
+/* Record the cases of the select step just taken (step index `step`). */
+static void record(const weft__clause *cl, int n, bool has_default, long long step)
+{
+    weft__rt *R = &weft__R;
+    if (recs.gen != R->gen) {
+        recs.head = recs.tail = NULL;
+        recs.gen = R->gen;
+    }
+    weft__selrec *r = weft__arena_alloc(sizeof *r + sizeof *cl * (size_t)n);
+    r->next = NULL;
+    r->step = step;
+    r->n = n;
+    r->has_default = has_default;
+    memcpy(r->cl, cl, sizeof *cl * (size_t)n);
+    if (recs.tail)
+        recs.tail->next = r;
+    else
+        recs.head = r;
+    recs.tail = r;
+}
+
+/* The running (or just ended) execution's select records, oldest first. */
+const weft__selrec *weft__select_records(void)
+{
+    return recs.gen == weft__R.gen ? recs.head : NULL;
+}
 
 int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 
@@ -33,5 +68,9 @@ int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, 
             .ok = c->ok,
         };
     }
-    return weft__chan_op(has_default ? WEFT__OP_SELECT_DEFAULT : WEFT__OP_SELECT, cl, n, has_default, file, line);
+    int r = weft__chan_op(has_default ? WEFT__OP_SELECT_DEFAULT : WEFT__OP_SELECT, cl, n, has_default, file, line);
+    weft__rt *R = &weft__R;
+    if (R->steps[R->nsteps - 1].task == R->cur->id) /* the step was ours, not a partner's that completed a case */
+        record(cl, n, has_default, R->nsteps - 1);
+    return r;
 }

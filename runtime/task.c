@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt.h"
+#include "backtrace.h"
 
 void weft__resume_new(weft__task *t) WEFT__HIDDEN;
 void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
@@ -34,6 +34,9 @@ static void task_entry(void)
     weft__schedule();
     abort(); /* a finished task is never chosen */
 }
+
+/* The first function on every task's stack: unwinding a task's stack ends there (backtrace.c). */
+void (*const weft__task_entry)(void) = task_entry;
 
 /* A new task (state NEW) named `name`, spawned by the running task at file:line; the caller sets what it runs.
  * It runs up to its first visible operation before the next scheduling choice. */

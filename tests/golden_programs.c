@@ -67,3 +67,31 @@ void golden_panic_send_closed(void *arg)
     weft_chan_recv(c, &v);
     weft_chan_close(c);
 }
+
+/* Select: the worker's first select takes the body's value; its second can never fire once the body, whose own
+ * select took its default, has returned. */
+void golden_select_leak(void *arg);
+static void selector(weft_chan *a, weft_chan *b, weft_chan *done)
+{
+    int v;
+    weft_case cs[] = {WEFT_RECV(a, &v, NULL), WEFT_RECV(b, &v, NULL)};
+    weft_select(cs, 2);
+    weft_chan_send(done, &v);
+    weft_select(cs, 2);
+}
+
+void golden_select_leak(void *arg)
+{
+    (void)arg;
+    weft_chan *a = weft_chan_make(sizeof(int), 1);
+    weft_chan *b = weft_chan_make(sizeof(int), 0);
+    weft_chan *done = weft_chan_make(sizeof(int), 0);
+    weft_name(a, "a");
+    weft_name(b, "b");
+    WEFT_GO(selector, a, b, done);
+    int x = 1;
+    weft_chan_send(a, &x);
+    weft_chan_recv(done, &x);
+    weft_case cs[] = {WEFT_RECV(a, &x, NULL)};
+    weft_select_default(cs, 1);
+}

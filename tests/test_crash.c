@@ -177,6 +177,36 @@ static void expect_crash(const char *name, void (*body)(void *), const char *con
     tu_same_report(a.report, b.report);
 }
 
+/* The stack of a crashed task: the faulting line, then its callers (out of line, each call followed by more work,
+ * so that -O2 keeps the frames). */
+static volatile int sink;
+enum { L_POKE = __LINE__ + 3 }; /* the store below */
+__attribute__((noinline)) NO_UBSAN static void poke(int *p)
+{
+    *p = 1;
+    sink++;
+}
+
+enum { L_POKER = __LINE__ + 5 }; /* the call below */
+static void poker(void *arg)
+{
+    (void)arg;
+    weft_yield();
+    poke(null_ptr);
+    sink++;
+}
+
+static void crash_stack_names_faulting_line(void **state)
+{
+    (void)state;
+    char fault[256], inner[256], outer[256];
+    snprintf(fault, sizeof fault, "\n  faulting line: %s:%d\n", __FILE__, L_POKE);
+    snprintf(inner, sizeof inner, "\n    at poke (%s:%d)\n", __FILE__, L_POKE);
+    snprintf(outer, sizeof outer, "    at poke (%s:%d)\n    at poker (%s:%d)\n", __FILE__, L_POKE, __FILE__, L_POKER);
+    const char *want[] = {"SIGSEGV: null pointer dereference", fault, inner, outer, NULL};
+    expect_crash("poker", poker, want);
+}
+
 static void crash_null_dereference(void **state)
 {
     (void)state;
@@ -275,7 +305,8 @@ NO_UBSAN static void crash_contained_repeatedly(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(crash_null_dereference), cmocka_unit_test(crash_stack_overflow),
+        cmocka_unit_test(crash_null_dereference), cmocka_unit_test(crash_stack_names_faulting_line),
+        cmocka_unit_test(crash_stack_overflow),
         cmocka_unit_test(crash_libc_assert),      cmocka_unit_test(crash_abort),
         cmocka_unit_test(crash_division_by_zero), cmocka_unit_test(crash_illegal_instruction),
         cmocka_unit_test(crash_bus_error),        cmocka_unit_test(crash_contained_repeatedly),
