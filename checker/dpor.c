@@ -205,7 +205,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
             if (getenv("WEFT_DBG")) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
             if (!nd->bt.n)
                 pop_node(d);
-            weft__prune();
+            return WEFT__PRUNE;
         }
         nd->chosen = b->ids[idx];
         iset_add(&nd->bt, nd->chosen);

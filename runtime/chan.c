@@ -92,7 +92,8 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
             copy_elem(c, pc->out, cl->in);
             if (pc->ok)
                 *pc->ok = true;
-            weft__x_join(p->id);
+            if (weft__R.x_every)
+                weft__R.hooks->join(weft__R.x, p->id);
             weft__step_partner(p->id);
             weft__wake(p, a->pclause);
             return;
@@ -105,7 +106,8 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
     bool ok = true;
     if (p) {
         copy_elem(c, cl->out, p->cl[a->pclause].in);
-        weft__x_join(p->id);
+        if (weft__R.x_every)
+            weft__R.hooks->join(weft__R.x, p->id);
         weft__step_partner(p->id);
         weft__wake(p, a->pclause);
     } else if (c->len > 0) {
@@ -145,7 +147,7 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
         for (int i = 0; i < n && weft__R.x_every; i++) { /* a partner can see the arrival: part of the step */
             int k = weft__offer_key(cl[i].obj);
             if (k >= 0)
-                weft__x_amend(k);
+                weft__R.hooks->amend(weft__R.x, k);
         }
     }
     int r = weft__wait(op, cl, n, has_default, file, line);
@@ -170,7 +172,7 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     int nchoice = na + (has_default && !sure);
     if (nchoice == 0) /* not enabled: the scheduler never chooses it so */
         weft__nondet("a channel operation was chosen though it could not complete");
-    int k = nchoice == 1 ? 0 : weft__x_choose(WEFT__BR_CASE, nchoice, NULL, NULL);
+    int k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();

@@ -87,7 +87,7 @@ void weft_sleep_at(int64_t ns, const char *file, int line, const char *func)
     }
     weft__R.nsleep += ns > 0;
     if (ns > 0 && weft__R.x_every) /* a deadline is armed as part of the step under way */
-        weft__x_amend(weft__time_arm_key());
+        weft__R.hooks->amend(weft__R.x, weft__time_arm_key());
     weft__wait(WEFT__OP_SLEEP, &c, 1, false, file, line);
     weft__R.nsleep -= ns > 0;
 }

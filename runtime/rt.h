@@ -208,6 +208,7 @@ typedef struct weft__arena {
 } weft__arena;
 
 struct weft__explorer;
+struct weft__hooks;
 struct weft__name;
 struct weft__crash;
 
@@ -216,7 +217,8 @@ struct weft__crash;
 typedef struct weft__rt {
     bool active;                /* inside an execution */
     const weft_options *opt;
-    struct weft__explorer *x;   /* the checker side */
+    struct weft__explorer *x;   /* the checker side: its state, passed to every hook */
+    const struct weft__hooks *hooks; /* the checker's entry points (installed by the checker: see weft__hooks) */
     /* pools, kept across executions */
     weft__task **tasks;         /* tasks[i] has id i in the current execution */
     int task_cap;
@@ -350,24 +352,44 @@ WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF
 /* An internal report format: the counterexample narrated in plain words (weft explain). */
 #define WEFT__REPORT_STORY ((weft_report_format)3) /* after the public formats */
 
-/* ---- Checker hooks (checker/explore.c) ---------------------------------- */
+/* ---- Checker hooks (installed by checker/explore.c) ---------------------- */
 enum weft__branch_kind { WEFT__BR_TASK = 0, WEFT__BR_CASE, WEFT__BR_VALUE };
-/* Pick one of n > 1 alternatives at a branch point. For WEFT__BR_TASK, ids are the candidate task ids and
- * preempt[i] tells whether choosing i preempts a task that could have gone on. */
-int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
-/* dpor's view of causality: task `id` was woken by the step under way, or spawned by task `parent`
- * (-1: by the clock). */
-void weft__x_wake(int id) WEFT__HIDDEN;
-void weft__x_spawn(int id, int parent) WEFT__HIDDEN;
-/* The step under way completes task id's pending step too (a rendezvous): it comes after id's earlier steps. */
-void weft__x_join(int id) WEFT__HIDDEN;
+/* What a choose hook returns instead of an alternative's index. */
+#define WEFT__PRUNE (-1)    /* abandon the execution: it could only repeat explored behaviour (dpor's sleep sets) */
+#define WEFT__DIVERGED (-2) /* the program did something else than when the same choices were made before (or
+                             * than the replay token says): hooks->diverged says what */
+
+/* Every call the runtime makes into the checker, as a table the checker installs in R->hooks (with its own
+ * state in R->x) before an execution: the runtime links against no checker function. The runtime ends the
+ * execution itself when told to prune or that it diverged (weft__choose); a hook never switches stacks.
+ * Invariant: while R->active, hooks and x are set. */
+typedef struct weft__hooks {
+    /* Pick one of n > 1 alternatives at a branch point (n == 1 too for WEFT__BR_TASK when x_every): the index,
+     * WEFT__PRUNE or WEFT__DIVERGED. For WEFT__BR_TASK, ids are the candidate task ids (-1: the clock) and
+     * preempt[i] tells whether choosing i preempts a task that could have gone on; else both are NULL. */
+    int (*choose)(struct weft__explorer *x, int kind, int n, const int *ids, const bool *preempt);
+    /* The message after choose returned WEFT__DIVERGED (checker memory, valid until the next execution). */
+    const char *(*diverged)(struct weft__explorer *x);
+    /* Only when R->x_every (dpor's view of causality): task id was woken by the step under way; spawned by
+     * task `parent` (-1: by the clock) during it; the step completes task id's pending step too (a rendezvous:
+     * it comes after id's earlier steps); the step also accesses footprint key `key` (an arrival that
+     * something can observe). */
+    void (*wake)(struct weft__explorer *x, int id);
+    void (*spawn)(struct weft__explorer *x, int id, int parent);
+    void (*join)(struct weft__explorer *x, int id);
+    void (*amend)(struct weft__explorer *x, int key);
+} weft__hooks;
+
+/* Ask the checker to pick one of n alternatives at a branch point (sched.c): returns the index; ends the
+ * execution when the checker prunes it or finds it diverged (never returns then). */
+int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
+
+/* ---- Footprints (footprint.c): what the checker asks of pending steps ---- */
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
 int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 int weft__clock_footprint(int *keys, int cap) WEFT__HIDDEN;
 int weft__time_arm_key(void) WEFT__HIDDEN;
 int weft__offer_key(const weft_chan *c) WEFT__HIDDEN;
-/* The step under way also accesses footprint key `key` (a task's arrival that something can observe). */
-void weft__x_amend(int key) WEFT__HIDDEN;
 
 /* Footprint keys: an object part (the base, key >> 2) and a mode (key & 3): a write, or one of three kinds of
  * access that commute with accesses of the same kind only (reads; decrements and increments of a counter).
@@ -387,7 +409,6 @@ static inline bool weft__keys_conflict(int a, int b)
 #define WEFT__PART_LOCK 3
 #define WEFT__KEY_KIND(k) ((k) >> 26)
 #define WEFT__KEY_PART(k) (((k) >> 24) & 3)
-WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 /* A signal from outside (Ctrl-C, kill) during check `name`: print what the search did so far (checker/interrupt.c). */
 void weft__interrupted(int sig, const char *name) WEFT__HIDDEN;
 

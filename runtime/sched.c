@@ -43,14 +43,7 @@ void weft__wake(weft__task *t, int clause)
     t->last_step = weft__R.nsteps - 1; /* it took part in the step under way (fairness counts it as moving) */
     resume_push(t);
     if (weft__R.x_every)
-        weft__x_wake(t->id);
-}
-
-/* Abandon the execution: the checker has seen everything it could still do. */
-void weft__prune(void)
-{
-    weft__R.end.pruned = true;
-    weft__finish(WEFT_OK);
+        weft__R.hooks->wake(weft__R.x, t->id);
 }
 
 /* End the running execution with verdict v and return to the checker; never returns to the task. */
@@ -119,6 +112,26 @@ void weft__nondet(const char *fmt, ...)
     R->end.nondet = true;
     R->end.task = R->cur ? R->cur->id : -1;
     weft__finish(WEFT_OK);
+}
+
+/* Abandon the execution: the checker has seen everything it could still do. */
+static WEFT__NORETURN void prune(void)
+{
+    weft__R.end.pruned = true;
+    weft__finish(WEFT_OK);
+}
+
+/* Ask the checker to pick one of n alternatives at a branch point: returns the index; ends the execution when
+ * the checker prunes it or finds it diverged (never returns then). */
+int weft__choose(int kind, int n, const int *ids, const bool *preempt)
+{
+    weft__rt *R = &weft__R;
+    int k = R->hooks->choose(R->x, kind, n, ids, preempt);
+    if (WEFT__LIKELY(k >= 0))
+        return k;
+    if (k == WEFT__PRUNE)
+        prune();
+    weft__nondet("%s", R->hooks->diverged(R->x));
 }
 
 /* Refuse a weft call made outside a running check, or from a thread other than the one running it. */
@@ -328,7 +341,7 @@ static weft__task *pick(void)
     bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
-    int k = m == 1 && !R->x_every ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
     weft__step *s = new_step();
     s->preempt = R->cand_pre[k];
     s->raw = false;

@@ -82,7 +82,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     R->alive[R->nalive++] = t->id;
     weft__resume_new(t);
     if (R->x_every)
-        weft__x_spawn(t->id, t->parent);
+        R->hooks->spawn(R->x, t->id, t->parent);
     return t;
 }
 
@@ -220,7 +220,7 @@ int weft_choose_at(int n, const char *file, int line, const char *func)
     weft__require("weft_choose", file, line);
     if (n <= 0)
         weft__usage("weft_choose", file, line, "n must be at least 1 (got %d)", n);
-    int v = n == 1 ? 0 : weft__x_choose(WEFT__BR_VALUE, n, NULL, NULL);
+    int v = n == 1 ? 0 : weft__choose(WEFT__BR_VALUE, n, NULL, NULL);
     weft__rt *R = &weft__R;
     if (R->nsteps > 0 && R->steps[R->nsteps - 1].task == R->cur->id) { /* shown with the step it follows */
         R->steps[R->nsteps - 1].chose = v;

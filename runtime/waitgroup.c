@@ -41,7 +41,7 @@ void weft_wg_wait_at(weft_wg *wg, const char *file, int line, const char *func)
     weft__clause cl = {.kind = WEFT__CL_WAIT, .obj = wg};
     wg->waiters++;
     if (weft__R.x_every) /* raising the counter from zero sees the arrival: part of the step under way */
-        weft__x_amend(weft__wait_arrival_key(wg));
+        weft__R.hooks->amend(weft__R.x, weft__wait_arrival_key(wg));
     weft__wait(WEFT__OP_WG_WAIT, &cl, 1, false, file, line);
     wg->waiters--;
 }
