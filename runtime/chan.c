@@ -101,6 +101,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         if (c->elem_size)
             memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, cl->in, c->elem_size);
         c->len++;
+        weft__changed(c);
         return;
     }
     bool ok = true;
@@ -115,6 +116,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         c->head = (c->head + 1) % c->cap;
         c->len--;
         c->nrecv++;
+        weft__changed(c);
     } else { /* closed and drained */
         if (cl->out && c->elem_size)
             memset(cl->out, 0, c->elem_size);
@@ -128,9 +130,12 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
 /* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels. */
 static void count_offers(const weft__clause *cl, int n, int d)
 {
-    for (int i = 0; i < n; i++)
-        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV))
+    for (int i = 0; i < n; i++) {
+        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV)) {
             ((weft_chan *)cl[i].obj)->waiting[cl[i].kind == WEFT__CL_RECV] += d;
+            weft__changed(cl[i].obj); /* a partner may now pair, or no longer */
+        }
+    }
 }
 
 /* One channel operation over clauses cl[0..n) (a send, a receive or a select) as one step, taken when it can
@@ -190,6 +195,7 @@ void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
 void weft__chan_close_now(weft_chan *c)
 {
     c->closed = true;
+    weft__changed(c);
 }
 
 /* A timer's value: buffered unless the buffer is full (then dropped). */
@@ -199,6 +205,7 @@ void weft__chan_offer(weft_chan *c, const void *elem)
     if (c->len < c->cap) {
         memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, elem, c->elem_size);
         c->len++;
+        weft__changed(c);
     }
 }
 

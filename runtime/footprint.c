@@ -68,21 +68,18 @@ static int add(int *keys, int n, int cap, int k)
 }
 
 /* A rendezvous on unbuffered channel c may complete a select that offers on c, which then stops offering on
- * its other channels: those are part of the step's footprint. */
+ * its other channels: those are part of the step's footprint. The selects are found on c's waiter list (in
+ * task id order). */
 static int offering_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
 {
-    weft__rt *R = &weft__R;
     if (!c->waiting[0] && !c->waiting[1])
         return n;
-    for (int i = 0, na = weft__alive(); i < na && n < cap; i++) {
-        const weft__task *u = R->tasks[R->alive[i]];
-        if (u == self || u->state != WEFT__T_PENDING || !u->offers || u->ncl < 2)
+    const weft__task *last = NULL; /* a select may name c twice: each task once */
+    for (const weft__clause *w = c->h.wq_head; w && n < cap; w = w->wq_next) {
+        const weft__task *u = w->task;
+        if (u == last || u == self || u->state != WEFT__T_PENDING || !u->offers || u->ncl < 2)
             continue;
-        bool on = false;
-        for (int j = 0; j < u->ncl; j++)
-            on |= u->cl[j].obj == c;
-        if (!on)
-            continue;
+        last = u;
         for (int j = 0; j < u->ncl; j++)
             if (u->cl[j].obj)
                 n = add(keys, n, cap, W(base_of(u->cl[j].obj, HEAD)));

@@ -32,7 +32,10 @@ enum weft__kind {
 
 /* The header every weft object starts with.
  * Invariant: gen equals the generation of the execution that made it; id is
- * 1 + the number of objects of the same kind made before it in that execution. */
+ * 1 + the number of objects of the same kind made before it in that execution.
+ * Invariant (waitq.c): the waiter list holds exactly the clauses of pending tasks that can wait on it (a channel
+ * operation without default, a lock, a Wait, a Once, a parked task), ordered by task id, then clause index;
+ * dirty iff it is on R->dirty, its state having changed since its waiters' readiness was last looked at. */
 typedef struct weft__obj {
     uint32_t magic;     /* WEFT__MAGIC | kind: tells a weft object from stray memory */
     uint32_t gen;       /* execution generation (stale-handle check) */
@@ -40,6 +43,9 @@ typedef struct weft__obj {
     int id;             /* per-kind sequence number in this execution, from 1 */
     const char *file;   /* creation site */
     int line;
+    bool dirty;         /* on R->dirty */
+    struct weft__clause *wq_head, *wq_tail; /* the waiter list (Go's sendq/recvq, libdill's clause list) */
+    struct weft__obj *next_dirty;           /* R->dirty link */
 } weft__obj;
 #define WEFT__MAGIC 0x77656600u /* "wef\0" */
 
@@ -100,6 +106,9 @@ typedef struct weft__clause {
     bool *ok;            /* receive: ok flag, or NULL */
     int64_t deadline;    /* WEFT__CL_SLEEP */
     int delta;           /* wg_add, wg_done: the amount added */
+    /* while its task is pending and it waits on obj: its place in obj's waiter list (waitq.c), else task NULL */
+    struct weft__task *task;
+    struct weft__clause *wq_prev, *wq_next;
 } weft__clause;
 
 /* ---- Tasks ------------------------------------------------------------- */
@@ -134,13 +143,14 @@ typedef struct weft__task {
     const char *op;           /* its name, weft__ops[opc].name */
     const char *file;         /* its call site */
     int line;
-    const weft__clause *cl;   /* clauses (on the task's own stack) */
+    weft__clause *cl;         /* clauses (on the task's own stack; linked into their objects' waiter lists) */
     int ncl;
     bool has_default;         /* a select with default: always enabled */
     bool offers;              /* a channel operation without default: counted in its channels' `waiting`; an
                                * unbuffered partner may complete it (lazy arrival: see chan.c) */
     uint64_t arrival;         /* when it reached this step (rwmutex readers are released oldest first) */
     int fired;                /* clause completed by a partner, or -1 */
+    bool en;                  /* in R->en: pending and able to take its step now */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
     long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
@@ -275,6 +285,12 @@ typedef struct weft__rt {
     struct weft__crash *crash;  /* the process's own signal dispositions and the alternate signal stack (crash.c) */
     bool crashing;              /* a fatal signal is being turned into CRASH (a second one is not caught) */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
+    /* the enabled set, kept as objects change (waitq.c): the scheduler never looks at a blocked task */
+    int *en;                    /* ids of the tasks with `en` set, ascending */
+    int nen, en_cap;
+    weft__obj *dirty;           /* objects whose state changed since their waiters were last looked at */
+    struct weft__sleeper *sleepers; /* pending sleeps not yet due, a min-heap on the deadline (clock.c) */
+    int nsleepers, sleepers_cap;
     /* scratch for the scheduler */
     int *cand;
     bool *cand_pre;
@@ -326,7 +342,7 @@ void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
 void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
-int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
@@ -345,6 +361,12 @@ bool weft__task_enabled_slow(const weft__task *t) WEFT__HIDDEN;
 int weft__alive_compact(void) WEFT__HIDDEN;
 int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
     WEFT__HIDDEN;
+/* The park/wake mechanism and the enabled set (waitq.c). */
+void weft__park(weft__task *t) WEFT__HIDDEN;
+void weft__unpark(weft__task *t) WEFT__HIDDEN;
+void weft__recheck(weft__task *t) WEFT__HIDDEN;
+void weft__settle(void) WEFT__HIDDEN;
+void weft__waitq_reset(void) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
@@ -513,6 +535,14 @@ struct weft_ctx {
 };
 
 /* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
+/* A pending sleep not yet due (R->sleepers). Stale (dropped when seen) once its task is no longer pending at
+ * the arrival it was made for. */
+typedef struct weft__sleeper {
+    int64_t deadline;
+    uint64_t arrival;       /* the task's arrival at the sleep */
+    int task;
+} weft__sleeper;
+void weft__sleep_arm(const weft__task *t, int64_t deadline) WEFT__HIDDEN;
 int64_t weft__clock_now(void) WEFT__HIDDEN;
 bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
@@ -555,6 +585,18 @@ static inline bool weft__task_enabled(const weft__task *t)
         }
     }
     return weft__task_enabled_slow(t);
+}
+
+/* The state of object obj changed in a way that may enable or disable a task waiting on it (a channel's buffer,
+ * offers or close; a lock taken or released; a counter): its waiters are looked at again before the next choice. */
+static inline void weft__changed(void *obj)
+{
+    weft__obj *h = obj;
+    if (h->wq_head && !h->dirty) {
+        h->dirty = true;
+        h->next_dirty = weft__R.dirty;
+        weft__R.dirty = h;
+    }
 }
 
 /* Just switched: the stack of a task that exited (if that is where we came from) is free now. */

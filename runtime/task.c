@@ -134,6 +134,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->timers = R->timers_tail = NULL;
     R->ctxs = R->ctxs_tail = NULL;
     R->background = NULL;
+    weft__waitq_reset();
     memset(&R->end, 0, sizeof R->end);
     R->end.task = -1;
     R->crashing = false;
@@ -183,7 +184,7 @@ void weft_yield_at(const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_yield", file, line);
-    static const weft__clause always = {0};
+    weft__clause always = {0};
     weft__wait(WEFT__OP_YIELD, &always, 1, false, file, line);
     weft__poll_failed();
 }

@@ -24,6 +24,7 @@ void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const ch
     weft__step_obj(wg, delta);
     int before = wg->counter;
     wg->counter += delta;
+    weft__changed(wg);
     if (wg->counter < 0)
         weft__fail(WEFT_PANIC, file, line, "sync: negative WaitGroup counter");
     if (before > 0 && wg->counter == 0)
