@@ -258,7 +258,8 @@ static void clock_fired(void)
             abort();
         R->clock_wait_cap = R->ntasks;
     }
-    memcpy(R->clock_wait, R->en, sizeof *R->en * (size_t)R->nen); /* settled: pick() began with it */
+    if (R->nen > 0) /* settled: pick() began with it */
+        memcpy(R->clock_wait, R->en, sizeof *R->en * (size_t)R->nen);
     R->nclock_wait = R->nen;
     R->clock_step = R->nsteps;
 }
@@ -323,7 +324,8 @@ static weft__task *pick(void)
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
     int n = R->nen, m = 0, lastpos = -1;
-    memcpy(R->cand, R->en, sizeof *R->cand * (size_t)n); /* the enabled tasks, in id order */
+    if (n > 0) /* the enabled tasks, in id order */
+        memcpy(R->cand, R->en, sizeof *R->cand * (size_t)n);
     if (R->last >= 0 && R->tasks[R->last]->en)
         for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
             ;
