@@ -132,8 +132,10 @@ static void count_offers(const weft__clause *cl, int n, int d)
 {
     for (int i = 0; i < n; i++) {
         if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV)) {
-            ((weft_chan *)cl[i].obj)->waiting[cl[i].kind == WEFT__CL_RECV] += d;
-            weft__changed(cl[i].obj); /* a partner may now pair, or no longer */
+            weft_chan *c = cl[i].obj;
+            c->waiting[cl[i].kind == WEFT__CL_RECV] += d;
+            if (cl[i].kind == WEFT__CL_SEND && c->cap == 0) /* a waiting receiver may now pair, or no longer (an */
+                weft__changed(c); /* offer to receive matters to a poll only, which is always enabled) */
         }
     }
 }

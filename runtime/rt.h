@@ -150,7 +150,8 @@ typedef struct weft__task {
                                * unbuffered partner may complete it (lazy arrival: see chan.c) */
     uint64_t arrival;         /* when it reached this step (rwmutex readers are released oldest first) */
     int fired;                /* clause completed by a partner, or -1 */
-    bool en;                  /* in R->en: pending and able to take its step now */
+    bool en;                  /* in the enabled set (R->en_bits): pending and able to take its step now */
+    int nlinked;              /* clauses linked into waiter lists (waitq.c) */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
     long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
@@ -286,8 +287,10 @@ typedef struct weft__rt {
     bool crashing;              /* a fatal signal is being turned into CRASH (a second one is not caught) */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
     /* the enabled set, kept as objects change (waitq.c): the scheduler never looks at a blocked task */
-    int *en;                    /* ids of the tasks with `en` set, ascending */
-    int nen, en_cap;
+    uint64_t *en_bits;          /* bit i: task i has `en` set */
+    uint64_t *en_sum;           /* bit w: en_bits[w] is not 0 (the set is walked in id order, skipping empty words) */
+    int en_words;               /* words of en_bits (a multiple of 64), grown with the task table and kept */
+    int nen;                    /* tasks in the set */
     weft__obj *dirty;           /* objects whose state changed since their waiters were last looked at */
     struct weft__sleeper *sleepers; /* pending sleeps not yet due, a min-heap on the deadline (clock.c) */
     int nsleepers, sleepers_cap;
@@ -362,10 +365,11 @@ int weft__alive_compact(void) WEFT__HIDDEN;
 int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
     WEFT__HIDDEN;
 /* The park/wake mechanism and the enabled set (waitq.c). */
-void weft__park(weft__task *t) WEFT__HIDDEN;
-void weft__unpark(weft__task *t) WEFT__HIDDEN;
-void weft__recheck(weft__task *t) WEFT__HIDDEN;
-void weft__settle(void) WEFT__HIDDEN;
+void weft__park_clauses(weft__task *t) WEFT__HIDDEN;
+void weft__unlink_clauses(weft__task *t) WEFT__HIDDEN;
+void weft__settle_dirty(void) WEFT__HIDDEN;
+int weft__en_list(int *out) WEFT__HIDDEN;
+void weft__en_reserve(int ntasks) WEFT__HIDDEN;
 void weft__waitq_reset(void) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;
@@ -573,6 +577,8 @@ static inline bool weft__task_enabled(const weft__task *t)
         const weft__clause *c = &t->cl[0];
         if (c->kind == WEFT__CL_ALWAYS)
             return true;
+        if (c->kind == WEFT__CL_LOCK)
+            return !((const weft_mutex *)c->obj)->locked;
         if (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV) {
             const weft_chan *ch = c->obj;
             if (!ch)
@@ -597,6 +603,62 @@ static inline void weft__changed(void *obj)
         h->next_dirty = weft__R.dirty;
         weft__R.dirty = h;
     }
+}
+
+/* Task t is in the enabled set from now on (set) or no longer (clear). */
+static inline void weft__en_flip(const weft__task *t, bool set)
+{
+    weft__rt *R = &weft__R;
+    int w = t->id >> 6;
+    uint64_t bit = (uint64_t)1 << (t->id & 63);
+    if (set) {
+        R->en_bits[w] |= bit;
+        R->en_sum[w >> 6] |= (uint64_t)1 << (w & 63);
+        R->nen++;
+    } else {
+        if (!(R->en_bits[w] &= ~bit))
+            R->en_sum[w >> 6] &= ~((uint64_t)1 << (w & 63));
+        R->nen--;
+    }
+}
+
+/* Look at task t again: it is in the enabled set iff it is pending and its step can be taken now. */
+static inline void weft__recheck(weft__task *t)
+{
+    bool want = t->state == WEFT__T_PENDING && weft__task_enabled(t);
+    if (want != t->en) {
+        t->en = want;
+        weft__en_flip(t, want);
+    }
+}
+
+/* Task t (the running task) has just become pending at its step: link the clauses that wait on an object into
+ * their waiter lists, arm its sleep, and put it in the enabled set if it can go now. */
+static inline void weft__park(weft__task *t)
+{
+    if (t->ncl != 1 || t->cl[0].kind != WEFT__CL_ALWAYS) /* a step that cannot block waits on nothing */
+        weft__park_clauses(t);
+    weft__recheck(t);
+}
+
+/* Task t stops being pending (chosen, or its step completed by another task): out of the waiter lists and of
+ * the enabled set. (A sleep left armed is dropped as stale by the clock.) */
+static inline void weft__unpark(weft__task *t)
+{
+    if (t->nlinked)
+        weft__unlink_clauses(t);
+    if (t->en) {
+        t->en = false;
+        weft__en_flip(t, false);
+    }
+}
+
+/* Before a choice: look again at the waiters of every object whose state changed (weft__changed) since the last
+ * time, so that the enabled set is exactly the pending tasks that can take their step. */
+static inline void weft__settle(void)
+{
+    if (weft__R.dirty)
+        weft__settle_dirty();
 }
 
 /* Just switched: the stack of a task that exited (if that is where we came from) is free now. */

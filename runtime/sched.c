@@ -183,9 +183,12 @@ static void verify_enabled(void)
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
         bool on = t->state == WEFT__T_PENDING && weft__task_enabled(t);
-        if (on != t->en || (on && (k >= R->nen || R->en[k++] != t->id))) {
-            fprintf(stderr, "weft: enabled set wrong for task %d (%s at %s:%d): %d, scan %d\n", t->id, t->op,
-                    t->file ? t->file : "?", t->line, t->en, on);
+        int w = t->id >> 6;
+        bool bit = R->en_bits[w] >> (t->id & 63) & 1, sum = R->en_sum[w >> 6] >> (w & 63) & 1;
+        k += on;
+        if (on != t->en || on != bit || (R->en_bits[w] != 0) != sum) {
+            fprintf(stderr, "weft: enabled set wrong for task %d (%s at %s:%d): %d, bit %d, scan %d\n", t->id, t->op,
+                    t->file ? t->file : "?", t->line, t->en, bit, on);
             abort();
         }
     }
@@ -258,9 +261,7 @@ static void clock_fired(void)
             abort();
         R->clock_wait_cap = R->ntasks;
     }
-    if (R->nen > 0) /* settled: pick() began with it */
-        memcpy(R->clock_wait, R->en, sizeof *R->en * (size_t)R->nen);
-    R->nclock_wait = R->nen;
+    R->nclock_wait = weft__en_list(R->clock_wait); /* settled: pick() began with it */
     R->clock_step = R->nsteps;
 }
 
@@ -312,7 +313,7 @@ static void busy_wait(void)
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
-    weft__settle(); /* R->en is now exactly the tasks that can move */
+    weft__settle(); /* the enabled set is now exactly the tasks that can move */
 #ifdef WEFT_VERIFY_WAITQ
     verify_enabled();
 #endif
@@ -323,9 +324,7 @@ static weft__task *pick(void)
         return no_progress();
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
-    int n = R->nen, m = 0, lastpos = -1;
-    if (n > 0) /* the enabled tasks, in id order */
-        memcpy(R->cand, R->en, sizeof *R->cand * (size_t)n);
+    int n = weft__en_list(R->cand), m = 0, lastpos = -1; /* the enabled tasks, in id order */
     if (R->last >= 0 && R->tasks[R->last]->en)
         for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
             ;
@@ -461,9 +460,10 @@ static void mark_polled(weft__task *t)
         if (!t->pollset)
             abort();
     }
-    for (int i = 0; i < R->nen; i++)
-        if (R->en[i] != t->id)
-            t->pollset[t->npollset++] = R->en[i];
+    int n = weft__en_list(t->pollset);
+    for (int i = 0; i < n; i++)
+        if (t->pollset[i] != t->id)
+            t->pollset[t->npollset++] = t->pollset[i];
 }
 
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */

@@ -60,6 +60,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     weft__task *t = R->tasks[R->ntasks];
     memset(t, 0, offsetof(weft__task, args));
     t->id = R->ntasks++;
+    weft__en_reserve(R->ntasks);
     t->state = WEFT__T_NEW;
     t->name = name;
     t->parent = R->cur ? R->cur->id : -1;

@@ -131,11 +131,11 @@ static bool waits_on_obj(const weft__task *t, const weft__clause *c)
 
 /* Link clause c of task t into its object's waiter list, keeping task id then clause order (clauses of a task
  * are linked in index order; arrivals mostly come in id order, so the walk from the tail is short). */
-static void link_clause(weft__task *t, weft__clause *c)
+static inline void link_clause(weft__task *t, weft__clause *c)
 {
     weft__obj *o = c->obj;
     weft__clause *p = o->wq_tail;
-    while (p && p->task->id > t->id)
+    for (int id = t->id; p && p->task->id > id;)
         p = p->wq_prev;
     c->task = t;
     c->wq_prev = p;
@@ -150,7 +150,7 @@ static void link_clause(weft__task *t, weft__clause *c)
         o->wq_head = c;
 }
 
-static void unlink_clause(weft__clause *c)
+static inline void unlink_clause(weft__clause *c)
 {
     weft__obj *o = c->obj;
     if (c->wq_prev)
@@ -165,92 +165,77 @@ static void unlink_clause(weft__clause *c)
     c->wq_prev = c->wq_next = NULL;
 }
 
-/* Where id is, or would go, in the ascending R->en. */
-static int en_pos(int id)
+/* Room in the enabled set for task ids below ntasks (called as tasks are made; grows, then is kept). */
+void weft__en_reserve(int ntasks)
+{
+    weft__rt *R = &weft__R;
+    if (ntasks <= R->en_words * 64)
+        return;
+    int words = R->en_words ? 2 * R->en_words : 64;
+    while (words * 64 < ntasks)
+        words *= 2;
+    uint64_t *bits = realloc(R->en_bits, sizeof *bits * (size_t)words);
+    if (bits)
+        R->en_bits = bits;
+    uint64_t *sum = bits ? realloc(R->en_sum, sizeof *sum * (size_t)(words / 64)) : NULL;
+    if (!sum)
+        weft__out_of_memory("the enabled set");
+    R->en_sum = sum;
+    memset(R->en_bits + R->en_words, 0, sizeof *bits * (size_t)(words - R->en_words));
+    memset(R->en_sum + R->en_words / 64, 0, sizeof *sum * (size_t)((words - R->en_words) / 64));
+    R->en_words = words;
+}
+
+/* The enabled set's task ids into out[], ascending; returns how many (R->nen). The cost is the number of tasks
+ * in the set, plus one word per 4096 task ids. */
+int weft__en_list(int *out)
 {
     const weft__rt *R = &weft__R;
-    int lo = 0, hi = R->nen;
-    if (hi > 0 && R->en[hi - 1] < id) /* the common case: the newest task */
-        return hi;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (R->en[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const uint64_t *sums = R->en_sum, *bits = R->en_bits;
+    int n = 0, nen = R->nen; /* the summary words past the last task in the set are not read */
+    for (int s = 0; n < nen; s++) {
+        for (uint64_t sum = sums[s]; sum; sum &= sum - 1) {
+            int w = s * 64 + __builtin_ctzll(sum);
+            for (uint64_t b = bits[w]; b; b &= b - 1)
+                out[n++] = w * 64 + __builtin_ctzll(b);
+        }
     }
-    return lo;
+    return n;
 }
 
-static void en_insert(int id)
+/* Link the clauses of pending task t that wait on an object into their waiter lists, and arm its sleep. */
+void weft__park_clauses(weft__task *t)
 {
-    weft__rt *R = &weft__R;
-    if (WEFT__UNLIKELY(R->nen == R->en_cap)) { /* grows to the most tasks ever enabled at once, then kept */
-        int cap = R->en_cap ? 2 * R->en_cap : 64;
-        int *en = realloc(R->en, sizeof *en * (size_t)cap);
-        if (!en)
-            weft__out_of_memory("the enabled set");
-        R->en = en;
-        R->en_cap = cap;
-    }
-    int i = en_pos(id);
-    memmove(R->en + i + 1, R->en + i, sizeof *R->en * (size_t)(R->nen - i));
-    R->en[i] = id;
-    R->nen++;
-}
-
-static void en_remove(int id)
-{
-    weft__rt *R = &weft__R;
-    int i = en_pos(id);
-    memmove(R->en + i, R->en + i + 1, sizeof *R->en * (size_t)(R->nen - i - 1));
-    R->nen--;
-}
-
-/* Look at task t again: it is in the enabled set iff it is pending and its step can be taken now. */
-void weft__recheck(weft__task *t)
-{
-    bool want = t->state == WEFT__T_PENDING && weft__task_enabled(t);
-    if (want == t->en)
-        return;
-    t->en = want;
-    if (want)
-        en_insert(t->id);
-    else
-        en_remove(t->id);
-}
-
-/* Task t (the running task) has just become pending at its step: link the clauses that wait on an object into
- * their waiter lists, arm its sleep, and put it in the enabled set if it can go now. */
-void weft__park(weft__task *t)
-{
-    for (int i = 0; i < t->ncl; i++) {
-        weft__clause *c = &t->cl[i];
-        if (waits_on_obj(t, c))
+    weft__clause *cl = t->cl;
+    int k = 0;
+    for (int i = 0, n = t->ncl; i < n; i++) {
+        weft__clause *c = &cl[i];
+        if (waits_on_obj(t, c)) {
             link_clause(t, c);
-        else if (c->kind == WEFT__CL_SLEEP && c->deadline > weft__R.now)
+            k++;
+        } else if (c->kind == WEFT__CL_SLEEP && c->deadline > weft__R.now) {
             weft__sleep_arm(t, c->deadline);
+        }
     }
-    weft__recheck(t);
+    t->nlinked = k;
 }
 
-/* Task t stops being pending (chosen, or its step completed by another task): out of the waiter lists and of
- * the enabled set. (A sleep left armed is dropped as stale by the clock.) */
-void weft__unpark(weft__task *t)
+/* Take the clauses of task t out of the waiter lists (it is no longer pending). */
+void weft__unlink_clauses(weft__task *t)
 {
-    for (int i = 0; i < t->ncl; i++)
-        if (t->cl[i].task == t)
-            unlink_clause(&t->cl[i]);
-    if (t->en) {
-        t->en = false;
-        en_remove(t->id);
+    weft__clause *cl = t->cl;
+    for (int i = 0, k = t->nlinked; k > 0; i++) {
+        if (cl[i].task == t) {
+            unlink_clause(&cl[i]);
+            k--;
+        }
     }
+    t->nlinked = 0;
 }
 
-/* Before a choice: look again at the waiters of every object whose state changed (weft__changed) since the last
- * time, so that R->en is exactly the pending tasks that can take their step. The cost is the number of tasks
- * waiting on those objects, not the number of tasks. */
-void weft__settle(void)
+/* weft__settle's work: look again at the waiters of every object whose state changed (weft__changed) since the
+ * last time. The cost is the number of tasks waiting on those objects, not the number of tasks. */
+void weft__settle_dirty(void)
 {
     weft__rt *R = &weft__R;
     while (R->dirty) {
@@ -267,6 +252,11 @@ void weft__settle(void)
 void weft__waitq_reset(void)
 {
     weft__rt *R = &weft__R;
+    for (int s = 0; R->nen > 0 && s < R->en_words / 64; s++) { /* clear what the last execution left set */
+        for (uint64_t sum = R->en_sum[s]; sum; sum &= sum - 1)
+            R->en_bits[s * 64 + __builtin_ctzll(sum)] = 0;
+        R->en_sum[s] = 0;
+    }
     R->nen = 0;
     R->dirty = NULL;
     R->nsleepers = 0;
