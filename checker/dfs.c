@@ -19,9 +19,11 @@ static int choose(weft__explorer *x, const weft__branch *b)
     if (x->cursor < x->npath) {
         struct dfs_entry *e = &x->path[x->cursor++];
         if (e->n != b->n || e->cnt != b->nallowed)
-            weft__nondet("re-executing the same choices, branch point %d at step %lld offered %d alternatives, "
-                         "%d before (does the program depend on something weft does not control?)",
-                         x->cursor, weft__R.nsteps + 1, b->n, e->n);
+            return weft__diverged(x,
+                                  "re-executing the same choices, branch point %d at step %lld offered %d "
+                                  "alternatives, %d before (does the program depend on something weft does not "
+                                  "control?)",
+                                  x->cursor, weft__R.nsteps + 1, b->n, e->n);
         return x->alts[e->off + e->pos];
     }
     weft__grow((void **)&x->path, &x->path_cap, x->npath + 1, sizeof *x->path);

@@ -164,8 +164,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         if (x->cursor < d->npath) {
             dnode *nd = PN(d, x->cursor++);
             if (nd->kind != b->kind || nd->n != b->n)
-                weft__nondet("re-executing the same choices, branch point %d offered %d alternatives, %d before",
-                             x->cursor, b->n, nd->n);
+                return weft__diverged(x, "re-executing the same choices, branch point %d offered %d alternatives, "
+                                         "%d before", x->cursor, b->n, nd->n);
             return nd->chosen;
         }
         dnode *nd = push_node(d, b->kind);
@@ -182,8 +182,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         nd = PN(d, k);
         idx = nd->kind == WEFT__BR_TASK ? index_of(b, nd->chosen) : -1;
         if (idx < 0)
-            weft__nondet("re-executing the same choices, step %lld cannot take the step it took before",
-                         R->nsteps + 1);
+            return weft__diverged(x, "re-executing the same choices, step %lld cannot take the step it took before",
+                                  R->nsteps + 1);
         child_sleep(d, nd, nd->chosen);
     } else {
         nd = push_node(d, WEFT__BR_TASK);
@@ -216,7 +216,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
             if (d->debug) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
             if (!nd->bt.n)
                 pop_node(d);
-            weft__prune();
+            return WEFT__PRUNE;
         }
         nd->chosen = b->ids[idx];
         iset_add(&nd->bt, nd->chosen);

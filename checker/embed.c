@@ -43,6 +43,7 @@ bool weft__recover_abandoned(void)
     R->resume_head = R->resume_tail = NULL;
     R->opt = NULL;
     R->x = NULL;
+    R->hooks = NULL;
     R->x_every = false;
     return true;
 }

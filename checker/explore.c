@@ -1,5 +1,6 @@
 /* explore.c: the driver loop: run executions, ask the strategy at each branch, bound preemptions, classify. */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,11 +22,11 @@ void weft__grow(void **p, int *cap, int n, size_t sz)
     *cap = c;
 }
 
-/* The runtime's question at a branch point: apply the preemption bound, let the strategy pick, record it. */
-int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
+/* Hook: the runtime's question at a branch point: apply the preemption bound, let the strategy pick, record
+ * it. Returns the index, or the strategy's WEFT__PRUNE or WEFT__DIVERGED, which the runtime acts on. */
+static int x_choose(weft__explorer *x, int kind, int n, const int *ids, const bool *preempt)
 {
-    weft__rt *R = &weft__R;
-    weft__explorer *x = R->x;
+    const weft__rt *R = &weft__R;
     if (WEFT__UNLIKELY(n > x->scratch_cap))
         weft__grow((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch);
     int na = 0;
@@ -48,6 +49,8 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
         return 0; /* forced: tokens record only real choices */
     weft__branch b = {kind, n, ids, preempt, x->scratch, na};
     int idx = x->strat->choose(x, &b);
+    if (idx < 0)
+        return idx; /* pruned or diverged: the runtime ends the execution */
     if (x->traces) {
         if (kind == WEFT__BR_TASK)
             weft__traces_event(x->traces, ids[idx]);
@@ -62,12 +65,26 @@ int weft__x_choose(int kind, int n, const int *ids, const bool *preempt)
     return idx;
 }
 
-/* Hook (when x_every): task id was woken by the step under way. */
-void weft__x_wake(int id)
+/* Keep a strategy's account of how re-executing its choices went otherwise (printf-style), for the runtime to
+ * end the execution with; returns WEFT__DIVERGED, which the strategy's choose returns. */
+int weft__diverged(weft__explorer *x, const char *fmt, ...)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x)
-        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->why, sizeof x->why, fmt, ap);
+    va_end(ap);
+    return WEFT__DIVERGED;
+}
+
+/* Hook: the message kept by weft__diverged. */
+static const char *x_diverged(weft__explorer *x)
+{
+    return x->why;
+}
+
+/* Hook (when x_every): task id was woken by the step under way. */
+static void x_wake(weft__explorer *x, int id)
+{
     if (x->dpor)
         weft__dpor_wake(x->dpor, id);
     if (x->traces)
@@ -75,23 +92,18 @@ void weft__x_wake(int id)
 }
 
 /* Hook (when x_every): task id was spawned by `parent` (-1: the clock) during the step under way. */
-void weft__x_spawn(int id, int parent)
+static void x_spawn(weft__explorer *x, int id, int parent)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x)
-        return;
     if (x->dpor)
         weft__dpor_spawn(x->dpor, id, parent);
     if (x->traces)
         weft__traces_after(x->traces, id);
 }
 
-/* Hook: the step under way also completes task id's pending step (a rendezvous): it comes after id's steps. */
-void weft__x_join(int id)
+/* Hook (when x_every): the step under way also completes task id's pending step (a rendezvous): it comes
+ * after id's steps. */
+static void x_join(weft__explorer *x, int id)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x || !weft__R.x_every)
-        return;
     if (x->dpor)
         weft__dpor_join(x->dpor, id);
     if (x->traces)
@@ -99,16 +111,23 @@ void weft__x_join(int id)
 }
 
 /* Hook (when x_every): the step under way also accesses footprint key `key`. */
-void weft__x_amend(int key)
+static void x_amend(weft__explorer *x, int key)
 {
-    weft__explorer *x = weft__R.x;
-    if (!x)
-        return;
     if (x->dpor)
         weft__dpor_amend(x->dpor, key);
     if (x->traces)
         weft__traces_amend(x->traces, key);
 }
+
+/* The checker's entry points, installed in the runtime for the length of a check. */
+static const weft__hooks hooks = {
+    .choose = x_choose,
+    .diverged = x_diverged,
+    .wake = x_wake,
+    .spawn = x_spawn,
+    .join = x_join,
+    .amend = x_amend,
+};
 
 /* "OK", "DEADLOCK", ..., "ERROR" */
 const char *weft_verdict_name(weft_verdict v)
@@ -222,6 +241,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
     }
     R->opt = &o;
     R->x = &x;
+    R->hooks = &hooks;
     double t0 = now_seconds();
     bool iterative = !x.token && (x.strat == &weft__dfs || x.strat == &weft__dpor) && o.max_preemptions < 0;
     x.iterative = iterative;
@@ -299,6 +319,7 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
                  (x.strat == &weft__dfs || x.strat == &weft__dpor);
     R->opt = NULL;
     R->x = NULL;
+    R->hooks = NULL;
     R->x_every = false;
     if (x.dpor)
         weft__dpor_free(x.dpor);

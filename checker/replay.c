@@ -50,22 +50,25 @@ static int choose(weft__explorer *x, const weft__branch *b)
     weft__tchoice c;
     char what[400];
     if (!weft__token_next(t, &c))
-        weft__nondet("before step %lld the replay makes choice %d; the token's execution made only %lld choices, "
-                     "then ended with %s after step %lld" WHY,
-                     step, x->tcursor + 1, t->nvalues, weft_verdict_name((weft_verdict)t->verdict), t->nsteps);
+        return weft__diverged(x,
+                              "before step %lld the replay makes choice %d; the token's execution made only %lld "
+                              "choices, then ended with %s after step %lld" WHY,
+                              step, x->tcursor + 1, t->nvalues, weft_verdict_name((weft_verdict)t->verdict), t->nsteps);
     x->tcursor++;
     long long want = before + c.delta;
     if (want != steps) {
         describe_steps(before, steps > want ? steps : want, what, sizeof what);
-        weft__nondet("choice %d comes before step %lld in the replay, before step %lld in the token's execution; "
-                     "the replay took: %s" WHY,
-                     x->tcursor, step, want + 1, what);
+        return weft__diverged(x,
+                              "choice %d comes before step %lld in the replay, before step %lld in the token's "
+                              "execution; the replay took: %s" WHY,
+                              x->tcursor, step, want + 1, what);
     }
     if (weft__steps_digest(before, steps) != c.digest) {
         describe_steps(before, steps, what, sizeof what);
-        weft__nondet("the steps %lld to %lld before choice %d differ from the token's execution (the same number "
-                     "of steps, other tasks, operations or lines); the replay took: %s" WHY,
-                     before + 1, steps, x->tcursor, what);
+        return weft__diverged(x,
+                              "the steps %lld to %lld before choice %d differ from the token's execution (the same "
+                              "number of steps, other tasks, operations or lines); the replay took: %s" WHY,
+                              before + 1, steps, x->tcursor, what);
     }
     int v = c.value;
     if (b->kind == WEFT__BR_TASK) {
@@ -73,11 +76,13 @@ static int choose(weft__explorer *x, const weft__branch *b)
             if (b->ids[i] == v - 1)
                 return i;
         if (v == 0)
-            weft__nondet("at step %lld the token fires the clock, which has nothing to fire now" WHY, step);
-        weft__nondet("at step %lld the token schedules task %d, which is not enabled now" WHY, step, v - 1);
+            return weft__diverged(x, "at step %lld the token fires the clock, which has nothing to fire now" WHY,
+                                  step);
+        return weft__diverged(x, "at step %lld the token schedules task %d, which is not enabled now" WHY, step,
+                              v - 1);
     }
     if (v >= b->n)
-        weft__nondet("at step %lld the token chooses alternative %d of %d" WHY, step, v, b->n);
+        return weft__diverged(x, "at step %lld the token chooses alternative %d of %d" WHY, step, v, b->n);
     return v;
 }
 

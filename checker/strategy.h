@@ -26,12 +26,14 @@ typedef struct weft__branch {
 
 struct weft__explorer;
 
-/* A strategy: three calls, no access to runtime objects. */
+/* A strategy: three calls, no access to runtime objects (it may read weft__R, through a const pointer). */
 typedef struct weft__strategy {
     const char *name;
     /* before each execution */
     void (*begin)(struct weft__explorer *x);
-    /* pick an element of b->allowed (return the alternative's index, not its position) */
+    /* pick an element of b->allowed (return the alternative's index, not its position), or return
+     * WEFT__PRUNE to abandon the execution, or weft__diverged(...) when re-executing the same choices went
+     * otherwise: the runtime then ends the execution (a strategy never switches stacks) */
     int (*choose)(struct weft__explorer *x, const weft__branch *b);
     /* after an execution: true when there is another to run */
     bool (*next)(struct weft__explorer *x);
@@ -92,6 +94,7 @@ typedef struct weft__explorer {
     /* pct */
     struct pct *pct;
     struct weft__traces *traces; /* --count-traces, else NULL */
+    char why[256];           /* weft__diverged's message, for the runtime */
     /* statistics */
     long long longest;       /* steps of the longest execution so far */
 } weft__explorer;
@@ -119,6 +122,10 @@ void weft__dpor_wake(struct dpor *d, int id) WEFT__HIDDEN;
 void weft__dpor_spawn(struct dpor *d, int id, int parent) WEFT__HIDDEN;
 void weft__dpor_join(struct dpor *d, int id) WEFT__HIDDEN;
 void weft__dpor_amend(struct dpor *d, int key) WEFT__HIDDEN;
+
+/* A strategy's choose, when re-executing its choices finds the program doing something else: keeps the
+ * message (printf-style) for the runtime, which ends the execution; returns WEFT__DIVERGED (explore.c). */
+int weft__diverged(weft__explorer *x, const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(2, 3);
 
 /* Grow *p (elements of size sz) to hold at least n; aborts when memory runs out. */
 void weft__grow(void **p, int *cap, int n, size_t sz) WEFT__HIDDEN;

@@ -92,7 +92,8 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
             copy_elem(c, pc->out, cl->in);
             if (pc->ok)
                 *pc->ok = true;
-            weft__x_join(p->id);
+            if (weft__R.x_every)
+                weft__R.hooks->join(weft__R.x, p->id);
             weft__step_partner(p->id);
             weft__wake(p, a->pclause);
             return;
@@ -100,12 +101,14 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         if (c->elem_size)
             memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, cl->in, c->elem_size);
         c->len++;
+        weft__changed(c);
         return;
     }
     bool ok = true;
     if (p) {
         copy_elem(c, cl->out, p->cl[a->pclause].in);
-        weft__x_join(p->id);
+        if (weft__R.x_every)
+            weft__R.hooks->join(weft__R.x, p->id);
         weft__step_partner(p->id);
         weft__wake(p, a->pclause);
     } else if (c->len > 0) {
@@ -113,6 +116,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         c->head = (c->head + 1) % c->cap;
         c->len--;
         c->nrecv++;
+        weft__changed(c);
     } else { /* closed and drained */
         if (cl->out && c->elem_size)
             memset(cl->out, 0, c->elem_size);
@@ -126,9 +130,14 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
 /* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels. */
 static void count_offers(const weft__clause *cl, int n, int d)
 {
-    for (int i = 0; i < n; i++)
-        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV))
-            ((weft_chan *)cl[i].obj)->waiting[cl[i].kind == WEFT__CL_RECV] += d;
+    for (int i = 0; i < n; i++) {
+        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV)) {
+            weft_chan *c = cl[i].obj;
+            c->waiting[cl[i].kind == WEFT__CL_RECV] += d;
+            if (cl[i].kind == WEFT__CL_SEND && c->cap == 0) /* a waiting receiver may now pair, or no longer (an */
+                weft__changed(c); /* offer to receive matters to a poll only, which is always enabled) */
+        }
+    }
 }
 
 /* One channel operation over clauses cl[0..n) (a send, a receive or a select) as one step, taken when it can
@@ -145,7 +154,7 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
         for (int i = 0; i < n && weft__R.x_every; i++) { /* a partner can see the arrival: part of the step */
             int k = weft__offer_key(cl[i].obj);
             if (k >= 0)
-                weft__x_amend(k);
+                weft__R.hooks->amend(weft__R.x, k);
         }
     }
     int r = weft__wait(op, cl, n, has_default, file, line);
@@ -170,7 +179,7 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     int nchoice = na + (has_default && !sure);
     if (nchoice == 0) /* not enabled: the scheduler never chooses it so */
         weft__nondet("a channel operation was chosen though it could not complete");
-    int k = nchoice == 1 ? 0 : weft__x_choose(WEFT__BR_CASE, nchoice, NULL, NULL);
+    int k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();
@@ -189,6 +198,7 @@ void weft__chan_close_now(weft_chan *c)
 {
     c->closed = true;
     c->closed_on_senders = c->waiting[0] > 0;
+    weft__changed(c);
 }
 
 /* A timer's value: buffered unless the buffer is full (then dropped). */
@@ -198,6 +208,7 @@ void weft__chan_offer(weft_chan *c, const void *elem)
     if (c->len < c->cap) {
         memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, elem, c->elem_size);
         c->len++;
+        weft__changed(c);
     }
 }
 

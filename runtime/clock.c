@@ -1,4 +1,5 @@
 /* clock.c: the virtual clock: 0 at the start of every execution, moved only by the checker's clock steps. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
@@ -7,6 +8,84 @@
 int64_t weft__clock_now(void)
 {
     return weft__R.now;
+}
+
+/* ---- Pending sleeps: a min-heap on the deadline (R->sleepers) ---------------------------------------------- */
+
+static void sleepers_swap(int i, int j)
+{
+    weft__sleeper *h = weft__R.sleepers, x = h[i];
+    h[i] = h[j];
+    h[j] = x;
+}
+
+/* Task t, pending at a sleep until `deadline` (past now), waits for the clock: the clock's next move considers
+ * it, and the move that reaches the deadline enables it. */
+void weft__sleep_arm(const weft__task *t, int64_t deadline)
+{
+    weft__rt *R = &weft__R;
+    if (WEFT__UNLIKELY(R->nsleepers == R->sleepers_cap)) { /* grows to the most sleeps ever pending, then kept */
+        int cap = R->sleepers_cap ? 2 * R->sleepers_cap : 64;
+        weft__sleeper *h = realloc(R->sleepers, sizeof *h * (size_t)cap);
+        if (!h)
+            weft__out_of_memory("the sleeping tasks");
+        R->sleepers = h;
+        R->sleepers_cap = cap;
+    }
+    int i = R->nsleepers++;
+    R->sleepers[i] = (weft__sleeper){deadline, t->arrival, t->id};
+    while (i > 0 && R->sleepers[(i - 1) / 2].deadline > R->sleepers[i].deadline) {
+        sleepers_swap(i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void sleepers_pop(void)
+{
+    weft__rt *R = &weft__R;
+    R->sleepers[0] = R->sleepers[--R->nsleepers];
+    for (int i = 0;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < R->nsleepers && R->sleepers[l].deadline < R->sleepers[m].deadline)
+            m = l;
+        if (r < R->nsleepers && R->sleepers[r].deadline < R->sleepers[m].deadline)
+            m = r;
+        if (m == i)
+            return;
+        sleepers_swap(i, m);
+        i = m;
+    }
+}
+
+/* The task of sleeper s, if it is still pending at the sleep s was armed for (else NULL: s is stale). */
+static weft__task *sleeper_task(const weft__sleeper *s)
+{
+    weft__task *t = weft__R.tasks[s->task];
+    return t->state == WEFT__T_PENDING && t->arrival == s->arrival ? t : NULL;
+}
+
+/* The earliest deadline of a pending sleep not yet due; false when none. */
+static bool next_sleep(int64_t *when)
+{
+    weft__rt *R = &weft__R;
+    while (R->nsleepers > 0 && !sleeper_task(&R->sleepers[0]))
+        sleepers_pop();
+    if (R->nsleepers == 0)
+        return false;
+    *when = R->sleepers[0].deadline;
+    return true;
+}
+
+/* The clock has moved: the sleeps now due become able to take their steps. */
+static void sleepers_due(void)
+{
+    weft__rt *R = &weft__R;
+    while (R->nsleepers > 0 && R->sleepers[0].deadline <= R->now) {
+        weft__task *t = sleeper_task(&R->sleepers[0]);
+        sleepers_pop();
+        if (t)
+            weft__recheck(t);
+    }
 }
 
 /* Whether firing timer t would change anything: a full channel only drops the value. */
@@ -28,17 +107,10 @@ bool weft__clock_next(int64_t *when)
             any = true;
         }
     }
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        const weft__task *u = R->tasks[R->alive[i]];
-        if (u->state != WEFT__T_PENDING)
-            continue;
-        for (int j = 0; j < u->ncl; j++) {
-            const weft__clause *c = &u->cl[j];
-            if (c->kind == WEFT__CL_SLEEP && c->deadline > R->now && (!any || c->deadline < best)) {
-                best = c->deadline;
-                any = true;
-            }
-        }
+    int64_t sleep;
+    if (next_sleep(&sleep) && (!any || sleep < best)) {
+        best = sleep;
+        any = true;
     }
     *when = best;
     return any;
@@ -51,8 +123,10 @@ void weft__timer_fire(struct weft_timer *t) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when)
 {
     weft__rt *R = &weft__R;
-    if (when > R->now)
+    if (when > R->now) {
         R->now = when;
+        sleepers_due();
+    }
     for (;;) {
         struct weft_timer *due = NULL;
         for (struct weft_timer *t = R->timers; t; t = t->next)
@@ -70,7 +144,7 @@ int64_t weft_now_at(const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_now", file, line);
-    static const weft__clause always = {0};
+    weft__clause always = {0};
     weft__wait(WEFT__OP_NOW, &always, 1, false, file, line);
     return weft__R.now;
 }
@@ -87,7 +161,7 @@ void weft_sleep_at(int64_t ns, const char *file, int line, const char *func)
     }
     weft__R.nsleep += ns > 0;
     if (ns > 0 && weft__R.x_every) /* a deadline is armed as part of the step under way */
-        weft__x_amend(weft__time_arm_key());
+        weft__R.hooks->amend(weft__R.x, weft__time_arm_key());
     weft__wait(WEFT__OP_SLEEP, &c, 1, false, file, line);
     weft__R.nsleep -= ns > 0;
 }

@@ -70,21 +70,18 @@ static int add(int *keys, int n, int cap, int k)
 static int withdrawn_keys(const weft__task *u, int *keys, int n, int cap);
 
 /* A rendezvous on unbuffered channel c may complete a select that offers on c, which then stops offering on
- * its other channels: those are part of the step's footprint. */
+ * its other channels: those are part of the step's footprint. The selects are found on c's waiter list (in
+ * task id order). */
 static int offering_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
 {
-    weft__rt *R = &weft__R;
     if (!c->waiting[0] && !c->waiting[1])
         return n;
-    for (int i = 0, na = weft__alive(); i < na && n < cap; i++) {
-        const weft__task *u = R->tasks[R->alive[i]];
-        if (u == self || u->state != WEFT__T_PENDING || !u->offers || u->ncl < 2)
+    const weft__task *last = NULL; /* a select may name c twice: each task once */
+    for (const weft__clause *w = c->h.wq_head; w && n < cap; w = w->wq_next) {
+        const weft__task *u = w->task;
+        if (u == last || u == self || u->state != WEFT__T_PENDING || !u->offers || u->ncl < 2)
             continue;
-        bool on = false;
-        for (int j = 0; j < u->ncl; j++)
-            on |= u->cl[j].obj == c;
-        if (!on)
-            continue;
+        last = u;
         n = withdrawn_keys(u, keys, n, cap);
     }
     return n;
@@ -294,10 +291,10 @@ int weft__clock_footprint(int *keys, int cap)
     for (const struct weft_timer *t = R->timers; t && n <= cap; t = t->next)
         if (t->active && t->when <= when)
             n = fire_keys(t, keys, n, cap);
-    for (int i = 0, na = weft__alive(); i < na && n <= cap; i++) {
-        const weft__task *u = R->tasks[R->alive[i]];
-        if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_SLEEP &&
-            u->cl[0].deadline > R->now && u->cl[0].deadline <= when)
+    for (int i = 0; i < R->nsleepers && n <= cap; i++) { /* the heap's sleeps not yet due, stale ones left out */
+        const weft__sleeper *z = &R->sleepers[i];
+        const weft__task *u = R->tasks[z->task];
+        if (z->deadline <= when && u->state == WEFT__T_PENDING && u->arrival == z->arrival)
             n = add(keys, n, cap, W(wake_base(u)));
     }
     return n > cap ? -1 : n;

@@ -20,6 +20,7 @@ static void check(weft_mutex *m, const char *call, const char *file, int line)
 static void take(weft_mutex *m, const char *file, int line)
 {
     m->locked = true;
+    weft__changed(m);
     m->holder = weft__R.cur->id;
     m->lock_file = file;
     m->lock_line = line;
@@ -32,6 +33,7 @@ void weft__mutex_release(weft_mutex *m, const char *file, int line)
     if (!m->locked)
         weft__fail(WEFT_PANIC, file, line, "sync: unlock of unlocked mutex");
     m->locked = false;
+    weft__changed(m);
     m->holder = -1;
 }
 

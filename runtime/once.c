@@ -24,6 +24,7 @@ void weft_once_do_at(weft_once *o, void (*fn)(void *), void *arg, const char *fi
     if (o->done)
         return;
     o->running = true;
+    weft__changed(o);
     o->runner = weft__R.cur->id;
     /* Go: Do's deferred `done = 1` runs even when fn panics; only a recovered panic lets anyone see it */
     weft__panic p;
@@ -32,6 +33,7 @@ void weft_once_do_at(weft_once *o, void (*fn)(void *), void *arg, const char *fi
     weft__wait(WEFT__OP_ONCE_RETURN, &fin, 1, false, file, line);
     o->done = true;
     o->running = false;
+    weft__changed(o);
     o->runner = -1;
     if (!ok)
         weft__repanic(&p);

@@ -32,7 +32,10 @@ enum weft__kind {
 
 /* The header every weft object starts with.
  * Invariant: gen equals the generation of the execution that made it; id is
- * 1 + the number of objects of the same kind made before it in that execution. */
+ * 1 + the number of objects of the same kind made before it in that execution.
+ * Invariant (waitq.c): the waiter list holds exactly the clauses of pending tasks that can wait on it (a channel
+ * operation without default, a lock, a Wait, a Once, a parked task), ordered by task id, then clause index;
+ * dirty iff it is on R->dirty, its state having changed since its waiters' readiness was last looked at. */
 typedef struct weft__obj {
     uint32_t magic;     /* WEFT__MAGIC | kind: tells a weft object from stray memory */
     uint32_t gen;       /* execution generation (stale-handle check) */
@@ -40,6 +43,9 @@ typedef struct weft__obj {
     int id;             /* per-kind sequence number in this execution, from 1 */
     const char *file;   /* creation site */
     int line;
+    bool dirty;         /* on R->dirty */
+    struct weft__clause *wq_head, *wq_tail; /* the waiter list (Go's sendq/recvq, libdill's clause list) */
+    struct weft__obj *next_dirty;           /* R->dirty link */
 } weft__obj;
 #define WEFT__MAGIC 0x77656600u /* "wef\0" */
 
@@ -100,6 +106,9 @@ typedef struct weft__clause {
     bool *ok;            /* receive: ok flag, or NULL */
     int64_t deadline;    /* WEFT__CL_SLEEP */
     int delta;           /* wg_add, wg_done: the amount added */
+    /* while its task is pending and it waits on obj: its place in obj's waiter list (waitq.c), else task NULL */
+    struct weft__task *task;
+    struct weft__clause *wq_prev, *wq_next;
 } weft__clause;
 
 /* ---- Tasks ------------------------------------------------------------- */
@@ -134,13 +143,15 @@ typedef struct weft__task {
     const char *op;           /* its name, weft__ops[opc].name */
     const char *file;         /* its call site */
     int line;
-    const weft__clause *cl;   /* clauses (on the task's own stack) */
+    weft__clause *cl;         /* clauses (on the task's own stack; linked into their objects' waiter lists) */
     int ncl;
     bool has_default;         /* a select with default: always enabled */
     bool offers;              /* a channel operation without default: counted in its channels' `waiting`; an
                                * unbuffered partner may complete it (lazy arrival: see chan.c) */
     uint64_t arrival;         /* when it reached this step (rwmutex readers are released oldest first) */
     int fired;                /* clause completed by a partner, or -1 */
+    bool en;                  /* in the enabled set (R->en_bits): pending and able to take its step now */
+    int nlinked;              /* clauses linked into waiter lists (waitq.c) */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
     long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
@@ -220,6 +231,7 @@ typedef struct weft__arena {
 } weft__arena;
 
 struct weft__explorer;
+struct weft__hooks;
 struct weft__name;
 struct weft__crash;
 
@@ -228,7 +240,8 @@ struct weft__crash;
 typedef struct weft__rt {
     bool active;                /* inside an execution */
     const weft_options *opt;
-    struct weft__explorer *x;   /* the checker side */
+    struct weft__explorer *x;   /* the checker side: its state, passed to every hook */
+    const struct weft__hooks *hooks; /* the checker's entry points (installed by the checker: see weft__hooks) */
     /* pools, kept across executions */
     weft__task **tasks;         /* tasks[i] has id i in the current execution */
     int task_cap;
@@ -285,6 +298,14 @@ typedef struct weft__rt {
     struct weft__crash *crash;  /* the process's own signal dispositions and the alternate signal stack (crash.c) */
     bool crashing;              /* a fatal signal is being turned into CRASH (a second one is not caught) */
     char *replay_prefix;        /* command that reruns this test, before " --replay TOKEN" (NULL: env form) */
+    /* the enabled set, kept as objects change (waitq.c): the scheduler never looks at a blocked task */
+    uint64_t *en_bits;          /* bit i: task i has `en` set */
+    uint64_t *en_sum;           /* bit w: en_bits[w] is not 0 (the set is walked in id order, skipping empty words) */
+    int en_words;               /* words of en_bits (a multiple of 64), grown with the task table and kept */
+    int nen;                    /* tasks in the set */
+    weft__obj *dirty;           /* objects whose state changed since their waiters were last looked at */
+    struct weft__sleeper *sleepers; /* pending sleeps not yet due, a min-heap on the deadline (clock.c) */
+    int nsleepers, sleepers_cap;
     /* scratch for the scheduler */
     int *cand;
     bool *cand_pre;
@@ -336,7 +357,7 @@ void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
 void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
-int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
@@ -355,6 +376,13 @@ bool weft__task_enabled_slow(const weft__task *t) WEFT__HIDDEN;
 int weft__alive_compact(void) WEFT__HIDDEN;
 int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
     WEFT__HIDDEN;
+/* The park/wake mechanism and the enabled set (waitq.c). */
+void weft__park_clauses(weft__task *t) WEFT__HIDDEN;
+void weft__unlink_clauses(weft__task *t) WEFT__HIDDEN;
+void weft__settle_dirty(void) WEFT__HIDDEN;
+int weft__en_list(int *out) WEFT__HIDDEN;
+void weft__en_reserve(int ntasks) WEFT__HIDDEN;
+void weft__waitq_reset(void) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
 void weft__exec_run(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF(1, 2);
@@ -362,24 +390,44 @@ WEFT__NORETURN void weft__nondet(const char *fmt, ...) WEFT__HIDDEN WEFT__PRINTF
 /* An internal report format: the counterexample narrated in plain words (weft explain). */
 #define WEFT__REPORT_STORY ((weft_report_format)3) /* after the public formats */
 
-/* ---- Checker hooks (checker/explore.c) ---------------------------------- */
+/* ---- Checker hooks (installed by checker/explore.c) ---------------------- */
 enum weft__branch_kind { WEFT__BR_TASK = 0, WEFT__BR_CASE, WEFT__BR_VALUE };
-/* Pick one of n > 1 alternatives at a branch point. For WEFT__BR_TASK, ids are the candidate task ids and
- * preempt[i] tells whether choosing i preempts a task that could have gone on. */
-int weft__x_choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
-/* dpor's view of causality: task `id` was woken by the step under way, or spawned by task `parent`
- * (-1: by the clock). */
-void weft__x_wake(int id) WEFT__HIDDEN;
-void weft__x_spawn(int id, int parent) WEFT__HIDDEN;
-/* The step under way completes task id's pending step too (a rendezvous): it comes after id's earlier steps. */
-void weft__x_join(int id) WEFT__HIDDEN;
+/* What a choose hook returns instead of an alternative's index. */
+#define WEFT__PRUNE (-1)    /* abandon the execution: it could only repeat explored behaviour (dpor's sleep sets) */
+#define WEFT__DIVERGED (-2) /* the program did something else than when the same choices were made before (or
+                             * than the replay token says): hooks->diverged says what */
+
+/* Every call the runtime makes into the checker, as a table the checker installs in R->hooks (with its own
+ * state in R->x) before an execution: the runtime links against no checker function. The runtime ends the
+ * execution itself when told to prune or that it diverged (weft__choose); a hook never switches stacks.
+ * Invariant: while R->active, hooks and x are set. */
+typedef struct weft__hooks {
+    /* Pick one of n > 1 alternatives at a branch point (n == 1 too for WEFT__BR_TASK when x_every): the index,
+     * WEFT__PRUNE or WEFT__DIVERGED. For WEFT__BR_TASK, ids are the candidate task ids (-1: the clock) and
+     * preempt[i] tells whether choosing i preempts a task that could have gone on; else both are NULL. */
+    int (*choose)(struct weft__explorer *x, int kind, int n, const int *ids, const bool *preempt);
+    /* The message after choose returned WEFT__DIVERGED (checker memory, valid until the next execution). */
+    const char *(*diverged)(struct weft__explorer *x);
+    /* Only when R->x_every (dpor's view of causality): task id was woken by the step under way; spawned by
+     * task `parent` (-1: by the clock) during it; the step completes task id's pending step too (a rendezvous:
+     * it comes after id's earlier steps); the step also accesses footprint key `key` (an arrival that
+     * something can observe). */
+    void (*wake)(struct weft__explorer *x, int id);
+    void (*spawn)(struct weft__explorer *x, int id, int parent);
+    void (*join)(struct weft__explorer *x, int id);
+    void (*amend)(struct weft__explorer *x, int key);
+} weft__hooks;
+
+/* Ask the checker to pick one of n alternatives at a branch point (sched.c): returns the index; ends the
+ * execution when the checker prunes it or finds it diverged (never returns then). */
+int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
+
+/* ---- Footprints (footprint.c): what the checker asks of pending steps ---- */
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
 int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 int weft__clock_footprint(int *keys, int cap) WEFT__HIDDEN;
 int weft__time_arm_key(void) WEFT__HIDDEN;
 int weft__offer_key(const weft_chan *c) WEFT__HIDDEN;
-/* The step under way also accesses footprint key `key` (a task's arrival that something can observe). */
-void weft__x_amend(int key) WEFT__HIDDEN;
 
 /* Footprint keys: an object part (the base, key >> 2) and a mode (key & 3): a write, or one of three kinds of
  * access that commute with accesses of the same kind only (reads; decrements and increments of a counter).
@@ -399,7 +447,6 @@ static inline bool weft__keys_conflict(int a, int b)
 #define WEFT__PART_LOCK 3
 #define WEFT__KEY_KIND(k) ((k) >> 26)
 #define WEFT__KEY_PART(k) (((k) >> 24) & 3)
-WEFT__NORETURN void weft__prune(void) WEFT__HIDDEN;
 /* A signal from outside (Ctrl-C, kill) during check `name`: print what the search did so far (checker/interrupt.c). */
 void weft__interrupted(int sig, const char *name) WEFT__HIDDEN;
 
@@ -505,6 +552,14 @@ struct weft_ctx {
 };
 
 /* ---- Time (clock.c, timer.c, context.c) --------------------------------- */
+/* A pending sleep not yet due (R->sleepers). Stale (dropped when seen) once its task is no longer pending at
+ * the arrival it was made for. */
+typedef struct weft__sleeper {
+    int64_t deadline;
+    uint64_t arrival;       /* the task's arrival at the sleep */
+    int task;
+} weft__sleeper;
+void weft__sleep_arm(const weft__task *t, int64_t deadline) WEFT__HIDDEN;
 int64_t weft__clock_now(void) WEFT__HIDDEN;
 bool weft__clock_next(int64_t *when) WEFT__HIDDEN;
 void weft__clock_advance(int64_t when) WEFT__HIDDEN;
@@ -535,6 +590,8 @@ static inline bool weft__task_enabled(const weft__task *t)
         const weft__clause *c = &t->cl[0];
         if (c->kind == WEFT__CL_ALWAYS)
             return true;
+        if (c->kind == WEFT__CL_LOCK)
+            return !((const weft_mutex *)c->obj)->locked;
         if (c->kind == WEFT__CL_SEND || c->kind == WEFT__CL_RECV) {
             const weft_chan *ch = c->obj;
             if (!ch)
@@ -547,6 +604,74 @@ static inline bool weft__task_enabled(const weft__task *t)
         }
     }
     return weft__task_enabled_slow(t);
+}
+
+/* The state of object obj changed in a way that may enable or disable a task waiting on it (a channel's buffer,
+ * offers or close; a lock taken or released; a counter): its waiters are looked at again before the next choice. */
+static inline void weft__changed(void *obj)
+{
+    weft__obj *h = obj;
+    if (h->wq_head && !h->dirty) {
+        h->dirty = true;
+        h->next_dirty = weft__R.dirty;
+        weft__R.dirty = h;
+    }
+}
+
+/* Task t is in the enabled set from now on (set) or no longer (clear). */
+static inline void weft__en_flip(const weft__task *t, bool set)
+{
+    weft__rt *R = &weft__R;
+    int w = t->id >> 6;
+    uint64_t bit = (uint64_t)1 << (t->id & 63);
+    if (set) {
+        R->en_bits[w] |= bit;
+        R->en_sum[w >> 6] |= (uint64_t)1 << (w & 63);
+        R->nen++;
+    } else {
+        if (!(R->en_bits[w] &= ~bit))
+            R->en_sum[w >> 6] &= ~((uint64_t)1 << (w & 63));
+        R->nen--;
+    }
+}
+
+/* Look at task t again: it is in the enabled set iff it is pending and its step can be taken now. */
+static inline void weft__recheck(weft__task *t)
+{
+    bool want = t->state == WEFT__T_PENDING && weft__task_enabled(t);
+    if (want != t->en) {
+        t->en = want;
+        weft__en_flip(t, want);
+    }
+}
+
+/* Task t (the running task) has just become pending at its step: link the clauses that wait on an object into
+ * their waiter lists, arm its sleep, and put it in the enabled set if it can go now. */
+static inline void weft__park(weft__task *t)
+{
+    if (t->ncl != 1 || t->cl[0].kind != WEFT__CL_ALWAYS) /* a step that cannot block waits on nothing */
+        weft__park_clauses(t);
+    weft__recheck(t);
+}
+
+/* Task t stops being pending (chosen, or its step completed by another task): out of the waiter lists and of
+ * the enabled set. (A sleep left armed is dropped as stale by the clock.) */
+static inline void weft__unpark(weft__task *t)
+{
+    if (t->nlinked)
+        weft__unlink_clauses(t);
+    if (t->en) {
+        t->en = false;
+        weft__en_flip(t, false);
+    }
+}
+
+/* Before a choice: look again at the waiters of every object whose state changed (weft__changed) since the last
+ * time, so that the enabled set is exactly the pending tasks that can take their step. */
+static inline void weft__settle(void)
+{
+    if (weft__R.dirty)
+        weft__settle_dirty();
 }
 
 /* Just switched: the stack of a task that exited (if that is where we came from) is free now. */

@@ -1,4 +1,5 @@
 /* rwmutex.c: sync.RWMutex with Go's writer preference: once a writer waits, new readers block. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
@@ -30,6 +31,7 @@ static void add_reader(weft_rwmutex *m, int task)
         m->rcap = cap;
     }
     m->rtasks[m->readers++] = task;
+    weft__changed(m);
 }
 
 /* Drop one read lock: the running task's own if it holds one, else the oldest (Go lets any task RUnlock). */
@@ -43,12 +45,21 @@ static void drop_reader(weft_rwmutex *m, int task)
         }
     memmove(m->rtasks + i, m->rtasks + i + 1, sizeof *m->rtasks * (size_t)(m->readers - i - 1));
     m->readers--;
+    weft__changed(m);
+}
+
+/* qsort: tasks by arrival (unique: no two tasks arrive at once), oldest first. */
+static int by_arrival(const void *a, const void *b)
+{
+    const weft__task *t = *(weft__task *const *)a, *u = *(weft__task *const *)b;
+    return (t->arrival > u->arrival) - (t->arrival < u->arrival);
 }
 
 /* Take the writer slot and announce the writer (the step is taken); returns true when no reader is active. */
 static bool writer_announce(weft_rwmutex *m, const char *file, int line)
 {
     m->wslot = true;
+    weft__changed(m);
     m->wtask = weft__R.cur->id;
     m->wfile = file;
     m->wline = line;
@@ -78,21 +89,25 @@ void weft__rw_unlock(weft_rwmutex *m, const char *file, int line)
     m->writer = false;
     m->wslot = false;
     m->wtask = -1;
-    weft__rt *R = &weft__R;
-    /* wake parked readers oldest first; each now holds a read lock */
-    while (m->nblocked > 0) {
-        weft__task *best = NULL;
-        for (int i = 0, na = weft__alive(); i < na; i++) {
-            weft__task *u = R->tasks[R->alive[i]];
-            if (u->state == WEFT__T_PENDING && u->ncl == 1 && u->cl[0].kind == WEFT__CL_PARKED &&
-                u->cl[0].obj == m && (!best || u->arrival < best->arrival))
-                best = u;
-        }
-        if (!best)
-            break;
-        add_reader(m, best->id);
+    weft__changed(m);
+    if (m->nblocked == 0)
+        return;
+    /* wake parked readers oldest first (from m's waiter list); each now holds a read lock */
+    weft__task *local[16], **parked = local;
+    int n = 0;
+    for (const weft__clause *w = m->h.wq_head; w; w = w->wq_next)
+        n += w->kind == WEFT__CL_PARKED;
+    if (n > 16)
+        parked = weft__arena_alloc(sizeof *parked * (size_t)n);
+    n = 0;
+    for (const weft__clause *w = m->h.wq_head; w; w = w->wq_next)
+        if (w->kind == WEFT__CL_PARKED)
+            parked[n++] = w->task;
+    qsort(parked, (size_t)n, sizeof *parked, by_arrival);
+    for (int i = 0; i < n && m->nblocked > 0; i++) {
+        add_reader(m, parked[i]->id);
         m->nblocked--;
-        weft__wake(best, 0);
+        weft__wake(parked[i], 0);
     }
 }
 

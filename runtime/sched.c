@@ -38,19 +38,13 @@ void weft__resume_new(weft__task *t)
 /* Complete task t's pending step on its behalf (clause `clause` fired); it resumes before the next choice. */
 void weft__wake(weft__task *t, int clause)
 {
+    weft__unpark(t);
     t->fired = clause;
     t->state = WEFT__T_WOKEN;
     t->last_step = weft__R.nsteps - 1; /* it took part in the step under way (fairness counts it as moving) */
     resume_push(t);
     if (weft__R.x_every)
-        weft__x_wake(t->id);
-}
-
-/* Abandon the execution: the checker has seen everything it could still do. */
-void weft__prune(void)
-{
-    weft__R.end.pruned = true;
-    weft__finish(WEFT_OK);
+        weft__R.hooks->wake(weft__R.x, t->id);
 }
 
 /* End the running execution with verdict v and return to the checker; never returns to the task. */
@@ -121,6 +115,26 @@ void weft__nondet(const char *fmt, ...)
     weft__finish(WEFT_OK);
 }
 
+/* Abandon the execution: the checker has seen everything it could still do. */
+static WEFT__NORETURN void prune(void)
+{
+    weft__R.end.pruned = true;
+    weft__finish(WEFT_OK);
+}
+
+/* Ask the checker to pick one of n alternatives at a branch point: returns the index; ends the execution when
+ * the checker prunes it or finds it diverged (never returns then). */
+int weft__choose(int kind, int n, const int *ids, const bool *preempt)
+{
+    weft__rt *R = &weft__R;
+    int k = R->hooks->choose(R->x, kind, n, ids, preempt);
+    if (WEFT__LIKELY(k >= 0))
+        return k;
+    if (k == WEFT__PRUNE)
+        prune();
+    weft__nondet("%s", R->hooks->diverged(R->x));
+}
+
 /* Refuse a weft call made outside a running check, or from a thread other than the one running it. */
 void weft__require(const char *call, const char *file, int line)
 {
@@ -159,6 +173,31 @@ static bool eligible(const weft__task *t, const int *cand, int n)
     }
     return true;
 }
+
+#ifdef WEFT_VERIFY_WAITQ
+/* Debugging aid (-DWEFT_VERIFY_WAITQ): the enabled set kept as objects change equals a scan of every task. */
+static void verify_enabled(void)
+{
+    weft__rt *R = &weft__R;
+    int k = 0;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        const weft__task *t = R->tasks[R->alive[i]];
+        bool on = t->state == WEFT__T_PENDING && weft__task_enabled(t);
+        int w = t->id >> 6;
+        bool bit = R->en_bits[w] >> (t->id & 63) & 1, sum = R->en_sum[w >> 6] >> (w & 63) & 1;
+        k += on;
+        if (on != t->en || on != bit || (R->en_bits[w] != 0) != sum) {
+            fprintf(stderr, "weft: enabled set wrong for task %d (%s at %s:%d): %d, bit %d, scan %d\n", t->id, t->op,
+                    t->file ? t->file : "?", t->line, t->en, bit, on);
+            abort();
+        }
+    }
+    if (k != R->nen) {
+        fprintf(stderr, "weft: enabled set has %d tasks, scan %d\n", R->nen, k);
+        abort();
+    }
+}
+#endif
 
 /* Nothing can move: classify how the execution ended. */
 static WEFT__NORETURN void stuck(void)
@@ -222,12 +261,7 @@ static void clock_fired(void)
             abort();
         R->clock_wait_cap = R->ntasks;
     }
-    R->nclock_wait = 0;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        const weft__task *t = R->tasks[R->alive[i]];
-        if (t->state == WEFT__T_PENDING && weft__task_enabled(t))
-            R->clock_wait[R->nclock_wait++] = t->id;
-    }
+    R->nclock_wait = weft__en_list(R->clock_wait); /* settled: pick() began with it */
     R->clock_step = R->nsteps;
 }
 
@@ -279,6 +313,10 @@ static void busy_wait(void)
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
+    weft__settle(); /* the enabled set is now exactly the tasks that can move */
+#ifdef WEFT_VERIFY_WAITQ
+    verify_enabled();
+#endif
     if (!R->idle && R->nsteps > 0)
         R->progress_step = R->nsteps - 1;
     long long quiet = R->progress_step > R->clock_step ? R->progress_step : R->clock_step;
@@ -286,15 +324,10 @@ static weft__task *pick(void)
         return no_progress();
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
-    int n = 0, m = 0, lastpos = -1;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        weft__task *t = R->tasks[R->alive[i]];
-        if (t->state == WEFT__T_PENDING && weft__task_enabled(t)) {
-            if (t->id == R->last)
-                lastpos = n;
-            R->cand[n++] = t->id;
-        }
-    }
+    int n = weft__en_list(R->cand), m = 0, lastpos = -1; /* the enabled tasks, in id order */
+    if (R->last >= 0 && R->tasks[R->last]->en)
+        for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
+            ;
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
     if (n == 0 && !clock)
@@ -328,7 +361,7 @@ static weft__task *pick(void)
     bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
-    int k = m == 1 && !R->x_every ? 0 : weft__x_choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
     weft__step *s = new_step();
     s->preempt = R->cand_pre[k];
     s->raw = false;
@@ -351,6 +384,7 @@ static weft__task *pick(void)
         return NULL; /* R->last stays: the task it interrupted goes on without a further preemption */
     }
     weft__task *t = R->tasks[R->cand[k]];
+    weft__unpark(t);
     s->task = t->id;
     s->op = t->op;
     s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
@@ -387,7 +421,7 @@ void weft__schedule(void)
 
 /* Announce the step `op` (enum weft__op) waiting on clauses cl[0..n) and return once chosen (0), or (index | WEFT__FIRED)
  * when another task completed clause `index` on our behalf. cl must stay valid until then. */
-int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const char *file, int line)
+int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line)
 {
     weft__rt *R = &weft__R;
     weft__task *t = R->cur;
@@ -401,6 +435,7 @@ int weft__wait(int op, const weft__clause *cl, int n, bool has_default, const ch
     t->fired = -1;
     t->arrival = ++R->arrivals;
     t->state = WEFT__T_PENDING;
+    weft__park(t);
     weft__schedule();
     if (t->fired >= 0)
         return t->fired | WEFT__FIRED;
@@ -416,18 +451,19 @@ static void mark_polled(weft__task *t)
         R->npolling++;
     t->poll_step = t->last_step;
     t->npollset = 0;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        weft__task *u = R->tasks[R->alive[i]];
-        if (u == t || (u->state == WEFT__T_PENDING && !weft__task_enabled(u)))
-            continue;
-        if (t->npollset == t->pollset_cap) {
-            t->pollset_cap = t->pollset_cap ? 2 * t->pollset_cap : 8;
-            t->pollset = realloc(t->pollset, sizeof *t->pollset * (size_t)t->pollset_cap);
-            if (!t->pollset)
-                abort();
-        }
-        t->pollset[t->npollset++] = u->id;
+    /* every other task is pending here (the resume queue is empty when a poll is chosen, and when pick() runs):
+     * the ones that can move are the enabled set */
+    weft__settle();
+    if (R->nen > t->pollset_cap) {
+        t->pollset_cap = R->nen;
+        t->pollset = realloc(t->pollset, sizeof *t->pollset * (size_t)t->pollset_cap);
+        if (!t->pollset)
+            abort();
     }
+    int n = weft__en_list(t->pollset);
+    for (int i = 0; i < n; i++)
+        if (t->pollset[i] != t->id)
+            t->pollset[t->npollset++] = t->pollset[i];
 }
 
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */

@@ -63,6 +63,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     weft__task *t = R->tasks[R->ntasks];
     memset(t, 0, offsetof(weft__task, args));
     t->id = R->ntasks++;
+    weft__en_reserve(R->ntasks);
     t->state = WEFT__T_NEW;
     t->name = name;
     t->parent = R->cur ? R->cur->id : -1;
@@ -85,7 +86,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     R->alive[R->nalive++] = t->id;
     weft__resume_new(t);
     if (R->x_every)
-        weft__x_spawn(t->id, t->parent);
+        R->hooks->spawn(R->x, t->id, t->parent);
     return t;
 }
 
@@ -137,6 +138,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->timers = R->timers_tail = NULL;
     R->ctxs = R->ctxs_tail = NULL;
     R->background = NULL;
+    weft__waitq_reset();
     memset(&R->end, 0, sizeof R->end);
     R->end.task = -1;
     R->crashing = false;
@@ -186,7 +188,7 @@ void weft_yield_at(const char *file, int line, const char *func)
 {
     (void)func;
     weft__require("weft_yield", file, line);
-    static const weft__clause always = {0};
+    weft__clause always = {0};
     weft__wait(WEFT__OP_YIELD, &always, 1, false, file, line);
     weft__poll_failed();
 }
@@ -223,7 +225,7 @@ int weft_choose_at(int n, const char *file, int line, const char *func)
     weft__require("weft_choose", file, line);
     if (n <= 0)
         weft__usage("weft_choose", file, line, "n must be at least 1 (got %d)", n);
-    int v = n == 1 ? 0 : weft__x_choose(WEFT__BR_VALUE, n, NULL, NULL);
+    int v = n == 1 ? 0 : weft__choose(WEFT__BR_VALUE, n, NULL, NULL);
     weft__rt *R = &weft__R;
     if (R->nsteps > 0 && R->steps[R->nsteps - 1].task == R->cur->id) { /* shown with the step it follows */
         R->steps[R->nsteps - 1].chose = v;

@@ -21,7 +21,7 @@ struct weft_timer *weft__timer_new(int kind, int objkind, size_t size, int64_t n
     t->when = deadline(ns);
     t->seq = t->h.id + ((long long)objkind << 32);
     if (R->x_every) /* arming is part of the step under way */
-        weft__x_amend(weft__time_arm_key());
+        R->hooks->amend(R->x, weft__time_arm_key());
     if (R->timers_tail)
         R->timers_tail->next = t;
     else
@@ -70,7 +70,7 @@ void weft__timer_fire(struct weft_timer *t)
         weft__task *task = weft__spawn(t->name, t->h.file, t->h.line);
         task->parent = -1;
         if (weft__R.x_every)
-            weft__x_spawn(task->id, -1);
+            weft__R.hooks->spawn(weft__R.x, task->id, -1);
         task->fn = t->fn;
         task->arg = t->arg;
         return;

@@ -24,6 +24,7 @@ void weft_wg_add_at(weft_wg *wg, int delta, const char *file, int line, const ch
     weft__step_obj(wg, delta);
     int before = wg->counter;
     wg->counter += delta;
+    weft__changed(wg);
     if (wg->counter < 0)
         weft__fail(WEFT_PANIC, file, line, "sync: negative WaitGroup counter");
     if (before > 0 && wg->counter == 0)
@@ -41,7 +42,7 @@ void weft_wg_wait_at(weft_wg *wg, const char *file, int line, const char *func)
     weft__clause cl = {.kind = WEFT__CL_WAIT, .obj = wg};
     wg->waiters++;
     if (weft__R.x_every) /* raising the counter from zero sees the arrival: part of the step under way */
-        weft__x_amend(weft__wait_arrival_key(wg));
+        weft__R.hooks->amend(weft__R.x, weft__wait_arrival_key(wg));
     weft__wait(WEFT__OP_WG_WAIT, &cl, 1, false, file, line);
     wg->waiters--;
 }

@@ -1,29 +1,29 @@
-/* waitq.c: the one blocking mechanism: when a wait clause is ready, and who a rendezvous pairs with. */
+/* waitq.c: the one blocking mechanism: per-object waiter lists, when a clause is ready, the enabled set. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "rt.h"
 
 /* The pending tasks other than `except` that offer a clause of `kind` (SEND or RECV) on channel c: tasks at a
  * channel operation without default (a task that polls never waits, so nobody pairs with it). At most cap
- * are stored in out[] with their clause index in clauses[], in task id order; returns how many there are. */
+ * are stored in out[] with their clause index in clauses[], in task id order; returns how many there are.
+ * Walks c's waiter list only: the cost is the number of tasks waiting on c. */
 int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
 {
-    weft__rt *R = &weft__R;
     int n = 0;
     if (!c->waiting[kind == WEFT__CL_RECV])
         return 0;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        weft__task *u = R->tasks[R->alive[i]];
-        if (u->state != WEFT__T_PENDING || !u->offers || u == except)
+    const weft__task *last = NULL; /* a select may name c twice: its first clause of `kind` counts */
+    for (const weft__clause *w = c->h.wq_head; w; w = w->wq_next) {
+        weft__task *u = w->task;
+        if (w->kind != kind || u == last || u == except || u->state != WEFT__T_PENDING || !u->offers)
             continue;
-        for (int j = 0; j < u->ncl; j++) {
-            if (u->cl[j].kind == kind && u->cl[j].obj == c) {
-                if (n < cap) {
-                    out[n] = u;
-                    clauses[n] = j;
-                }
-                n++;
-                break;
-            }
+        last = u;
+        if (n < cap) {
+            out[n] = u;
+            clauses[n] = (int)(w - u->cl);
         }
+        n++;
     }
     return n;
 }
@@ -102,4 +102,162 @@ bool weft__task_enabled_slow(const weft__task *t)
         if (weft__clause_ready(t, &t->cl[i]))
             return true;
     return false;
+}
+
+/* ---- Waiter lists and the enabled set ------------------------------------------------------------------ */
+
+/* Whether clause c of pending task t waits on its object (is linked into the object's waiter list): a channel
+ * clause of an operation without default (a poll is always enabled and pairs with nobody), and every clause
+ * that blocks on an object. Sleeps wait on the clock (R->sleepers), ALWAYS and NEVER on nothing. */
+static bool waits_on_obj(const weft__task *t, const weft__clause *c)
+{
+    if (!c->obj)
+        return false;
+    switch (c->kind) {
+    case WEFT__CL_SEND:
+    case WEFT__CL_RECV:
+        return t->offers;
+    case WEFT__CL_LOCK:
+    case WEFT__CL_WLOCK:
+    case WEFT__CL_WDRAIN:
+    case WEFT__CL_PARKED:
+    case WEFT__CL_WAIT:
+    case WEFT__CL_ONCE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Link clause c of task t into its object's waiter list, keeping task id then clause order (clauses of a task
+ * are linked in index order; arrivals mostly come in id order, so the walk from the tail is short). */
+static inline void link_clause(weft__task *t, weft__clause *c)
+{
+    weft__obj *o = c->obj;
+    weft__clause *p = o->wq_tail;
+    for (int id = t->id; p && p->task->id > id;)
+        p = p->wq_prev;
+    c->task = t;
+    c->wq_prev = p;
+    c->wq_next = p ? p->wq_next : o->wq_head;
+    if (c->wq_next)
+        c->wq_next->wq_prev = c;
+    else
+        o->wq_tail = c;
+    if (p)
+        p->wq_next = c;
+    else
+        o->wq_head = c;
+}
+
+static inline void unlink_clause(weft__clause *c)
+{
+    weft__obj *o = c->obj;
+    if (c->wq_prev)
+        c->wq_prev->wq_next = c->wq_next;
+    else
+        o->wq_head = c->wq_next;
+    if (c->wq_next)
+        c->wq_next->wq_prev = c->wq_prev;
+    else
+        o->wq_tail = c->wq_prev;
+    c->task = NULL;
+    c->wq_prev = c->wq_next = NULL;
+}
+
+/* Room in the enabled set for task ids below ntasks (called as tasks are made; grows, then is kept). */
+void weft__en_reserve(int ntasks)
+{
+    weft__rt *R = &weft__R;
+    if (ntasks <= R->en_words * 64)
+        return;
+    int words = R->en_words ? 2 * R->en_words : 64;
+    while (words * 64 < ntasks)
+        words *= 2;
+    uint64_t *bits = realloc(R->en_bits, sizeof *bits * (size_t)words);
+    if (bits)
+        R->en_bits = bits;
+    uint64_t *sum = bits ? realloc(R->en_sum, sizeof *sum * (size_t)(words / 64)) : NULL;
+    if (!sum)
+        weft__out_of_memory("the enabled set");
+    R->en_sum = sum;
+    memset(R->en_bits + R->en_words, 0, sizeof *bits * (size_t)(words - R->en_words));
+    memset(R->en_sum + R->en_words / 64, 0, sizeof *sum * (size_t)((words - R->en_words) / 64));
+    R->en_words = words;
+}
+
+/* The enabled set's task ids into out[], ascending; returns how many (R->nen). The cost is the number of tasks
+ * in the set, plus one word per 4096 task ids. */
+int weft__en_list(int *out)
+{
+    const weft__rt *R = &weft__R;
+    const uint64_t *sums = R->en_sum, *bits = R->en_bits;
+    int n = 0, nen = R->nen; /* the summary words past the last task in the set are not read */
+    for (int s = 0; n < nen; s++) {
+        for (uint64_t sum = sums[s]; sum; sum &= sum - 1) {
+            int w = s * 64 + __builtin_ctzll(sum);
+            for (uint64_t b = bits[w]; b; b &= b - 1)
+                out[n++] = w * 64 + __builtin_ctzll(b);
+        }
+    }
+    return n;
+}
+
+/* Link the clauses of pending task t that wait on an object into their waiter lists, and arm its sleep. */
+void weft__park_clauses(weft__task *t)
+{
+    weft__clause *cl = t->cl;
+    int k = 0;
+    for (int i = 0, n = t->ncl; i < n; i++) {
+        weft__clause *c = &cl[i];
+        if (waits_on_obj(t, c)) {
+            link_clause(t, c);
+            k++;
+        } else if (c->kind == WEFT__CL_SLEEP && c->deadline > weft__R.now) {
+            weft__sleep_arm(t, c->deadline);
+        }
+    }
+    t->nlinked = k;
+}
+
+/* Take the clauses of task t out of the waiter lists (it is no longer pending). */
+void weft__unlink_clauses(weft__task *t)
+{
+    weft__clause *cl = t->cl;
+    for (int i = 0, k = t->nlinked; k > 0; i++) {
+        if (cl[i].task == t) {
+            unlink_clause(&cl[i]);
+            k--;
+        }
+    }
+    t->nlinked = 0;
+}
+
+/* weft__settle's work: look again at the waiters of every object whose state changed (weft__changed) since the
+ * last time. The cost is the number of tasks waiting on those objects, not the number of tasks. */
+void weft__settle_dirty(void)
+{
+    weft__rt *R = &weft__R;
+    while (R->dirty) {
+        weft__obj *h = R->dirty;
+        R->dirty = h->next_dirty;
+        h->dirty = false;
+        h->next_dirty = NULL;
+        for (weft__clause *w = h->wq_head; w; w = w->wq_next)
+            weft__recheck(w->task);
+    }
+}
+
+/* A new execution: no task is pending, no object changed (the last execution's objects are gone). */
+void weft__waitq_reset(void)
+{
+    weft__rt *R = &weft__R;
+    for (int s = 0; R->nen > 0 && s < R->en_words / 64; s++) { /* clear what the last execution left set */
+        for (uint64_t sum = R->en_sum[s]; sum; sum &= sum - 1)
+            R->en_bits[s * 64 + __builtin_ctzll(sum)] = 0;
+        R->en_sum[s] = 0;
+    }
+    R->nen = 0;
+    R->dirty = NULL;
+    R->nsleepers = 0;
 }
