@@ -213,7 +213,15 @@ static int choose(weft__explorer *x, const weft__branch *b)
             for (int i = 0; i < b->n && !nd->bt.n; i++)
                 if (!iset_has(&nd->sleep, b->ids[i]))
                     iset_add(&nd->bt, b->ids[i]);
-            if (d->debug) { fprintf(stderr, "  PRUNE at %d: cand", x->cursor); for (int i = 0; i < b->n; i++) fprintf(stderr, " %d", b->ids[i]); fprintf(stderr, " sleep:"); for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]); fprintf(stderr, "\n"); }
+            if (d->debug) { /* WEFT_DBG: where and why an execution is abandoned */
+                fprintf(stderr, "  PRUNE at %d: cand", x->cursor);
+                for (int i = 0; i < b->n; i++)
+                    fprintf(stderr, " %d", b->ids[i]);
+                fprintf(stderr, " sleep:");
+                for (int i = 0; i < nd->sleep.n; i++)
+                    fprintf(stderr, " %d", nd->sleep.v[i]);
+                fprintf(stderr, "\n");
+            }
             if (!nd->bt.n)
                 pop_node(d);
             return WEFT__PRUNE;

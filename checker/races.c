@@ -416,7 +416,12 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         iset_add(&nd->bt, pick);
         int w0 = nd->wseq.n;
         wakeup_sequence(d, nd, e, p, pick);
-        if (d->debug) { fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick); for (int i = w0; i < nd->wseq.n; i++) fprintf(stderr, " %d", nd->wseq.v[i]); fprintf(stderr, "\n"); }
+        if (d->debug) { /* WEFT_DBG: the race, the entry asked for and its wakeup sequence */
+            fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick);
+            for (int i = w0; i < nd->wseq.n; i++)
+                fprintf(stderr, " %d", nd->wseq.v[i]);
+            fprintf(stderr, "\n");
+        }
     } else /* no initial could move there (the model missed an enabling): everything that could */
         for (int i = 0; i < nd->cand.n; i++)
             iset_add(&nd->bt, nd->cand.v[i]);
@@ -454,7 +459,6 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
     if (racy(d, d->last_clock, p))
         iset_add(c, d->last_clock);
-    if (d->debug && c->n) { fprintf(stderr, "    check t%d cands:", p); for (int i = 0; i < c->n; i++) fprintf(stderr, " %d%s", c->v[i], enabled_by(d, c->v[i], p) ? "(en)" : ""); fprintf(stderr, "\n"); }
     int k = 0;
     for (int i = 0; i < c->n; i++)
         if (!enabled_by(d, c->v[i], p))
