@@ -289,6 +289,8 @@ bool weft__backtrace(const weft__task *t, weft__stack_trace *out)
         return false;
     if (R->end.verdict == WEFT_CRASH && R->end.task == t->id && weft__deadline_hang_ms() > 0)
         return false; /* stopped as hung: where the time limit's timer interrupted it is chance, not the program */
+    if (from_signal && strstr(R->end.msg, "stack overflow"))
+        return false; /* the frames ran past the stack: what lies there is not a call chain */
     if (!dwfl) {
         if (!report_modules())
             return false;
