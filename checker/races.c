@@ -208,8 +208,10 @@ static int object_of(int k)
  * of its parts, not only a slot). */
 static bool fresh(struct dpor *d, int p, struct fpcache *c)
 {
-    if (c->exec != d->exec || c->n < 0 || p < 0 || c->ver != d->ver[p + 1])
-        return c->exec == d->exec && c->nev == d->nev && (p < 0 || c->ver == d->ver[p + 1]);
+    if (c->exec != d->exec || (p >= 0 && c->ver != d->ver[p + 1]))
+        return false;
+    if (c->n < 0 || p < 0) /* dependent on everything, or the clock's (it follows every timer) */
+        return c->nev == d->nev;
     for (int e = c->nev; e < d->nev; e++) {
         const dnode *nd = EN(d, e);
         if (nd->all)
