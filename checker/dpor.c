@@ -187,8 +187,9 @@ static int choose(weft__explorer *x, const weft__branch *b)
         child_sleep(d, nd, nd->chosen);
     } else {
         nd = push_node(d, WEFT__BR_TASK);
-        for (int i = 0; i < b->n; i++)
-            iset_add(&nd->cand, b->ids[i]);
+        iset_reserve(&nd->cand, b->n); /* the runtime's candidates are distinct */
+        memcpy(nd->cand.v, b->ids, sizeof *b->ids * (size_t)b->n);
+        nd->cand.n = b->n;
         weft__grow((void **)&nd->pre, &nd->pre_cap, b->n, sizeof *nd->pre);
         for (int i = 0; i < b->n; i++)
             nd->pre[i] = b->preempt && b->preempt[i];
@@ -314,8 +315,7 @@ static void follow(struct dpor *d, const dnode *nd, int p)
 static bool next(weft__explorer *x)
 {
     struct dpor *d = D(x);
-    if (!weft__R.end.pruned)
-        weft__dpor_races_now(d, NULL, 0);
+    weft__dpor_races_end(d); /* a pruned one too: its pending steps race as they would at any state */
     for (;;) {
         while (d->npath > d->floor) {
             int k = d->npath - 1;
@@ -420,8 +420,13 @@ void weft__dpor_free(struct dpor *d)
     free(d->pvc);
     free(d->ver);
     free(d->fpc);
+    free(d->watched);
+    free(d->mark);
+    free(d->watch.v);
+    free(d->moved.v);
     free(d->lastk);
     free(d->lastw);
+    free(d->rmode);
     free(d->gvc.v);
     free(d->child.v);
     free(d);

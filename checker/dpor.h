@@ -139,6 +139,13 @@ struct dpor {
         int keys[64];               /* everything */
         bool checked;               /* its races were looked for since it was computed (weft__dpor_races_now) */
     } *fpc;          /* per process: its pending step's footprint (computed several times per state) */
+    char *watched;   /* per process: in `watch` */
+    long long *mark; /* per process: the state (nstate) at which it was last seen a candidate */
+    long long nstate;
+    iset watch;      /* tasks whose pending step another's step can complete (weft__opdesc.handed): their races are
+                      * looked for at every state, as they may never take a step of their own; the others' when they
+                      * take it, and at the end of the execution */
+    iset moved;      /* tasks whose pending step changed since the last state (they moved, were woken or spawned) */
     long long exec;  /* counts executions */
     int cproc;
     /* open addressing: key base -> the last event writing it (and its clock), the events accessing it since
@@ -147,6 +154,7 @@ struct dpor {
     int *lastw;
     iset *lastwvc;
     iset *reads;
+    char *rmode;     /* per slot: the mode of every access in reads (none, or several: RMODE_MIXED in races.c) */
     iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1 */
@@ -171,11 +179,16 @@ struct dpor {
 /* Forget the race analysis of the previous execution (a new one begins). */
 void weft__dpor_races_begin(struct dpor *d) WEFT__HIDDEN;
 
-/* Race checks for every process with a pending step now: tasks (enabled or not) and the clock when it is one
- * of the ncand candidates cand (or could move before the last step). */
+/* Race checks at a state: for the tasks whose pending step another's step can complete, and for the clock
+ * when it is one of the ncand candidates cand (or could move before the last step). A task's other pending
+ * steps are checked when it takes them (weft__dpor_record) or at the end (weft__dpor_races_end). */
 void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand) WEFT__HIDDEN;
 
-/* Record the event of the node at path index k, whose process is about to take its step. */
+/* Race checks at the end of an execution: every task's pending step (blocked, or left when it ended). */
+void weft__dpor_races_end(struct dpor *d) WEFT__HIDDEN;
+
+/* Record the event of the node at path index k, whose process is about to take its step (its races with the
+ * events before are looked for first). */
 void weft__dpor_record(struct dpor *d, int k) WEFT__HIDDEN;
 
 /* A view of the footprint of process p's pending step for races and sleep sets (valid until a new process is

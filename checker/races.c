@@ -18,11 +18,15 @@ static void ensure_proc(struct dpor *d, int p)
         d->pvc = realloc(d->pvc, sizeof *d->pvc * (size_t)cap);
         d->ver = realloc(d->ver, sizeof *d->ver * (size_t)cap);
         d->fpc = realloc(d->fpc, sizeof *d->fpc * (size_t)cap);
-        if (!d->pvc || !d->ver || !d->fpc)
+        d->watched = realloc(d->watched, (size_t)cap);
+        d->mark = realloc(d->mark, sizeof *d->mark * (size_t)cap);
+        if (!d->pvc || !d->ver || !d->fpc || !d->watched || !d->mark)
             abort();
         for (int i = d->cproc; i < cap; i++) {
             d->pvc[i] = (iset){0};
             d->fpc[i].exec = -1;
+            d->watched[i] = 0;
+            d->mark[i] = -1;
         }
         d->cproc = cap;
     }
@@ -72,11 +76,15 @@ static void vc_copy(iset *a, const int *b, int blen)
 /* The clock of the accesses of mode m (not a write) since the last write of slot i. */
 #define RVC(d, i, m) (&(d)->rvc[3 * (i) + (m) - 1])
 
+/* rmode of a slot whose reads are none, or of several modes (never a key's mode) */
+#define RMODE_MIXED 7
+
 /* The slot of key base kb, made when missing (growing the table keeps every slot's contents). */
 static int map_slot(struct dpor *d, int kb)
 {
     if (2 * (d->nmap + 1) > d->cmap) {
         int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
+        char *orm = d->rmode;
         iset *owvc = d->lastwvc, *ord = d->reads, *orvc = d->rvc;
         d->cmap = oc ? 2 * oc : 256;
         d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
@@ -84,7 +92,8 @@ static int map_slot(struct dpor *d, int kb)
         d->lastwvc = calloc((size_t)d->cmap, sizeof *d->lastwvc);
         d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
         d->rvc = calloc(3 * (size_t)d->cmap, sizeof *d->rvc);
-        if (!d->lastk || !d->lastw || !d->lastwvc || !d->reads || !d->rvc)
+        d->rmode = calloc((size_t)d->cmap, 1);
+        if (!d->lastk || !d->lastw || !d->lastwvc || !d->reads || !d->rvc || !d->rmode)
             abort();
         for (int i = 0; i < d->cmap; i++)
             d->lastk[i] = -1;
@@ -99,6 +108,7 @@ static int map_slot(struct dpor *d, int kb)
             }
             int j = map_slot(d, ok[i]);
             d->lastw[j] = ow[i];
+            d->rmode[j] = orm[i];
             free(d->lastwvc[j].v);
             free(d->reads[j].v);
             d->lastwvc[j] = owvc[i];
@@ -110,6 +120,7 @@ static int map_slot(struct dpor *d, int kb)
         }
         free(ok);
         free(ow);
+        free(orm);
         free(owvc);
         free(ord);
         free(orvc);
@@ -123,6 +134,7 @@ static int map_slot(struct dpor *d, int kb)
             d->lastw[i] = -1;
             d->lastwvc[i].n = 0;
             d->reads[i].n = 0;
+            d->rmode[i] = RMODE_MIXED;
             for (int m = 0; m < 3; m++)
                 d->rvc[3 * i + m].n = 0;
             d->nmap++;
@@ -176,7 +188,7 @@ static int last_conflict(const struct dpor *d, int p, int k)
     if (i < 0)
         return -1;
     int l = never_before(p, k, WEFT__KM_WRITE) ? -1 : d->lastw[i];
-    for (int j = 0; j < d->reads[i].n; j++) {
+    for (int j = 0; j < d->reads[i].n && d->rmode[i] != MODE(k); j++) {
         int r = d->reads[i].v[j];
         if (clashes(MODE(k), r) && r >> 2 > l && !never_before(p, k, r & 3))
             l = r >> 2;
@@ -452,7 +464,7 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
                 continue;
             if (racy(d, d->lastw[m], p) && !never_before(p, fp->v[i], WEFT__KM_WRITE))
                 iset_add(c, d->lastw[m]);
-            for (int j = 0; j < d->reads[m].n; j++) {
+            for (int j = 0; j < d->reads[m].n && d->rmode[m] != MODE(fp->v[i]); j++) { /* all of p's mode: none clash */
                 int r = d->reads[m].v[j];
                 if (clashes(MODE(fp->v[i]), r) && racy(d, r >> 2, p) && !never_before(p, fp->v[i], r & 3))
                     iset_add(c, r >> 2);
@@ -500,32 +512,113 @@ static bool never_steps(const weft__task *t)
     return c && c->cap == 0 && !c->closed;
 }
 
-/* Race checks for every process that has a pending step now: tasks (enabled or not) and the clock if it is a
- * candidate. */
+/* Whether task t's pending step can be completed by another task's step (weft__opdesc.handed; a channel
+ * operation through a clause on an unbuffered channel, without default): it may end without a step of its own,
+ * so its races are looked for at every state. */
+static bool handed(const weft__task *t)
+{
+    if (t->state != WEFT__T_PENDING || !weft__ops[t->opc].handed || never_steps(t))
+        return false;
+    if (t->opc != WEFT__OP_CHAN_SEND && t->opc != WEFT__OP_CHAN_RECV && t->opc != WEFT__OP_SELECT)
+        return true;
+    if (t->has_default)
+        return false;
+    for (int i = 0; i < t->ncl; i++) {
+        const weft_chan *c = t->cl[i].obj;
+        if (c && c->cap == 0 && (t->cl[i].kind == WEFT__CL_SEND || t->cl[i].kind == WEFT__CL_RECV))
+            return true;
+    }
+    return false;
+}
+
+/* Look for the races of task id's pending step, unless they were looked for since its footprint last changed
+ * (a step dependent on everything races anew with each event). */
+static void check_task(struct dpor *d, int id)
+{
+    iset view = {0};
+    const weft__task *t = weft__R.tasks[id];
+    if (t->state != WEFT__T_PENDING || never_steps(t))
+        return;
+    bool ok = weft__dpor_pending_fp(d, id, &view);
+    if (!ok || !d->fpc[id + 1].checked)
+        race_check(d, id, &view, !ok);
+    d->fpc[id + 1].checked = true;
+}
+
+/* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
+ * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
+ * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
+ * race); and the clock if it is a candidate. */
 void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
 {
-    weft__rt *R = &weft__R;
-    iset view = {0}, *fp = &view;
     d->stepping = false;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        const weft__task *t = R->tasks[R->alive[i]];
-        if (t->state != WEFT__T_PENDING || never_steps(t))
-            continue;
-        bool ok = weft__dpor_pending_fp(d, t->id, fp);
-        if (!ok || !d->fpc[t->id + 1].checked) /* a step dependent on everything races anew with each event */
-            race_check(d, t->id, fp, !ok);
-        d->fpc[t->id + 1].checked = true;
+    if (weft__R.went_off_lost && d->nev > 0) { /* the runtime's list overflowed: compare the candidates */
+        const dnode *last = EN(d, d->nev - 1);
+        long long st = ++d->nstate;
+        for (int i = 0; i < ncand; i++)
+            if (cand[i] >= 0) {
+                ensure_proc(d, cand[i] + 1);
+                d->mark[cand[i] + 1] = st;
+            }
+        for (int i = 0; i < last->cand.n; i++) {
+            int q = last->cand.v[i];
+            if (q >= 0 && q != last->chosen && d->mark[q + 1] != st)
+                check_task(d, q);
+        }
+    } else {
+        for (int i = 0; i < weft__R.nwent_off; i++)
+            if (!weft__R.tasks[weft__R.went_off[i]]->en)
+                check_task(d, weft__R.went_off[i]);
     }
+    for (int i = 0; i < d->moved.n; i++) {
+        int id = d->moved.v[i];
+        const weft__task *t = weft__R.tasks[id];
+        ensure_proc(d, id + 1);
+        if (t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what disabled it races */
+            check_task(d, id);
+        if (!d->watched[id + 1] && handed(t)) {
+            d->watched[id + 1] = 1;
+            iset_reserve(&d->watch, d->watch.n + 1);
+            d->watch.v[d->watch.n++] = id;
+        }
+    }
+    d->moved.n = 0;
+    int k = 0;
+    for (int i = 0; i < d->watch.n; i++) {
+        int id = d->watch.v[i];
+        if (!handed(weft__R.tasks[id])) {
+            d->watched[id + 1] = 0;
+            continue;
+        }
+        d->watch.v[k++] = id;
+        check_task(d, id);
+    }
+    d->watch.n = k;
     bool clock = false;
     for (int i = 0; i < ncand; i++)
         clock |= cand[i] < 0;
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
     if (clock || d->clock_was) {
-        bool ok = weft__dpor_pending_fp(d, -1, fp);
-        race_check(d, -1, fp, !ok);
+        iset view = {0};
+        bool ok = weft__dpor_pending_fp(d, -1, &view);
+        race_check(d, -1, &view, !ok);
     }
     d->clock_was = clock;
+}
+
+/* Race checks at the end of an execution: every task's pending step. */
+void weft__dpor_races_end(struct dpor *d)
+{
+    weft__rt *R = &weft__R;
+    d->stepping = false;
+    for (int i = 0, na = weft__alive(); i < na; i++)
+        check_task(d, R->alive[i]);
+    if (d->clock_was) {
+        iset view = {0};
+        bool ok = weft__dpor_pending_fp(d, -1, &view);
+        race_check(d, -1, &view, !ok);
+    }
 }
 
 /* Event e of node nd, with clock vc, is now the last write of its written keys and a read of the others. */
@@ -534,12 +627,21 @@ static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
     for (int i = 0; i < nd->fp.n; i++) {
         int m = map_slot(d, KBASE(nd->fp.v[i])), mode = MODE(nd->fp.v[i]);
         if (mode != WEFT__KM_WRITE) {
-            iset_add(&d->reads[m], e << 2 | mode);
+            d->rmode[m] = d->reads[m].n == 0 || d->rmode[m] == mode ? (char)mode : RMODE_MIXED;
+            iset *rd = &d->reads[m]; /* e is the newest event: only its own entries can repeat (join, amend) */
+            int j = rd->n;
+            while (j > 0 && rd->v[j - 1] >> 2 == e && rd->v[j - 1] != (e << 2 | mode))
+                j--;
+            if (j == 0 || rd->v[j - 1] != (e << 2 | mode)) {
+                iset_reserve(rd, rd->n + 1);
+                rd->v[rd->n++] = e << 2 | mode;
+            }
             vc_join(RVC(d, m, mode), vc->v, vc->n);
         } else {
             d->lastw[m] = e;
             vc_copy(&d->lastwvc[m], vc->v, vc->n);
             d->reads[m].n = 0;
+            d->rmode[m] = RMODE_MIXED;
             for (int k = 1; k < 4; k++)
                 RVC(d, m, k)->n = 0;
         }
@@ -553,6 +655,11 @@ void weft__dpor_record(struct dpor *d, int k)
     dnode *nd = PN(d, k);
     int p = nd->chosen, pi = p + 1;
     ensure_proc(d, pi);
+    if (p >= 0) { /* its races with the events before (the clock's were looked for at the state) */
+        check_task(d, p);
+        iset_reserve(&d->moved, d->moved.n + 1);
+        d->moved.v[d->moved.n++] = p;
+    }
     iset view;
     nd->all = !footprint(d, p, &view);
     iset_reserve(&nd->fp, view.n);
@@ -684,6 +791,8 @@ void weft__dpor_wake(struct dpor *d, int id)
 {
     ensure_proc(d, id + 1);
     d->ver[id + 1]++; /* its pending step changed */
+    iset_reserve(&d->moved, d->moved.n + 1);
+    d->moved.v[d->moved.n++] = id;
     if (d->nev > 0)
         vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
 }
@@ -694,6 +803,8 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
     ensure_proc(d, id + 1);
     ensure_proc(d, parent + 1);
     vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);
+    iset_reserve(&d->moved, d->moved.n + 1);
+    d->moved.v[d->moved.n++] = id;
 }
 
 /* Forget the race analysis of the previous execution (a new one begins). */
@@ -708,6 +819,9 @@ void weft__dpor_races_begin(struct dpor *d)
     d->all_vc.n = 0;
     d->clock_was = false;
     d->stepping = false;
+    for (int i = 0; i < d->watch.n; i++)
+        d->watched[d->watch.v[i] + 1] = 0;
+    d->watch.n = d->moved.n = 0;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;

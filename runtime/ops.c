@@ -2,16 +2,17 @@
 #include "rt.h"
 
 /* Indexed by enum weft__op. `poll`: it may find nothing and go on (fairness); `blocks`: a task pending at it
- * may be disabled; `spin`: a busy-wait repeats it without making progress. */
+ * may be disabled; `spin`: a busy-wait repeats it without making progress; `handed`: another task's step can complete it
+ * (a channel operation only through an unbuffered channel's clause). */
 const weft__opdesc weft__ops[WEFT__OP_COUNT] = {
     [WEFT__OP_NONE] = {"?", "runs", false, false, false},
     [WEFT__OP_YIELD] = {"yield", "yields", true, false, false},
     [WEFT__OP_TOUCH] = {"touch", "touches", false, false, false},
     [WEFT__OP_NOW] = {"now", "reads the clock", false, false, true},
     [WEFT__OP_SLEEP] = {"sleep", "sleeps", false, true, false},
-    [WEFT__OP_CHAN_SEND] = {"chan_send", "sends on", false, true, false},
-    [WEFT__OP_CHAN_RECV] = {"chan_recv", "receives from", false, true, false},
-    [WEFT__OP_SELECT] = {"select", "selects on", false, true, false},
+    [WEFT__OP_CHAN_SEND] = {"chan_send", "sends on", false, true, false, true},
+    [WEFT__OP_CHAN_RECV] = {"chan_recv", "receives from", false, true, false, true},
+    [WEFT__OP_SELECT] = {"select", "selects on", false, true, false, true},
     [WEFT__OP_SELECT_DEFAULT] = {"select_default", "polls", true, false, false},
     [WEFT__OP_CHAN_CLOSE] = {"chan_close", "closes", false, false, false},
     [WEFT__OP_CHAN_LEN] = {"chan_len", "reads the length of", false, false, true},
@@ -22,7 +23,7 @@ const weft__opdesc weft__ops[WEFT__OP_COUNT] = {
     [WEFT__OP_RW_DRAIN] = {"rwmutex_lock(wait for readers)", "waits for the readers of", false, true, false},
     [WEFT__OP_RW_UNLOCK] = {"rwmutex_unlock", "write-unlocks", false, false, false},
     [WEFT__OP_RW_RLOCK] = {"rwmutex_rlock", "read-locks", false, false, true},
-    [WEFT__OP_RW_RLOCK_PARKED] = {"rwmutex_rlock", "waits to read-lock", false, true, false},
+    [WEFT__OP_RW_RLOCK_PARKED] = {"rwmutex_rlock", "waits to read-lock", false, true, false, true},
     [WEFT__OP_RW_RUNLOCK] = {"rwmutex_runlock", "read-unlocks", false, false, true},
     [WEFT__OP_RW_TRYLOCK] = {"rwmutex_trylock", "tries to write-lock", true, false, false},
     [WEFT__OP_RW_TRYRLOCK] = {"rwmutex_tryrlock", "tries to read-lock", true, false, false},
@@ -32,7 +33,7 @@ const weft__opdesc weft__ops[WEFT__OP_COUNT] = {
     [WEFT__OP_ONCE_DO] = {"once_do", "calls Do on", false, true, false},
     [WEFT__OP_ONCE_RETURN] = {"once_do(return)", "returns from Do on", false, false, false},
     [WEFT__OP_COND_WAIT] = {"cond_wait", "waits on", false, false, false},
-    [WEFT__OP_COND_PARKED] = {"cond_wait", "waits on", false, true, false},
+    [WEFT__OP_COND_PARKED] = {"cond_wait", "waits on", false, true, false, true},
     [WEFT__OP_COND_RELOCK] = {"cond_wait(relock)", "locks again", false, true, false},
     [WEFT__OP_COND_SIGNAL] = {"cond_signal", "signals", false, false, false},
     [WEFT__OP_COND_BROADCAST] = {"cond_broadcast", "broadcasts on", false, false, false},

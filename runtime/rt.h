@@ -77,6 +77,8 @@ typedef struct weft__opdesc {
     bool poll;          /* it can find nothing and go on (select default, trylock, yield): a fairness point */
     bool blocks;        /* it can wait: a task pending at it may be disabled */
     bool spin;          /* a busy-wait repeats it without making progress (lock, unlock, len, read lock, now) */
+    bool handed;        /* another task's step can complete it on its behalf (a rendezvous on an unbuffered channel,
+                         * a parked read lock granted, a Cond waiter signalled): it may end without a step of its own */
 } weft__opdesc;
 extern const weft__opdesc weft__ops[WEFT__OP_COUNT] WEFT__HIDDEN;
 
@@ -303,6 +305,9 @@ typedef struct weft__rt {
     uint64_t *en_sum;           /* bit w: en_bits[w] is not 0 (the set is walked in id order, skipping empty words) */
     int en_words;               /* words of en_bits (a multiple of 64), grown with the task table and kept */
     int nen;                    /* tasks in the set */
+    int *went_off;              /* pending tasks that left the set (a step disabled theirs) since the last choice, for */
+    int nwent_off;              /* the checker's race analysis; room for en_words * 64 ids (more: went_off_lost) */
+    bool went_off_lost;
     weft__obj *dirty;           /* objects whose state changed since their waiters were last looked at */
     struct weft__sleeper *sleepers; /* pending sleeps not yet due, a min-heap on the deadline (clock.c) */
     int nsleepers, sleepers_cap;
@@ -640,8 +645,15 @@ static inline void weft__recheck(weft__task *t)
 {
     bool want = t->state == WEFT__T_PENDING && weft__task_enabled(t);
     if (want != t->en) {
+        weft__rt *R = &weft__R;
         t->en = want;
         weft__en_flip(t, want);
+        if (!want) {
+            if (R->nwent_off < R->en_words * 64)
+                R->went_off[R->nwent_off++] = t->id;
+            else
+                R->went_off_lost = true;
+        }
     }
 }
 

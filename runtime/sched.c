@@ -362,6 +362,8 @@ static weft__task *pick(void)
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
     int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    R->nwent_off = 0;
+    R->went_off_lost = false;
     weft__step *s = new_step();
     s->preempt = R->cand_pre[k];
     s->raw = false;

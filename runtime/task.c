@@ -121,6 +121,8 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->cur = NULL;
     R->resume_head = R->resume_tail = NULL;
     R->nsteps = 0;
+    R->nwent_off = 0;
+    R->went_off_lost = false;
     R->last = -1;
     R->preemptions = 0;
     R->npolling = 0;

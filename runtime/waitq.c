@@ -178,9 +178,12 @@ void weft__en_reserve(int ntasks)
     if (bits)
         R->en_bits = bits;
     uint64_t *sum = bits ? realloc(R->en_sum, sizeof *sum * (size_t)(words / 64)) : NULL;
-    if (!sum)
+    if (sum)
+        R->en_sum = sum;
+    int *off = sum ? realloc(R->went_off, sizeof *off * (size_t)words * 64) : NULL;
+    if (!off)
         weft__out_of_memory("the enabled set");
-    R->en_sum = sum;
+    R->went_off = off;
     memset(R->en_bits + R->en_words, 0, sizeof *bits * (size_t)(words - R->en_words));
     memset(R->en_sum + R->en_words / 64, 0, sizeof *sum * (size_t)((words - R->en_words) / 64));
     R->en_words = words;
