@@ -107,6 +107,7 @@ static void begin(weft__explorer *x)
     x->cursor = 0;
     weft__R.x_every = true;
     d->have_child = false;
+    d->replaying = d->npath - 1; /* the last entry of the path takes a new choice */
     weft__dpor_races_begin(d);
 }
 
@@ -174,8 +175,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         x->cursor++;
         return nd->chosen;
     }
-    weft__dpor_races_now(d, b->ids, b->n);
     int k = x->cursor;
+    weft__dpor_races_now(d, b->ids, b->n, k < d->replaying);
     dnode *nd;
     int idx;
     if (k < d->npath) {

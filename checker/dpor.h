@@ -169,6 +169,7 @@ struct dpor {
     bool clock_was;  /* the clock was a candidate at the previous state */
     bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
+    int replaying;   /* path entries below it replay the previous execution's states: their races were found then */
     int midkeys[64]; /* a footprint computed while stepping */
 };
 
@@ -181,8 +182,9 @@ void weft__dpor_races_begin(struct dpor *d) WEFT__HIDDEN;
 
 /* Race checks at a state: for the tasks whose pending step another's step can complete, and for the clock
  * when it is one of the ncand candidates cand (or could move before the last step). A task's other pending
- * steps are checked when it takes them (weft__dpor_record) or at the end (weft__dpor_races_end). */
-void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand) WEFT__HIDDEN;
+ * steps are checked when it takes them (weft__dpor_record) or at the end (weft__dpor_races_end). `replay`: a
+ * state the previous execution went through, whose races were found then (only the bookkeeping is done). */
+void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool replay) WEFT__HIDDEN;
 
 /* Race checks at the end of an execution: every task's pending step (blocked, or left when it ended). */
 void weft__dpor_races_end(struct dpor *d) WEFT__HIDDEN;

@@ -548,11 +548,14 @@ static void check_task(struct dpor *d, int id)
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
  * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
  * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
- * race); and the clock if it is a candidate. */
-void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
+ * race); and the clock if it is a candidate. A state the previous execution went through (replay) has the
+ * races it had then: only the bookkeeping is done. */
+void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool replay)
 {
+    const weft__rt *R = &weft__R;
     d->stepping = false;
-    if (weft__R.went_off_lost && d->nev > 0) { /* the runtime's list overflowed: compare the candidates */
+    if (replay) {
+    } else if (R->went_off_lost && d->nev > 0) { /* the runtime's list overflowed: compare the candidates */
         const dnode *last = EN(d, d->nev - 1);
         long long st = ++d->nstate;
         for (int i = 0; i < ncand; i++)
@@ -566,16 +569,16 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
                 check_task(d, q);
         }
     } else {
-        for (int i = 0; i < weft__R.nwent_off; i++)
-            if (!weft__R.tasks[weft__R.went_off[i]]->en)
-                check_task(d, weft__R.went_off[i]);
+        for (int i = 0; i < R->nwent_off; i++)
+            if (!R->tasks[R->went_off[i]]->en)
+                check_task(d, R->went_off[i]);
     }
     for (int i = 0; i < d->moved.n; i++) {
         int id = d->moved.v[i];
-        const weft__task *t = weft__R.tasks[id];
+        const weft__task *t = R->tasks[id];
         ensure_proc(d, id + 1);
-        if (t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what disabled it races */
-            check_task(d, id);
+        if (!replay && t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what */
+            check_task(d, id);                                /* disabled it races */
         if (!d->watched[id + 1] && handed(t)) {
             d->watched[id + 1] = 1;
             iset_reserve(&d->watch, d->watch.n + 1);
@@ -586,20 +589,19 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand)
     int k = 0;
     for (int i = 0; i < d->watch.n; i++) {
         int id = d->watch.v[i];
-        if (!handed(weft__R.tasks[id])) {
+        if (!handed(R->tasks[id])) {
             d->watched[id + 1] = 0;
             continue;
         }
         d->watch.v[k++] = id;
-        check_task(d, id);
+        if (!replay)
+            check_task(d, id);
     }
     d->watch.n = k;
-    bool clock = false;
-    for (int i = 0; i < ncand; i++)
-        clock |= cand[i] < 0;
+    bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
-    if (clock || d->clock_was) {
+    if (!replay && (clock || d->clock_was)) {
         iset view = {0};
         bool ok = weft__dpor_pending_fp(d, -1, &view);
         race_check(d, -1, &view, !ok);
@@ -656,7 +658,8 @@ void weft__dpor_record(struct dpor *d, int k)
     int p = nd->chosen, pi = p + 1;
     ensure_proc(d, pi);
     if (p >= 0) { /* its races with the events before (the clock's were looked for at the state) */
-        check_task(d, p);
+        if (k >= d->replaying)
+            check_task(d, p);
         iset_reserve(&d->moved, d->moved.n + 1);
         d->moved.v[d->moved.n++] = p;
     }
