@@ -1,4 +1,5 @@
 /* chan.c: Go channels: buffered FIFO or unbuffered rendezvous, close, len and cap. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
@@ -42,6 +43,22 @@ typedef struct alt {
     int pclause;
 } alt;
 
+/* At least size bytes at *buf (of *have): grown when a step needs more than any before, then kept. */
+static void *scratch(void **buf, size_t *have, size_t size)
+{
+    if (size > *have) {
+        size_t n = *have ? *have : 4096;
+        while (n < size)
+            n *= 2;
+        void *p = realloc(*buf, n);
+        if (!p)
+            weft__out_of_memory("a channel step's partners");
+        *buf = p;
+        *have = n;
+    }
+    return *buf;
+}
+
 /* The ways clause i of the running task t can complete now, appended to a[] from *n (room for cap).
  * Lazy arrival (docs/exploration.md): a task's arrival at a blocking operation is not a step, so nothing in a
  * program can tell whether a partner arrived long ago or just now; every offering partner is an alternative,
@@ -65,9 +82,10 @@ static bool alternatives(const weft__task *t, int i, alt *a, int *n, int cap)
     weft__task *local[16], **ps = local;
     int lc[16], *pc = lc;
     int k = weft__partners(c, want, t, ps, pc, 16);
-    if (k > 16) { /* many partners: room from the execution's arena */
-        ps = weft__arena_alloc(sizeof *ps * (size_t)k);
-        pc = weft__arena_alloc(sizeof *pc * (size_t)k);
+    if (k > 16) { /* many partners: the runtime's scratch (a step's own arena room would add up to N^2) */
+        char *room = scratch(&weft__R.partners, &weft__R.partners_size, (sizeof *ps + sizeof *pc) * (size_t)k);
+        ps = (weft__task **)room;
+        pc = (int *)(room + sizeof *ps * (size_t)k);
         weft__partners(c, want, t, ps, pc, k);
     }
     for (int j = 0; j < k; j++) {
@@ -171,7 +189,7 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     for (int i = 0; i < n; i++)
         sure |= alternatives(t, i, a, &na, 16);
     if (na > 16) {
-        a = weft__arena_alloc(sizeof *a * (size_t)na);
+        a = scratch(&weft__R.alts, &weft__R.alts_size, sizeof *a * (size_t)na);
         int m = 0;
         for (int i = 0; i < n; i++)
             alternatives(t, i, a, &m, na);

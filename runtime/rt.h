@@ -315,6 +315,9 @@ typedef struct weft__rt {
     int *cand;
     bool *cand_pre;
     int cand_cap;
+    /* scratch for a channel step with many partners (chan.c): grown, then kept across steps and executions */
+    void *partners, *alts;
+    size_t partners_size, alts_size;
 } weft__rt;
 
 extern weft__rt weft__R WEFT__HIDDEN;
