@@ -145,6 +145,30 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         *cl->ok = ok;
 }
 
+/* Select fairness (WEFT__PASS_MAX): the alternative t must take because its channel steps passed over that
+ * channel too often in a row, or -1 (the choice is free). */
+static int fair_choice(const weft__task *t, const alt *a, int na)
+{
+    if (!t->passed || t->npassed < WEFT__PASS_MAX)
+        return -1;
+    for (int j = 0; j < na; j++)
+        if (t->cl[a[j].clause].obj == t->passed)
+            return j;
+    return -1;
+}
+
+/* Remember the first channel t's step could have completed on besides the one alternative k took (k == na: the
+ * default), and how many of its channel steps in a row passed it over. */
+static void passed_over(weft__task *t, const alt *a, int na, int k)
+{
+    const void *took = k < na ? t->cl[a[k].clause].obj : NULL, *now = NULL;
+    for (int j = 0; j < na && !now; j++)
+        if (t->cl[a[j].clause].obj != took)
+            now = t->cl[a[j].clause].obj;
+    t->npassed = !now ? 0 : now == t->passed ? t->npassed + 1 : 1;
+    t->passed = now;
+}
+
 /* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels. */
 static void count_offers(const weft__clause *cl, int n, int d)
 {
@@ -197,7 +221,10 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     int nchoice = na + (has_default && !sure);
     if (nchoice == 0) /* not enabled: the scheduler never chooses it so */
         weft__nondet("a channel operation was chosen though it could not complete");
-    int k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
+    int k = fair_choice(t, a, na);
+    if (k < 0)
+        k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
+    passed_over(t, a, na, k);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();

@@ -72,6 +72,8 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     t->fired = -1;
     t->last_step = -1;
     t->poll_step = -1;
+    t->passed = NULL;
+    t->npassed = 0;
     t->npollset = 0;
     t->stack = weft__stack_get();
     weft__fiber_fresh(t->stack);

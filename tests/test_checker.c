@@ -432,6 +432,54 @@ static void polling_trylock_loop_is_not_livelock(void **state)
     expect_polling_ok("trylock_poll", trylock_poll);
 }
 
+/* Select fairness: a keeper loops on a select over a 1 ns ticker and a stop channel the body closes; it counts the
+ * ticks it takes once stop is closed (the body waits for it to finish). Go picks a ready case at random, so any
+ * finite count is possible; weft passes over a ready case at most WEFT__PASS_MAX (2) times in a row. */
+static int ticks_after_stop, most_ticks_after_stop;
+static bool stop_closed;
+static void ticking_keeper(weft_chan *stop, weft_chan *done)
+{
+    weft_ticker *tick = weft_ticker_make(1 * WEFT_NS);
+    for (;;) {
+        weft_case cs[] = {WEFT_RECV(weft_ticker_chan(tick), NULL, NULL), WEFT_RECV(stop, NULL, NULL)};
+        if (weft_select(cs, 2) == 1)
+            break;
+        ticks_after_stop += stop_closed;
+    }
+    weft_ticker_stop(tick);
+    if (ticks_after_stop > most_ticks_after_stop)
+        most_ticks_after_stop = ticks_after_stop;
+    weft_chan_close(done);
+}
+
+static void ticker_stop_loop(void *arg)
+{
+    (void)arg;
+    ticks_after_stop = 0;
+    stop_closed = false;
+    weft_chan *stop = weft_chan_make(0, 0), *done = weft_chan_make(0, 0);
+    WEFT_GO(ticking_keeper, stop, done);
+    weft_chan_close(stop);
+    stop_closed = true;
+    weft_chan_recv(done, NULL);
+}
+
+static void select_passes_over_a_ready_case_at_most_twice(void **state)
+{
+    (void)state;
+    for (int strategy = 0; strategy < 2; strategy++) {
+        weft_options o = tu_exhaustive();
+        if (strategy)
+            o.strategy = WEFT_STRATEGY_DPOR;
+        most_ticks_after_stop = 0;
+        weft_result r = weft_check("ticker_stop_loop", ticker_stop_loop, NULL, &o);
+        tu_expect_verdict(&r, WEFT_OK);
+        assert_true(r.complete); /* without the bound, every extra tick is one more behaviour, without end */
+        assert_int_equal(most_ticks_after_stop, 2);
+        weft_result_free(&r);
+    }
+}
+
 static void spin_is_livelock(void **state)
 {
     (void)state;
@@ -1031,6 +1079,7 @@ int main(void)
         cmocka_unit_test(polling_select_default_loop_is_not_livelock),
         cmocka_unit_test(polling_trylock_loop_is_not_livelock),
         cmocka_unit_test(spin_is_livelock),
+        cmocka_unit_test(select_passes_over_a_ready_case_at_most_twice),
         cmocka_unit_test(busy_waits_are_not_livelocks),
         cmocka_unit_test(long_progress_is_not_livelock),
         cmocka_unit_test(many_partners),
