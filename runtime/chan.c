@@ -157,16 +157,34 @@ static int fair_choice(const weft__task *t, const alt *a, int na)
     return -1;
 }
 
-/* Remember the first channel t's step could have completed on besides the one alternative k took (k == na: the
- * default), and how many of its channel steps in a row passed it over. */
+/* Keep count of the channel t's steps pass over (WEFT__PASS_MAX): this step (alternative k of a[0..na), k == na
+ * the default) passes it over again if it could complete on it and does not; a step that takes it, or names it
+ * while it cannot complete on it (it ran dry), ends the count; a step that does not name it leaves the count as
+ * it is. With no channel counted, the first one this step passes over is. */
 static void passed_over(weft__task *t, const alt *a, int na, int k)
 {
-    const void *took = k < na ? t->cl[a[k].clause].obj : NULL, *now = NULL;
-    for (int j = 0; j < na && !now; j++)
-        if (t->cl[a[j].clause].obj != took)
-            now = t->cl[a[j].clause].obj;
-    t->npassed = !now ? 0 : now == t->passed ? t->npassed + 1 : 1;
-    t->passed = now;
+    const void *took = k < na ? t->cl[a[k].clause].obj : NULL;
+    if (t->passed) {
+        bool named = false, ready = false;
+        for (int i = 0; i < t->ncl; i++)
+            named |= t->cl[i].obj == t->passed;
+        for (int j = 0; j < na; j++)
+            ready |= t->cl[a[j].clause].obj == t->passed;
+        if (!named)
+            return;
+        if (ready && took != t->passed) {
+            t->npassed++;
+            return;
+        }
+        t->passed = NULL;
+        t->npassed = 0;
+    }
+    for (int j = 0; j < na; j++)
+        if (t->cl[a[j].clause].obj != took) {
+            t->passed = t->cl[a[j].clause].obj;
+            t->npassed = 1;
+            return;
+        }
 }
 
 /* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels. */

@@ -158,8 +158,8 @@ typedef struct weft__task {
     long long last_step;      /* index of its last step, -1 if none */
     long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
                                * then it waits until every task in pollset has moved or cannot move */
-    const void *passed;       /* a channel its last channel step could have completed on and did not (NULL: none), */
-    int npassed;              /* and in how many channel steps in a row (WEFT__PASS_MAX: the next must take it) */
+    const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */
+    int npassed;              /* how many of them in a row (WEFT__PASS_MAX: the next that can must take it) */
     struct weft__task *next_resume; /* resume queue link */
     weft__arg args[8];        /* WEFT_GO arguments (not cleared at spawn: only nargs are meaningful) */
     int *pollset;             /* tasks that could move when it last polled in vain (kept across executions) */
@@ -167,7 +167,8 @@ typedef struct weft__task {
 } weft__task;
 
 /* Select fairness: a task's channel steps pass over a channel they could complete on at most this many times
- * in a row; the next one that can complete on it does (Go picks among ready cases at random, so a case passed
+ * in a row (steps that do not name it do not count); the next one that can complete on it does (Go picks among
+ * ready cases at random, so a case passed
  * over forever has probability zero; a bound keeps a loop fed by a ticker or an endless source finite). */
 #define WEFT__PASS_MAX 2
 
