@@ -266,13 +266,9 @@ static bool footprint(struct dpor *d, int p, iset *view)
 }
 
 /* A view of the footprint of process p's pending step for races and sleep sets (valid until a new process is
- * seen); false when it is dependent on everything: the clock, and a task that polled in vain. */
+ * seen); false when it is dependent on everything. */
 bool weft__dpor_pending_fp(struct dpor *d, int p, iset *view)
 {
-    if (p >= 0 && weft__R.tasks[p]->poll_step >= 0) {
-        *view = (iset){0};
-        return false;
-    }
     return footprint(d, p, view);
 }
 

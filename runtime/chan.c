@@ -196,6 +196,10 @@ static void count_offers(const weft__clause *cl, int n, int d)
             c->waiting[cl[i].kind == WEFT__CL_RECV] += d;
             if (cl[i].kind == WEFT__CL_SEND && c->cap == 0) /* a waiting receiver may now pair, or no longer (an */
                 weft__changed(c); /* offer to receive matters to a poll only, which is always enabled) */
+            else if (c->cap == 0 && weft__R.nnews < (int)(sizeof weft__R.news / sizeof *weft__R.news))
+                weft__R.news[weft__R.nnews++] = &c->h; /* a busy-wait polling c sees the offer (spin.c) */
+            else if (c->cap == 0)
+                weft__R.news_lost = true;
         }
     }
 }

@@ -28,6 +28,7 @@ void weft__ctx_cancel(struct weft_ctx *c, int err)
     if (c->err || !c->done)
         return;
     c->err = err;
+    weft__changed(c); /* a busy-wait on its err sees it */
     weft__chan_close_now(c->done);
     if (c->timer)
         c->timer->active = false;

@@ -300,6 +300,16 @@ int weft__clock_footprint(int *keys, int cap)
     return n > cap ? -1 : n;
 }
 
+/* Every part of object o, written: whatever changes o conflicts with a busy-wait waiting on it. */
+static int spin_keys(const weft__obj *o, int *keys, int n, int cap)
+{
+    if (o->kind == WEFT__K_MUTEX)
+        return add(keys, n, cap, W(base_of(o, WEFT__PART_LOCK)));
+    n = add(keys, n, cap, W(base_of(o, HEAD)));
+    n = add(keys, n, cap, W(base_of(o, TAIL)));
+    return add(keys, n, cap, W(base_of(o, SPACE)));
+}
+
 /* The key a step accesses when it arms a timer or starts a sleep (it reads the time and changes what the clock
  * does next): arming commutes with arming. */
 int weft__time_arm_key(void)
@@ -314,7 +324,7 @@ int weft__footprint(int id, int *keys, int cap)
 {
     const weft__task *t = weft__R.tasks[id];
     int n = 0;
-    if (t->has_default || weft__ops[t->opc].poll)
+    if (weft__R.spin_escape && weft__spin_waits(t)) /* it goes because nothing else can: after everything */
         return -1;
     if (t->opc == WEFT__OP_SLEEP && t->ncl == 1 && t->cl[0].kind == WEFT__CL_SLEEP)
         return add(keys, n, cap, RD(wake_base(t)));
@@ -332,6 +342,14 @@ int weft__footprint(int id, int *keys, int cap)
         case WEFT__OP_CHAN_RECV:
         case WEFT__OP_SELECT:
             n = chan_keys(t, c, keys, n, cap);
+            continue;
+        case WEFT__OP_SELECT_DEFAULT: /* a poll: what each case finds, and on an unbuffered channel who arrived */
+            n = chan_keys(t, c, keys, n, cap);
+            if (((const weft_chan *)c->obj)->cap == 0)
+                n = add(keys, n, cap, W(base_of(c->obj, SPACE)));
+            continue;
+        case WEFT__OP_MUTEX_TRYLOCK: /* it takes the lock, or finds it held: a lock either way */
+            n = add(keys, n, cap, W(base_of(c->obj, WEFT__PART_LOCK)));
             continue;
         case WEFT__OP_CHAN_CLOSE:
             n = close_keys(c->obj, keys, n, cap);
@@ -386,6 +404,9 @@ int weft__footprint(int id, int *keys, int cap)
             continue;
         }
     }
+    if (weft__spin_watching(t)) /* a busy-wait that waits: the steps that change what it observed enable it */
+        for (int j = 0; j < t->spin.nseen; j++)
+            n = spin_keys(t->spin.seen[j].obj, keys, n, cap);
     return n > cap ? -1 : n;
 }
 

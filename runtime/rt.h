@@ -44,6 +44,7 @@ typedef struct weft__obj {
     const char *file;   /* creation site */
     int line;
     bool dirty;         /* on R->dirty */
+    unsigned version;   /* counts its changes of state that are news to a busy-wait (spin.c), which waits for one */
     struct weft__clause *wq_head, *wq_tail; /* the waiter list (Go's sendq/recvq, libdill's clause list) */
     struct weft__obj *next_dirty;           /* R->dirty link */
 } weft__obj;
@@ -126,6 +127,20 @@ enum weft__task_state {
 /* A task. Task structs and their stacks are pooled across executions.
  * Invariant: state == PENDING implies op, site and clauses describe the step it waits to take;
  * state == WOKEN implies fired >= 0 names the clause another task completed. */
+/* Objects a busy-wait observed (spin.c), each with its version (weft__obj.version) right after the observing
+ * step: the task spins on state nobody changed while every version is still current. */
+#define WEFT__SPIN_SEEN 8
+typedef struct weft__spin {
+    int nseen;                /* objects in seen (0: not busy-waiting) */
+    int npolls;               /* polls that found nothing since its last step that made progress */
+    int nidle;                /* steps that made no progress since then */
+    unsigned epoch;           /* R->spin_epoch at its last step */
+    struct {
+        const struct weft__obj *obj;
+        unsigned version;
+    } seen[WEFT__SPIN_SEEN];
+} weft__spin;
+
 typedef struct weft__task {
     int id;                   /* 0 is the test body */
     int state;                /* enum weft__task_state */
@@ -156,14 +171,12 @@ typedef struct weft__task {
     int nlinked;              /* clauses linked into waiter lists (waitq.c) */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
-    long long poll_step;      /* index of its last step if that step was a poll that found nothing, else -1;
-                               * then it waits until every task in pollset has moved or cannot move */
+    bool polled;              /* its last step was a poll that found nothing (switching away is then free) */
+    weft__spin spin;          /* its busy-wait so far (spin.c) */
     const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */
     int npassed;              /* how many of them in a row (WEFT__PASS_MAX: the next that can must take it) */
     struct weft__task *next_resume; /* resume queue link */
     weft__arg args[8];        /* WEFT_GO arguments (not cleared at spawn: only nargs are meaningful) */
-    int *pollset;             /* tasks that could move when it last polled in vain (kept across executions) */
-    int npollset, pollset_cap;
 } weft__task;
 
 /* Select fairness: a task's channel steps pass over a channel they could complete on at most this many times
@@ -279,11 +292,18 @@ typedef struct weft__rt {
     long long nsteps;
     int last;                   /* task of the previous step, -1 none */
     int preemptions;
-    int npolling;               /* tasks whose poll_step >= 0 (0: the fairness filter has nothing to do) */
+    int nspinning;              /* tasks whose busy-wait is long enough to wait (spin.c; 0: nothing to filter) */
+    bool spin_escape;           /* the tasks that wait on their busy-wait may go: nothing else can move */
+    int step_task;              /* the task that took the step under way (-1: the clock, or none yet) */
+    const weft__obj *step_objs[WEFT__SPIN_SEEN]; /* the objects of its step (spin.c) */
+    int nstep_objs;
+    bool step_polled;           /* the step under way was a poll that found nothing */
+    weft__obj *news[16];        /* objects the step under way changed (weft__changed), and whether more did: */
+    int nnews;                  /* their versions move at the next choice unless the step was a busy-wait's */
+    bool news_lost;             /* (more than fit: the epoch moves, which every busy-wait takes as news) */
+    unsigned spin_epoch;
     long long progress_step;    /* the last step that made progress (not a busy-wait's or a fruitless poll's), -1 */
     bool idle;                  /* the step under way makes no progress (so far) */
-    int streak_task;            /* the task taking busy-wait steps in a row while another could move, -1 */
-    int streak;                 /* how many */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
@@ -376,6 +396,15 @@ weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDD
 int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
+
+/* Busy-waits (spin.c). Before a choice: account the step just taken to its task's busy-wait. */
+void weft__spin_after(void) WEFT__HIDDEN;
+/* Task t is about to take its step: remember the objects it observes. */
+void weft__spin_step(const weft__task *t) WEFT__HIDDEN;
+/* Whether t's busy-wait is long enough and its pending step only looks again at what it observed. */
+bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;
+/* Whether pending task t waits on its busy-wait (nothing it observed changed); see R->spin_escape. */
+bool weft__spin_waits(const weft__task *t) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
 void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
@@ -627,6 +656,11 @@ static inline bool weft__task_enabled(const weft__task *t)
 static inline void weft__changed(void *obj)
 {
     weft__obj *h = obj;
+    weft__rt *R = &weft__R;
+    if (R->nnews < (int)(sizeof R->news / sizeof *R->news))
+        R->news[R->nnews++] = h;
+    else
+        R->news_lost = true;
     if (h->wq_head && !h->dirty) {
         h->dirty = true;
         h->next_dirty = weft__R.dirty;

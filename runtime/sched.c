@@ -157,23 +157,6 @@ static void grow_scratch(int n)
     R->cand_cap = cap;
 }
 
-/* Fair scheduling (CHESS): a task whose last step was a poll that found nothing may go again only once
- * every task that could move when it polled has taken a step since, or can no longer move. */
-static bool eligible(const weft__task *t, const int *cand, int n)
-{
-    if (t->poll_step < 0)
-        return true;
-    for (int i = 0; i < t->npollset; i++) {
-        const weft__task *u = weft__R.tasks[t->pollset[i]];
-        if (u->last_step > t->poll_step)
-            continue;
-        for (int j = 0; j < n; j++)
-            if (cand[j] == u->id)
-                return false;
-    }
-    return true;
-}
-
 #ifdef WEFT_VERIFY_WAITQ
 /* Debugging aid (-DWEFT_VERIFY_WAITQ): the enabled set kept as objects change equals a scan of every task. */
 static void verify_enabled(void)
@@ -245,7 +228,8 @@ static bool clock_eligible(void)
     weft__rt *R = &weft__R;
     for (int i = 0; i < R->nclock_wait; i++) {
         const weft__task *t = R->tasks[R->clock_wait[i]];
-        if (t->last_step <= R->clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t))
+        if (t->last_step <= R->clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t) &&
+            !(R->nspinning > 0 && weft__spin_waits(t))) /* a busy-wait that waits cannot move */
             return false;
     }
     return true;
@@ -288,32 +272,13 @@ static weft__task *no_progress(void)
     weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
 }
 
-/* Busy-wait steps a task may take in a row while another task could move, before it must let them move. */
-#define SPIN_STREAK 64
-
-static void mark_polled(weft__task *t);
-
-/* The last task took a busy-wait step (no progress) and another task could move now: after SPIN_STREAK such
- * steps in a row it must let the others move first, as after a fruitless poll (the switch is not a preemption).
- * A correct busy-wait without a poll thus always ends; LIVELOCK means no fair continuation makes progress. */
-static void busy_wait(void)
-{
-    weft__rt *R = &weft__R;
-    if (R->last != R->streak_task) {
-        R->streak_task = R->last;
-        R->streak = 1;
-    } else if (++R->streak >= SPIN_STREAK) {
-        R->streak_task = -1;
-        mark_polled(R->tasks[R->last]);
-    }
-}
-
 /* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
  * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
-    weft__settle(); /* the enabled set is now exactly the tasks that can move */
+    weft__spin_after(); /* the step just taken, for busy-waits */
+    weft__settle();     /* the enabled set is now exactly the tasks that can move */
 #ifdef WEFT_VERIFY_WAITQ
     verify_enabled();
 #endif
@@ -328,37 +293,49 @@ static weft__task *pick(void)
     if (R->last >= 0 && R->tasks[R->last]->en)
         for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
             ;
+    int nall = n;
+    R->spin_escape = false;
+    if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
+        int k = 0;
+        lastpos = -1;
+        for (int i = 0; i < n; i++) {
+            if (weft__spin_waits(R->tasks[R->cand[i]]))
+                continue;
+            if (R->cand[i] == R->last)
+                lastpos = k;
+            R->cand[k++] = R->cand[i];
+        }
+        n = k;
+    }
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
+    if (n == 0 && !clock && nall > 0) { /* only busy-waits could go: they may (a bounded retry ends) */
+        R->spin_escape = true;
+        n = weft__en_list(R->cand);
+        lastpos = -1;
+        for (int i = 0; i < n; i++)
+            if (R->cand[i] == R->last)
+                lastpos = i;
+    }
     if (n == 0 && !clock)
         stuck();
     if (clock && n > 0 && !clock_eligible())
         clock = false;
-    if (R->idle && lastpos >= 0 && n >= 2)
-        busy_wait();
-    else if (!R->idle)
-        R->streak_task = -1;
-    if (R->npolling == 0) { /* nobody polled in vain: every candidate is eligible */
-        m = n;
-    } else { /* fairness filter */
-        lastpos = -1;
-        for (int i = 0; i < n; i++) {
-            if (eligible(R->tasks[R->cand[i]], R->cand, n)) {
-                if (R->cand[i] == R->last)
-                    lastpos = m;
-                R->cand[m++] = R->cand[i];
-            }
-        }
-    }
-    /* the previous task goes first so that the first choice never preempts */
-    if (lastpos > 0) {
+    m = n;
+    /* the previous task goes first so that the first choice never preempts; after a poll that found nothing it
+     * goes last (leaving it is free): Go's Gosched lets the others run, and a poller waits for them */
+    if (lastpos >= 0 && R->tasks[R->last]->polled) {
+        int t = R->cand[lastpos];
+        memmove(R->cand + lastpos, R->cand + lastpos + 1, sizeof *R->cand * (size_t)(m - 1 - lastpos));
+        R->cand[m - 1] = t;
+    } else if (lastpos > 0) {
         int t = R->cand[lastpos];
         memmove(R->cand + 1, R->cand, sizeof *R->cand * (size_t)lastpos);
         R->cand[0] = t;
     }
     if (clock)
         R->cand[m++] = -1;
-    bool can_preempt = lastpos >= 0 && R->tasks[R->last]->poll_step < 0;
+    bool can_preempt = lastpos >= 0 && !R->tasks[R->last]->polled; /* leaving a fruitless poll is free */
     for (int i = 0; i < m; i++)
         R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
     int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
@@ -376,6 +353,7 @@ static weft__task *pick(void)
         clock_fired();
         weft__clock_advance(when);
         R->idle = false;
+        R->step_task = -1;
         s->task = -1;
         s->op = "clock";
         s->obj = NULL;
@@ -394,10 +372,8 @@ static weft__task *pick(void)
     s->line = t->line;
     s->when = R->now;
     t->last_step = R->nsteps++;
-    if (t->poll_step >= 0) {
-        t->poll_step = -1;
-        R->npolling--;
-    }
+    t->polled = false;
+    weft__spin_step(t);
     R->last = t->id;
     R->idle = weft__ops[t->opc].spin;
     return t;
@@ -444,35 +420,12 @@ int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *fi
     return 0;
 }
 
-/* Task t's last step is a poll that found nothing, or the last of a busy-wait's run: it may go on only once
- * every task that could move now has moved or can no longer (CHESS's fairness). */
-static void mark_polled(weft__task *t)
-{
-    weft__rt *R = &weft__R;
-    if (t->poll_step < 0)
-        R->npolling++;
-    t->poll_step = t->last_step;
-    t->npollset = 0;
-    /* every other task is pending here (the resume queue is empty when a poll is chosen, and when pick() runs):
-     * the ones that can move are the enabled set */
-    weft__settle();
-    if (R->nen > t->pollset_cap) {
-        t->pollset_cap = R->nen;
-        t->pollset = realloc(t->pollset, sizeof *t->pollset * (size_t)t->pollset_cap);
-        if (!t->pollset)
-            abort();
-    }
-    int n = weft__en_list(t->pollset);
-    for (int i = 0; i < n; i++)
-        if (t->pollset[i] != t->id)
-            t->pollset[t->npollset++] = t->pollset[i];
-}
-
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
 void weft__poll_failed(void)
 {
     weft__R.idle = true;
-    mark_polled(weft__R.cur);
+    weft__R.step_polled = true;
+    weft__R.cur->polled = true;
 }
 
 /* The step under way makes no progress (a receive of a closed channel's zero value). */

@@ -54,8 +54,6 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
                 R->task_cap = i; /* the ones made so far are kept */
                 weft__out_of_memory("the task table");
             }
-            tasks[i]->pollset = NULL;
-            tasks[i]->pollset_cap = 0;
         }
         R->tasks = tasks;
         R->task_cap = cap;
@@ -71,10 +69,8 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     t->spawn_line = line;
     t->fired = -1;
     t->last_step = -1;
-    t->poll_step = -1;
     t->passed = NULL;
     t->npassed = 0;
-    t->npollset = 0;
     t->stack = weft__stack_get();
     weft__fiber_fresh(t->stack);
     weft__ctx_make(&t->ctx, t->stack->lo, t->stack->size, task_entry);
@@ -127,11 +123,16 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->went_off_lost = false;
     R->last = -1;
     R->preemptions = 0;
-    R->npolling = 0;
+    R->nspinning = 0;
+    R->spin_escape = false;
+    R->step_task = -1;
+    R->nstep_objs = 0;
+    R->step_polled = false;
+    R->nnews = 0;
+    R->news_lost = false;
+    R->spin_epoch = 0;
     R->progress_step = -1;
     R->idle = false;
-    R->streak_task = -1;
-    R->streak = 0;
     R->arrivals = 0;
     R->body_done = false;
     R->now = 0;
