@@ -269,6 +269,107 @@ static void ticker_workers(int n)
     weft_ticker_stop(k);
 }
 
+/* A token bucket: a ticker refills a bucket of 2 places, dropping a token when it is full (select with
+ * default); n takers take one token each. */
+static void refill(weft_chan *bucket, weft_chan *quit)
+{
+    weft_ticker *k = weft_ticker_make(10 * WEFT_MS);
+    for (;;) {
+        int one = 1;
+        weft_case cs[] = {WEFT_RECV(weft_ticker_chan(k), NULL, NULL), WEFT_RECV(quit, NULL, NULL)};
+        if (weft_select(cs, 2) == 1)
+            break;
+        weft_case put[] = {WEFT_SEND(bucket, &one)};
+        weft_select_default(put, 1);
+    }
+    weft_ticker_stop(k);
+}
+
+static void taker(weft_chan *bucket, weft_wg *wg)
+{
+    weft_chan_recv(bucket, NULL);
+    weft_wg_done(wg);
+}
+
+static void token_bucket(int n)
+{
+    weft_chan *bucket = weft_chan_make(sizeof(int), 2), *quit = weft_chan_make(0, 0);
+    weft_wg *wg = weft_wg_make();
+    weft_wg_add(wg, n);
+    WEFT_GO(refill, bucket, quit);
+    for (int i = 0; i < n; i++)
+        WEFT_GO(taker, bucket, wg);
+    weft_wg_wait(wg);
+    weft_chan_close(quit);
+}
+
+/* Go's sync.Cond TestRace (src/sync/cond_test.go): three goroutines hand a value around under the cond's
+ * mutex, two of them polling it with Gosched between looks. (n is ignored: the test has one size.) */
+static int race_x;
+static weft_mutex *race_mu;
+static weft_cond *race_c;
+static void race_g1(weft_chan *done)
+{
+    weft_mutex_lock(race_mu);
+    race_x = 1;
+    weft_cond_wait(race_c);
+    weft_assert(race_x == 2);
+    race_x = 3;
+    weft_cond_signal(race_c);
+    weft_mutex_unlock(race_mu);
+    weft_chan_send(done, NULL);
+}
+
+static void race_g2(weft_chan *done)
+{
+    weft_mutex_lock(race_mu);
+    for (;;) {
+        if (race_x == 1) {
+            race_x = 2;
+            weft_cond_signal(race_c);
+            break;
+        }
+        weft_mutex_unlock(race_mu);
+        weft_yield();
+        weft_mutex_lock(race_mu);
+    }
+    weft_mutex_unlock(race_mu);
+    weft_chan_send(done, NULL);
+}
+
+static void race_g3(weft_chan *done)
+{
+    weft_mutex_lock(race_mu);
+    for (;;) {
+        if (race_x == 2) {
+            weft_cond_wait(race_c);
+            weft_assert(race_x == 3);
+            break;
+        }
+        if (race_x == 3)
+            break;
+        weft_mutex_unlock(race_mu);
+        weft_yield();
+        weft_mutex_lock(race_mu);
+    }
+    weft_mutex_unlock(race_mu);
+    weft_chan_send(done, NULL);
+}
+
+static void cond_race(int n)
+{
+    (void)n;
+    race_x = 0;
+    race_mu = weft_mutex_make();
+    race_c = weft_cond_make(race_mu);
+    weft_chan *done = weft_chan_make(0, 0);
+    WEFT_GO(race_g1, done);
+    WEFT_GO(race_g2, done);
+    WEFT_GO(race_g3, done);
+    for (int i = 0; i < 3; i++)
+        weft_chan_recv(done, NULL);
+}
+
 /* ---- the table of models ---------------------------------------------------------------------- */
 
 typedef struct model {
@@ -301,6 +402,8 @@ static const model models[] = {
     {"pipeline", pipeline, 1, 5, false, WEFT_OK, "stages", one},
     {"timers", timers, 1, 6, false, WEFT_OK, "tasks", one},
     {"ticker_workers", ticker_workers, 1, 4, false, WEFT_OK, "workers", NULL},
+    {"token_bucket", token_bucket, 1, 4, false, WEFT_OK, "takers", NULL},
+    {"cond_race", cond_race, 1, 1, false, WEFT_OK, "(Go's TestRace)", NULL},
 };
 
 static const model *cur_model;

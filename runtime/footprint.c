@@ -318,14 +318,17 @@ int weft__time_arm_key(void)
 }
 
 /* The keys task `id`'s pending step may read or write, in the present state (at most cap; -1 when it would
- * need more, or is dependent on everything: a poll, whose finding nothing changes who may run next). Two steps
- * commute when no key of one conflicts with a key of the other (weft__keys_conflict). */
+ * need more, or is dependent on everything: a busy-wait let go because nothing else could move). A task
+ * waiting on its busy-wait also writes every object it observed (spin.c): the steps that wake it come before
+ * it. Two steps commute when no key of one conflicts with a key of the other (weft__keys_conflict). */
 int weft__footprint(int id, int *keys, int cap)
 {
     const weft__task *t = weft__R.tasks[id];
     int n = 0;
     if (weft__R.spin_escape && weft__spin_waits(t)) /* it goes because nothing else can: after everything */
         return -1;
+    if (weft__ops[t->opc].poll) /* finding nothing is about now: ordered with the clock's steps (their fairness */
+        n = add(keys, n, cap, RD(TIME)); /* counts who moved since the clock last did: docs/exploration.md) */
     if (t->opc == WEFT__OP_SLEEP && t->ncl == 1 && t->cl[0].kind == WEFT__CL_SLEEP)
         return add(keys, n, cap, RD(wake_base(t)));
     if (t->opc == WEFT__OP_NOW || t->opc == WEFT__OP_SLEEP)
@@ -420,8 +423,8 @@ int weft__wait_arrival_key(const weft_wg *wg)
 
 /* The key by which a task's arrival at a channel operation without default is observed on channel c: on an
  * unbuffered channel, a partner's step may pair with it from then on. Only a step with a choice sees it: a
- * select with several cases or a receive with several partners (SPACE, written), or a poll (dependent on
- * everything); a receive with one partner was enabled by its arrival, never reversed with it (the rendezvous
+ * select with several cases or a receive with several partners (SPACE, written), or a poll (SPACE, written);
+ * a receive with one partner was enabled by its arrival, never reversed with it (the rendezvous
  * joins the partner's clock). Arrivals commute
  * with each other and with close. None (-1) for a buffered channel: nothing pairs there. */
 int weft__offer_key(const weft_chan *c)

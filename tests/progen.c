@@ -23,6 +23,8 @@ static const struct {
     {PG_COND_WAIT, F_COND, -1, 4},     {PG_COND_SIGNAL, F_COND, -1, 3},   {PG_COND_BROADCAST, F_COND, -1, 3},
     {PG_AFTER, F_TIME, -1, 3},         {PG_TIMER_STOP, F_TIME, -1, 3},    {PG_TIMER_RESET, F_TIME, -1, 4},
     {PG_SLEEP, F_TIME, -1, 3},         {PG_AFTER_FUNC, F_TIME, -1, 4},    {PG_SELECT_TIMEOUT, F_TIME, -1, 3},
+    {PG_SPIN_RECV, F_CHAN, -1, 3},     {PG_SPIN_LEN, F_CHAN, -1, 3},      {PG_SPIN_FLAG, F_MUTEX, -1, 3},
+    {PG_SET_FLAG, F_MUTEX, -1, 2},
 };
 #define NDRAWABLE ((int)(sizeof drawable / sizeof *drawable))
 
@@ -48,6 +50,8 @@ static int rnd(int n)
 /* Append op on obj to task t's script. */
 static void put(pg_prog *p, int t, int op, int obj)
 {
+    if (op == PG_SPIN_LEN && p->cap[obj] == 0) /* an unbuffered channel's len is always 0 */
+        op = PG_LEN;
     p->op[t][p->nops[t]] = op;
     p->obj[t][p->nops[t]++] = obj;
 }
@@ -138,6 +142,8 @@ static const char *const op_names[PG_OP_COUNT] = {
     [PG_AFTER] = "after",         [PG_TIMER_STOP] = "timer_stop",
     [PG_TIMER_RESET] = "timer_reset", [PG_SLEEP] = "sleep",
     [PG_AFTER_FUNC] = "after_func", [PG_SELECT_TIMEOUT] = "select_timeout",
+    [PG_SPIN_RECV] = "spin_recv",   [PG_SPIN_LEN] = "spin_len",
+    [PG_SPIN_FLAG] = "spin_flag",   [PG_SET_FLAG] = "set_flag",
 };
 
 void pg_print(const pg_prog *p, FILE *f)
@@ -171,10 +177,16 @@ bool pg_can_panic(const pg_prog *p)
     return uses(p, OP(PG_CLOSE) | OP(PG_WG_ADD) | OP(PG_WG_DONE) | OP(PG_WG_WAIT));
 }
 
+/* Whether p busy-waits (see progen.h). */
+bool pg_can_spin(const pg_prog *p)
+{
+    return uses(p, OP(PG_SPIN_RECV) | OP(PG_SPIN_LEN) | OP(PG_SPIN_FLAG));
+}
+
 /* Whether p polls (see progen.h). */
 bool pg_can_poll(const pg_prog *p)
 {
-    return uses(p, OP(PG_YIELD) | OP(PG_TRYLOCK) | OP(PG_SELECT_DEFAULT) | OP(PG_RWTRY));
+    return pg_can_spin(p) || uses(p, OP(PG_YIELD) | OP(PG_TRYLOCK) | OP(PG_SELECT_DEFAULT) | OP(PG_RWTRY));
 }
 
 /* ---- execution ------------------------------------------------------------------------------------ */
@@ -188,7 +200,7 @@ static weft_once *once[PG_NOBJ];
 static weft_cond *cv;
 static weft_wg *wg, *wg2;
 static weft_chan *fired;
-static int cell[PG_NOBJ], flag;
+static int cell[PG_NOBJ], flag, spin_flag[PG_NOBJ];
 static char logs[PG_NTASK][64];
 static const int ids[PG_NTASK * PG_NOBJ] = {0, 1, 2, 3, 4, 5}; /* arguments of Once and after_func functions */
 
@@ -372,6 +384,36 @@ static void step(int t, int k)
     case PG_AFTER_FUNC:
         weft_after_func(dur(o), timer_fn, (void *)&ids[o]);
         break;
+    case PG_SPIN_RECV: {
+        weft_case cs[] = {WEFT_RECV(ch[o], &got, NULL)};
+        bool ok = true;
+        cs[0].ok = &ok;
+        while (weft_select_default(cs, 1) == WEFT_DEFAULT) {
+        }
+        logc(t, ok ? (char)('a' + got % 26) : '!');
+        break;
+    }
+    case PG_SPIN_LEN:
+        while (weft_chan_len(ch[o]) == 0)
+            weft_yield();
+        logc(t, 'L');
+        break;
+    case PG_SPIN_FLAG:
+        for (;;) {
+            weft_mutex_lock(mu[o]);
+            int f = spin_flag[o];
+            weft_mutex_unlock(mu[o]);
+            if (f)
+                break;
+            weft_yield();
+        }
+        logc(t, 'Y');
+        break;
+    case PG_SET_FLAG:
+        weft_mutex_lock(mu[o]);
+        spin_flag[o] = 1;
+        weft_mutex_unlock(mu[o]);
+        break;
     case PG_SELECT_TIMEOUT: {
         weft_case cs[] = {WEFT_RECV(ch[o], &got, NULL), WEFT_RECV(weft_after(dur(o)), &when, NULL)};
         int i = weft_select(cs, 2);
@@ -401,6 +443,7 @@ void pg_body(void *arg)
     P = r->p;
     memset(logs, 0, sizeof logs);
     memset(cell, 0, sizeof cell);
+    memset(spin_flag, 0, sizeof spin_flag);
     flag = 0;
     for (int o = 0; o < PG_NOBJ; o++) {
         mu[o] = weft_mutex_make();

@@ -52,6 +52,11 @@ enum pg_op {
     PG_SLEEP,          /* weft_sleep(d) */
     PG_AFTER_FUNC,     /* after_func(d, f): f touches cell[obj] in a new task (the body waits for it) */
     PG_SELECT_TIMEOUT, /* select { recv ch[obj]; recv weft_after(d) } */
+    /* busy-waits (fairness: they end when the awaited thing happens; LIVELOCK or LEAK when it never does) */
+    PG_SPIN_RECV,      /* poll ch[obj] with a select default until a value (or the close) comes */
+    PG_SPIN_LEN,       /* while len(ch[obj]) == 0, yield (a buffered channel; len on an unbuffered one) */
+    PG_SPIN_FLAG,      /* until spin_flag[obj] is set: lock mu[obj], read it, unlock, yield */
+    PG_SET_FLAG,       /* lock mu[obj]; set spin_flag[obj]; unlock */
     PG_OP_COUNT
 };
 
@@ -80,12 +85,15 @@ void pg_generate(pg_prog *p, uint64_t seed);
 void pg_print(const pg_prog *p, FILE *f);
 
 /* Whether some execution of p may panic (a close, or wg2 misuse); no other bug than a blocked task (DEADLOCK,
- * LEAK) or, when this holds, a PANIC can happen in a generated program. */
+ * LEAK) or, when this holds, a PANIC, or when pg_can_spin holds a LIVELOCK, can happen in a generated program. */
 bool pg_can_panic(const pg_prog *p);
 
-/* Whether p polls (yield, trylock, select with default): fairness then makes what may run depend on more than
- * the trace, and dpor treats a task that polled in vain as dependent on every step, so it may run a trace more
- * than once. */
+/* Whether p busy-waits (PG_SPIN_*): a busy-wait whose awaited event never comes spins for ever (LIVELOCK). */
+bool pg_can_spin(const pg_prog *p);
+
+/* Whether p polls (yield, trylock, select with default, a busy-wait): fairness then makes what may run depend
+ * on more than the trace (a busy-wait waits until another task's step changes what it observed), so dpor may
+ * run a trace more than once. */
 bool pg_can_poll(const pg_prog *p);
 
 /* What a test body runs: the program, and where each execution that ends normally reports its outcome. */

@@ -124,11 +124,13 @@ static bool same_set(const oset *a, const oset *b)
     return true;
 }
 
-/* The verdicts a generated program may end with: a blocked task, or a panic where pg_can_panic says so
- * (scripts have no loop but the cond wait's, which blocks, so LIVELOCK cannot happen; nor ASSERT, CRASH). */
+/* The verdicts a generated program may end with: a blocked task, a panic where pg_can_panic says so, a busy-wait
+ * spinning for ever where pg_can_spin does (scripts have no other loop but the cond wait's, which blocks; no
+ * ASSERT, no CRASH). */
 static bool verdict_possible(const pg_prog *p, weft_verdict v)
 {
-    return v == WEFT_OK || v == WEFT_DEADLOCK || v == WEFT_LEAK || (v == WEFT_PANIC && pg_can_panic(p));
+    return v == WEFT_OK || v == WEFT_DEADLOCK || v == WEFT_LEAK || (v == WEFT_PANIC && pg_can_panic(p)) ||
+           (v == WEFT_LIVELOCK && pg_can_spin(p));
 }
 
 static void print_only(const char *who, const oset *a, const oset *b)
@@ -229,11 +231,11 @@ static void dpor_matches_dfs(void **state)
     print_message("%lld programs: %lld clean (dfs %lld executions, %lld distinct traces, %lld outcomes in all; "
                   "dpor %lld and %lld pruned, with iterative "
                   "bounding %lld; at most %d outcomes; no trace run twice by dpor on the %lld "
-                  "without polls, %lld run again under iterative bounding), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic; dpor's first "
+                  "without polls, %lld run again under iterative bounding), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic, %lld livelock; dpor's first "
                   "with the fewest preemptions on %lld of the %lld without polls, one more on the others); most dfs "
                   "executions: %lld, program %lld\n",
                   nprograms, clean, dfs_execs, dfs_traces, outcomes, dpor_execs, dpor_pruned, iter_execs, most, exact, iter_twice, buggy, by_verdict[WEFT_DEADLOCK],
-                  by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], fewest, nopoll_bugs, slowest, slowest_seed);
+                  by_verdict[WEFT_LEAK], by_verdict[WEFT_PANIC], by_verdict[WEFT_LIVELOCK], fewest, nopoll_bugs, slowest, slowest_seed);
     if (mismatches) {
         print_error("%lld programs where dpor and dfs disagree (above; the first 10 with their programs)\n",
                     mismatches);
