@@ -130,13 +130,30 @@ static bool waits_on_obj(const weft__task *t, const weft__clause *c)
 }
 
 /* Link clause c of task t into its object's waiter list, keeping task id then clause order (clauses of a task
- * are linked in index order; arrivals mostly come in id order, so the walk from the tail is short). */
+ * are linked in index order). The place is looked for from both ends at once: a task with the highest or the
+ * lowest id (arrivals mostly come in id order; the test body, task 0, waits among its workers) links in O(1). */
 static inline void link_clause(weft__task *t, weft__clause *c)
 {
     weft__obj *o = c->obj;
-    weft__clause *p = o->wq_tail;
-    for (int id = t->id; p && p->task->id > id;)
-        p = p->wq_prev;
+    weft__clause *p = o->wq_tail; /* becomes the last clause of a task with id <= t's, or NULL */
+    int id = t->id;
+    if (p && p->task->id > id) {
+        weft__clause *q = o->wq_head;
+        if (q->task->id > id) {
+            p = NULL;
+        } else { /* head <= id < tail: both walks stop inside the list */
+            for (;;) {
+                p = p->wq_prev;
+                if (p->task->id <= id)
+                    break;
+                q = q->wq_next;
+                if (q->task->id > id) {
+                    p = q->wq_prev;
+                    break;
+                }
+            }
+        }
+    }
     c->task = t;
     c->wq_prev = p;
     c->wq_next = p ? p->wq_next : o->wq_head;
