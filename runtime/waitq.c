@@ -4,28 +4,25 @@
 
 #include "rt.h"
 
-/* The pending tasks other than `except` that offer a clause of `kind` (SEND or RECV) on channel c: tasks at a
- * channel operation without default (a task that polls never waits, so nobody pairs with it). At most cap
- * are stored in out[] with their clause index in clauses[], in task id order; returns how many there are.
- * Walks c's waiter list only: the cost is the number of tasks waiting on c. */
-int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
+/* The pending task that is partner number j (from 0) for a rendezvous offering a clause of `kind` (SEND or RECV)
+ * on channel c: the tasks at a channel operation without default that offer `kind` on c (a task that polls never
+ * waits, so nobody pairs with it), in task id order, each once (a select may name c twice: its first clause of
+ * `kind` is the one paired with, and its index goes to *clause). NULL if there are not j + 1 of them. Walks c's
+ * waiter list up to that partner only: the count of partners is c->offerers, kept as offers come and go. */
+weft__task *weft__partner(const weft_chan *c, int kind, int j, int *clause)
 {
-    int n = 0;
-    if (!c->waiting[kind == WEFT__CL_RECV])
-        return 0;
-    const weft__task *last = NULL; /* a select may name c twice: its first clause of `kind` counts */
+    const weft__task *last = NULL;
     for (const weft__clause *w = c->h.wq_head; w; w = w->wq_next) {
         weft__task *u = w->task;
-        if (w->kind != kind || u == last || u == except || u->state != WEFT__T_PENDING || !u->offers)
+        if (w->kind != kind || u == last || u->state != WEFT__T_PENDING || !u->offers)
             continue;
         last = u;
-        if (n < cap) {
-            out[n] = u;
-            clauses[n] = (int)(w - u->cl);
+        if (j-- == 0) {
+            *clause = (int)(w - u->cl);
+            return u;
         }
-        n++;
     }
-    return n;
+    return NULL;
 }
 
 /* How many of t's own clauses offer `kind` on channel c (a select may name one channel twice). */
