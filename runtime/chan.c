@@ -231,7 +231,10 @@ static bool named_before(const weft__clause *cl, int i)
 }
 
 /* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels, and the task once per channel
- * and direction. */
+ * and direction. A waiting receiver on an unbuffered channel can pair when another task offers to send: only
+ * when the senders go from none to one, or one to two (the one may be the receiver itself, a select naming the
+ * channel both ways), or back, do receivers need to be looked at again (an offer to receive matters to a poll
+ * only, which is always enabled). Every offer on an unbuffered channel is news to a busy-wait polling it. */
 static void count_offers(const weft__clause *cl, int n, int d)
 {
     for (int i = 0; i < n; i++) {
@@ -239,13 +242,17 @@ static void count_offers(const weft__clause *cl, int n, int d)
             weft_chan *c = cl[i].obj;
             int side = cl[i].kind == WEFT__CL_RECV;
             c->waiting[side] += d;
-            if (!(n > 1 && named_before(cl, i)))
+            bool first = !(n > 1 && named_before(cl, i));
+            int before = c->offerers[side];
+            if (first)
                 c->offerers[side] += d;
-            if (side == 0 && c->cap == 0) /* a waiting receiver may now pair, or no longer (an offer to receive */
-                weft__changed(c);         /* matters to a poll only, which is always enabled) */
-            else if (c->cap == 0 && weft__R.nnews < (int)(sizeof weft__R.news / sizeof *weft__R.news))
-                weft__R.news[weft__R.nnews++] = &c->h; /* a busy-wait polling c sees the offer (spin.c) */
-            else if (c->cap == 0)
+            if (c->cap)
+                continue;
+            if (side == 0 && first && before <= (d > 0 ? 1 : 2))
+                weft__changed(c); /* a busy-wait polling c sees the offer (spin.c), and receivers are looked at */
+            else if (weft__R.nnews < (int)(sizeof weft__R.news / sizeof *weft__R.news))
+                weft__R.news[weft__R.nnews++] = &c->h; /* the news only */
+            else
                 weft__R.news_lost = true;
         }
     }
