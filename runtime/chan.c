@@ -65,9 +65,18 @@ static int ways(const weft__task *t, int i, bool *sure)
 }
 
 #ifdef WEFT_VERIFY_WAITQ
-/* Debugging aid (-DWEFT_VERIFY_WAITQ): c->offerers equals a walk of c's waiter list. */
+/* Debugging aid (-DWEFT_VERIFY_WAITQ): c->offerers and c->selects equal a walk of c's waiter list. */
 static void verify_offerers(const weft_chan *c)
 {
+    int sel = 0;
+    const weft__task *prev = NULL;
+    for (const weft__clause *w = c->h.wq_head; w; prev = w->task, w = w->wq_next)
+        sel += w->task != prev && w->task->state == WEFT__T_PENDING && w->task->offers && w->task->ncl > 1;
+    if (sel != c->selects) {
+        fprintf(stderr, "weft: chan#%d counts %d selects offering on it, its waiter list %d\n", c->h.id, c->selects,
+                sel);
+        abort();
+    }
     for (int side = 0; side < 2; side++) {
         int kind = side ? WEFT__CL_RECV : WEFT__CL_SEND, k = 0;
         const weft__task *last = NULL;
@@ -221,11 +230,12 @@ static void passed_over(weft__task *t, int k)
     }
 }
 
-/* Whether a clause before cl[i] names the same channel in the same direction (a select may name one twice). */
-static bool named_before(const weft__clause *cl, int i)
+/* Whether a clause before cl[i] names the same channel (in the same direction, unless any_way): a select may name
+ * one twice. */
+static bool named_before(const weft__clause *cl, int i, bool any_way)
 {
     for (int j = 0; j < i; j++)
-        if (cl[j].obj == cl[i].obj && cl[j].kind == cl[i].kind)
+        if (cl[j].obj == cl[i].obj && (any_way || cl[j].kind == cl[i].kind))
             return true;
     return false;
 }
@@ -242,7 +252,9 @@ static void count_offers(const weft__clause *cl, int n, int d)
             weft_chan *c = cl[i].obj;
             int side = cl[i].kind == WEFT__CL_RECV;
             c->waiting[side] += d;
-            bool first = !(n > 1 && named_before(cl, i));
+            if (n > 1 && !named_before(cl, i, true))
+                c->selects += d;
+            bool first = !(n > 1 && named_before(cl, i, false));
             int before = c->offerers[side];
             if (first)
                 c->offerers[side] += d;

@@ -506,6 +506,8 @@ struct weft_chan {
     int waiting[2];         /* clauses of pending tasks without default sending [0] / receiving [1] on it */
     int offerers[2];        /* those tasks, each once however many of its clauses name it (chan.c): the partners
                              * a rendezvous on it can pair with, counted without walking its waiter list */
+    int selects;            /* of those, the tasks at a select of several cases, each once (footprint.c's
+                             * offering_select_keys has none to find on the waiter list when it is 0) */
     bool closed_on_senders; /* when closed, senders were waiting (a receiver could have paired with one) */
     unsigned nrecv;         /* elements received so far (a buffered channel's next receive takes number nrecv,
                              * its next send number nrecv + len: footprint.c's slot keys) */
