@@ -10,6 +10,11 @@
 /*
  * Usage: scale [--strategy dfs|dpor] [--reps R] MODEL N [K]
  *   own_chan N      N tasks each send on their own unbuffered channel; the body receives from them in order
+ *   one_chan N      N tasks all send on one unbuffered channel; the body receives N times (each receive has
+ *                   every sender still waiting as a partner)
+ *   wg_done N       N tasks each call Done on one WaitGroup the body waits on (all N enabled at once)
+ *   leak N          N tasks each blocked forever on their own channel when the body returns (LEAK: the time is
+ *                   mostly the report, which explains every blocked task)
  *   blocked N K     N tasks each blocked forever on their own channel while two tasks ping-pong K round trips
  *                   (ends LEAK: the blocked tasks never exit)
  * One execution (max_executions 1) R times; prints the median time, the steps and the time per step. For
@@ -40,9 +45,45 @@ static void own_chan(void *arg)
     }
 }
 
+static void one_chan(void *arg)
+{
+    (void)arg;
+    weft_chan *c = weft_chan_make(sizeof(int), 0);
+    for (int i = 0; i < n_tasks; i++)
+        WEFT_GO(sender, c);
+    for (int i = 0; i < n_tasks; i++) {
+        int v;
+        weft_chan_recv(c, &v);
+    }
+}
+
+static weft_wg *wg;
+
+static void doner(void)
+{
+    weft_wg_done(wg);
+}
+
+static void wg_done(void *arg)
+{
+    (void)arg;
+    wg = weft_wg_make();
+    weft_wg_add(wg, n_tasks);
+    for (int i = 0; i < n_tasks; i++)
+        WEFT_GO(doner);
+    weft_wg_wait(wg);
+}
+
 static void stuck(weft_chan *c)
 {
     weft_chan_recv(c, NULL);
+}
+
+static void leak(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < n_tasks; i++)
+        WEFT_GO(stuck, weft_chan_make(0, 0));
 }
 
 static void pong(weft_chan *ping, weft_chan *back)
@@ -102,13 +143,21 @@ int main(int argc, char **argv)
             reps = atoi(argv[a + 1]);
     }
     if (argc - a < 2) {
-        fprintf(stderr, "usage: scale [--strategy dfs|dpor] [--reps R] own_chan|blocked N [K]\n");
+        fprintf(stderr, "usage: scale [--strategy dfs|dpor] [--reps R] own_chan|one_chan|wg_done|leak|blocked N [K]\n");
         return 2;
     }
     const char *model = argv[a];
     n_tasks = atoi(argv[a + 1]);
     k_rounds = argc - a > 2 ? atoi(argv[a + 2]) : 10000;
-    void (*body)(void *) = !strcmp(model, "own_chan") ? own_chan : !strcmp(model, "blocked") ? blocked : NULL;
+    static const struct {
+        const char *name;
+        void (*body)(void *);
+    } models[] = {{"own_chan", own_chan}, {"one_chan", one_chan}, {"wg_done", wg_done}, {"leak", leak},
+                  {"blocked", blocked}};
+    void (*body)(void *) = NULL;
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++)
+        if (!strcmp(model, models[i].name))
+            body = models[i].body;
     if (!body || reps < 1 || reps > 99) {
         fprintf(stderr, "scale: unknown model '%s' or bad --reps\n", model);
         return 2;

@@ -1,4 +1,5 @@
 /* verdict.c: why an execution ended as it did: the state of what each task waits on, and why nothing wakes it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "verdict.h"
@@ -119,20 +120,89 @@ void weft__task_label(int id, char *buf, size_t n)
         snprintf(buf, n, "task %d `%s`", id, t->name);
 }
 
-/* The tasks (other than `except`) pending with a clause of `kind` on obj, as "task 1, task 3" or "none". */
-static void waiters(const void *obj, int kind, char *buf, size_t n)
+/* A pending task's channel clause, as the index of waiters() holds it. */
+typedef struct waiter {
+    uintptr_t obj;          /* the channel (its address orders the index only: nothing printed depends on it) */
+    int kind;               /* WEFT__CL_SEND or WEFT__CL_RECV */
+    int task;
+} waiter;
+
+/* Every pending task's channel clauses, sorted by channel, direction and task id: a report asks who waits on
+ * the channel of every blocked task, and scanning every task for each made a report on N tasks O(N^2).
+ * Invariant: when built, w[0..n) are the clauses of the state identified by (gen, nsteps, arrivals), which
+ * changes whenever a task arrives at a step or takes one. Grown, then kept (reports only: no step uses it). */
+static struct {
+    waiter *w;
+    int n, cap;
+    bool built;
+    uint32_t gen;
+    long long nsteps;
+    uint64_t arrivals;
+} ix;
+
+static int waiter_cmp(const void *pa, const void *pb)
+{
+    const waiter *a = pa, *b = pb;
+    if (a->obj != b->obj)
+        return a->obj < b->obj ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return (a->task > b->task) - (a->task < b->task);
+}
+
+/* The index for the current state: built at the first question about it, O(C log C) for C channel clauses. */
+static void index_waiters(void)
 {
     const weft__rt *R = &weft__R;
-    buf[0] = 0;
+    if (ix.built && ix.gen == R->gen && ix.nsteps == R->nsteps && ix.arrivals == R->arrivals)
+        return;
+    ix.n = 0;
     for (int i = 0; i < R->ntasks; i++) {
         const weft__task *u = R->tasks[i];
         if (u->state != WEFT__T_PENDING)
             continue;
-        for (int j = 0; j < u->ncl; j++)
-            if (u->cl[j].obj == obj && u->cl[j].kind == kind) {
-                cat(buf, n, "%stask %d", buf[0] ? ", " : "", u->id);
-                break;
+        for (int j = 0; j < u->ncl; j++) {
+            const weft__clause *c = &u->cl[j];
+            if (c->kind != WEFT__CL_SEND && c->kind != WEFT__CL_RECV)
+                continue;
+            if (ix.n == ix.cap) {
+                int cap = ix.cap ? 2 * ix.cap : 256;
+                waiter *w = realloc(ix.w, sizeof *w * (size_t)cap);
+                if (!w)
+                    weft__out_of_memory("a report's index of waiting tasks");
+                ix.w = w;
+                ix.cap = cap;
             }
+            ix.w[ix.n++] = (waiter){(uintptr_t)c->obj, c->kind, u->id};
+        }
+    }
+    qsort(ix.w, (size_t)ix.n, sizeof *ix.w, waiter_cmp);
+    ix.built = true;
+    ix.gen = R->gen;
+    ix.nsteps = R->nsteps;
+    ix.arrivals = R->arrivals;
+}
+
+/* The tasks pending with a clause of `kind` on obj, as "task 1, task 3" or "none" (as much as fits in buf). */
+static void waiters(const void *obj, int kind, char *buf, size_t n)
+{
+    index_waiters();
+    waiter key = {(uintptr_t)obj, kind, -1};
+    int lo = 0, hi = ix.n; /* the first entry not below key */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (waiter_cmp(&ix.w[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    buf[0] = 0;
+    size_t len = 0;
+    for (int i = lo; i < ix.n && ix.w[i].obj == key.obj && ix.w[i].kind == kind && len + 1 < n; i++) {
+        if (i > lo && ix.w[i].task == ix.w[i - 1].task) /* a select naming obj twice: the task once */
+            continue;
+        cat(buf, n, "%stask %d", buf[0] ? ", " : "", ix.w[i].task);
+        len = strlen(buf);
     }
     if (!buf[0])
         snprintf(buf, n, "none");

@@ -43,57 +43,91 @@ typedef struct alt {
     int pclause;
 } alt;
 
-/* At least size bytes at *buf (of *have): grown when a step needs more than any before, then kept. */
-static void *scratch(void **buf, size_t *have, size_t size)
-{
-    if (size > *have) {
-        size_t n = *have ? *have : 4096;
-        while (n < size)
-            n *= 2;
-        void *p = realloc(*buf, n);
-        if (!p)
-            weft__out_of_memory("a channel step's partners");
-        *buf = p;
-        *have = n;
-    }
-    return *buf;
-}
-
-/* The ways clause i of the running task t can complete now, appended to a[] from *n (room for cap).
- * Lazy arrival (docs/exploration.md): a task's arrival at a blocking operation is not a step, so nothing in a
- * program can tell whether a partner arrived long ago or just now; every offering partner is an alternative,
- * and a poll's default stays possible while only partners, none of them certain, make a case ready. Returns
- * whether the clause is ready by itself (buffer or close). */
-static bool alternatives(const weft__task *t, int i, alt *a, int *n, int cap)
+/* How many ways clause i of the running task t can complete now; *sure is set when it is ready by itself (buffer
+ * or close: one way). Lazy arrival (docs/exploration.md): a task's arrival at a blocking operation is not a step,
+ * so nothing in a program can tell whether a partner arrived long ago or just now; every offering partner is a
+ * way, and a poll's default stays possible while only partners, none of them certain, make a case ready. The
+ * partners are counted, not listed: c->offerers holds exactly the pending tasks offering on c (t's own offers
+ * were withdrawn when it was chosen, and the tasks a step wakes resume before the next choice), each once. */
+static int ways(const weft__task *t, int i, bool *sure)
 {
     const weft__clause *cl = &t->cl[i];
-    weft_chan *c = cl->obj;
+    const weft_chan *c = cl->obj;
     if (!c)
-        return false;
+        return 0;
     if (c->closed || (c->cap && (cl->kind == WEFT__CL_SEND ? c->len < c->cap : c->len > 0))) {
-        if (*n < cap)
-            a[*n] = (alt){i, NULL, -1};
-        ++*n;
-        return true;
+        *sure = true;
+        return 1;
     }
     if (c->cap || (cl->kind == WEFT__CL_SEND && !t->has_default))
-        return false;
-    int want = cl->kind == WEFT__CL_SEND ? WEFT__CL_RECV : WEFT__CL_SEND;
-    weft__task *local[16], **ps = local;
-    int lc[16], *pc = lc;
-    int k = weft__partners(c, want, t, ps, pc, 16);
-    if (k > 16) { /* many partners: the runtime's scratch (a step's own arena room would add up to N^2) */
-        char *room = scratch(&weft__R.partners, &weft__R.partners_size, (sizeof *ps + sizeof *pc) * (size_t)k);
-        ps = (weft__task **)room;
-        pc = (int *)(room + sizeof *ps * (size_t)k);
-        weft__partners(c, want, t, ps, pc, k);
+        return 0;
+    return c->offerers[cl->kind == WEFT__CL_SEND]; /* a send pairs with receivers [1], a receive with senders [0] */
+}
+
+#ifdef WEFT_VERIFY_WAITQ
+/* Debugging aid (-DWEFT_VERIFY_WAITQ): c->offerers and c->selects equal a walk of c's waiter list. */
+static void verify_offerers(const weft_chan *c)
+{
+    int sel = 0;
+    const weft__task *prev = NULL;
+    for (const weft__clause *w = c->h.wq_head; w; prev = w->task, w = w->wq_next)
+        sel += w->task != prev && w->task->state == WEFT__T_PENDING && w->task->offers && w->task->ncl > 1;
+    if (sel != c->selects) {
+        fprintf(stderr, "weft: chan#%d counts %d selects offering on it, its waiter list %d\n", c->h.id, c->selects,
+                sel);
+        abort();
     }
-    for (int j = 0; j < k; j++) {
-        if (*n < cap)
-            a[*n] = (alt){i, ps[j], pc[j]};
-        ++*n;
+    for (int side = 0; side < 2; side++) {
+        int kind = side ? WEFT__CL_RECV : WEFT__CL_SEND, k = 0;
+        const weft__task *last = NULL;
+        for (const weft__clause *w = c->h.wq_head; w; w = w->wq_next) {
+            if (w->kind == kind && w->task != last && w->task->state == WEFT__T_PENDING && w->task->offers)
+                k++;
+            if (w->kind == kind)
+                last = w->task;
+        }
+        if (k != c->offerers[side]) {
+            fprintf(stderr, "weft: chan#%d counts %d tasks offering to %s, its waiter list %d\n", c->h.id,
+                    c->offerers[side], side ? "receive" : "send", k);
+            abort();
+        }
     }
-    return false;
+}
+#endif
+
+/* The clause alternative k of the running task t's step belongs to (ways() in clause order), or -1 for the
+ * default (k == the number of alternatives); *j is then k's place among that clause's ways. */
+static int clause_of(const weft__task *t, int k, int *j)
+{
+    for (int i = 0; i < t->ncl; i++) {
+        bool sure = false;
+        int w = ways(t, i, &sure);
+        if (k < w) {
+            *j = k;
+            return i;
+        }
+        k -= w;
+    }
+    return -1;
+}
+
+/* Alternative k of the running task t's step (clauses in order, each with its ways in task id order: the order
+ * every choice index, and so every replay token, refers to): found by counting, then walking to its partner. */
+static alt nth_alt(const weft__task *t, int k)
+{
+    int j = 0, i = clause_of(t, k, &j);
+    bool sure = false;
+    ways(t, i, &sure);
+    alt a = {i, NULL, -1};
+    if (sure)
+        return a;
+    const weft__clause *cl = &t->cl[i];
+    a.partner = weft__partner(cl->obj, cl->kind == WEFT__CL_SEND ? WEFT__CL_RECV : WEFT__CL_SEND, j, &a.pclause);
+    if (!a.partner) { /* the count and the waiter list disagree: a bug in weft, not in the program */
+        fprintf(stderr, "weft: internal error: channel partner %d not on its waiter list\n", j);
+        abort();
+    }
+    return a;
 }
 
 /* Complete alternative a for the running task: a rendezvous completes the partner's step too (it resumes
@@ -146,30 +180,37 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
 }
 
 /* Select fairness (WEFT__PASS_MAX): the alternative t must take because its channel steps passed over that
- * channel too often in a row, or -1 (the choice is free). */
-static int fair_choice(const weft__task *t, const alt *a, int na)
+ * channel too often in a row (the first alternative of the first clause that can complete on it), or -1 (the
+ * choice is free). */
+static int fair_choice(const weft__task *t)
 {
     if (!t->passed || t->npassed < WEFT__PASS_MAX)
         return -1;
-    for (int j = 0; j < na; j++)
-        if (t->cl[a[j].clause].obj == t->passed)
-            return j;
+    for (int i = 0, k = 0; i < t->ncl; i++) {
+        bool sure = false;
+        int w = ways(t, i, &sure);
+        if (w > 0 && t->cl[i].obj == t->passed)
+            return k;
+        k += w;
+    }
     return -1;
 }
 
-/* Keep count of the channel t's steps pass over (WEFT__PASS_MAX): this step (alternative k of a[0..na), k == na
- * the default) passes it over again if it could complete on it and does not; a step that takes it, or names it
+/* Keep count of the channel t's steps pass over (WEFT__PASS_MAX): this step (alternative k, or the default: no
+ * clause) passes it over again if it could complete on it and does not; a step that takes it, or names it
  * while it cannot complete on it (it ran dry), ends the count; a step that does not name it leaves the count as
- * it is. With no channel counted, the first one this step passes over is. */
-static void passed_over(weft__task *t, const alt *a, int na, int k)
+ * it is. With no channel counted, the first one this step passes over is (clauses with a way, in order). */
+static void passed_over(weft__task *t, int k)
 {
-    const void *took = k < na ? t->cl[a[k].clause].obj : NULL;
+    int j = 0, took_i = clause_of(t, k, &j);
+    const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
     if (t->passed) {
         bool named = false, ready = false;
-        for (int i = 0; i < t->ncl; i++)
+        for (int i = 0; i < t->ncl; i++) {
+            bool sure = false;
             named |= t->cl[i].obj == t->passed;
-        for (int j = 0; j < na; j++)
-            ready |= t->cl[a[j].clause].obj == t->passed;
+            ready |= t->cl[i].obj == t->passed && ways(t, i, &sure) > 0;
+        }
         if (!named)
             return;
         if (ready && took != t->passed) {
@@ -179,26 +220,51 @@ static void passed_over(weft__task *t, const alt *a, int na, int k)
         t->passed = NULL;
         t->npassed = 0;
     }
-    for (int j = 0; j < na; j++)
-        if (t->cl[a[j].clause].obj != took) {
-            t->passed = t->cl[a[j].clause].obj;
+    for (int i = 0; i < t->ncl; i++) {
+        bool sure = false;
+        if (t->cl[i].obj != took && ways(t, i, &sure) > 0) {
+            t->passed = t->cl[i].obj;
             t->npassed = 1;
             return;
         }
+    }
 }
 
-/* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels. */
+/* Whether a clause before cl[i] names the same channel (in the same direction, unless any_way): a select may name
+ * one twice. */
+static bool named_before(const weft__clause *cl, int i, bool any_way)
+{
+    for (int j = 0; j < i; j++)
+        if (cl[j].obj == cl[i].obj && (any_way || cl[j].kind == cl[i].kind))
+            return true;
+    return false;
+}
+
+/* Count (d = 1) or uncount (d = -1) the clauses a task offers on their channels, and the task once per channel
+ * and direction. A waiting receiver on an unbuffered channel can pair when another task offers to send: only
+ * when the senders go from none to one, or one to two (the one may be the receiver itself, a select naming the
+ * channel both ways), or back, do receivers need to be looked at again (an offer to receive matters to a poll
+ * only, which is always enabled). Every offer on an unbuffered channel is news to a busy-wait polling it. */
 static void count_offers(const weft__clause *cl, int n, int d)
 {
     for (int i = 0; i < n; i++) {
         if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV)) {
             weft_chan *c = cl[i].obj;
-            c->waiting[cl[i].kind == WEFT__CL_RECV] += d;
-            if (cl[i].kind == WEFT__CL_SEND && c->cap == 0) /* a waiting receiver may now pair, or no longer (an */
-                weft__changed(c); /* offer to receive matters to a poll only, which is always enabled) */
-            else if (c->cap == 0 && weft__R.nnews < (int)(sizeof weft__R.news / sizeof *weft__R.news))
-                weft__R.news[weft__R.nnews++] = &c->h; /* a busy-wait polling c sees the offer (spin.c) */
-            else if (c->cap == 0)
+            int side = cl[i].kind == WEFT__CL_RECV;
+            c->waiting[side] += d;
+            if (n > 1 && !named_before(cl, i, true))
+                c->selects += d;
+            bool first = !(n > 1 && named_before(cl, i, false));
+            int before = c->offerers[side];
+            if (first)
+                c->offerers[side] += d;
+            if (c->cap)
+                continue;
+            if (side == 0 && first && before <= (d > 0 ? 1 : 2))
+                weft__changed(c); /* a busy-wait polling c sees the offer (spin.c), and receivers are looked at */
+            else if (weft__R.nnews < (int)(sizeof weft__R.news / sizeof *weft__R.news))
+                weft__R.news[weft__R.nnews++] = &c->h; /* the news only */
+            else
                 weft__R.news_lost = true;
         }
     }
@@ -228,33 +294,31 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     }
     if (r & WEFT__FIRED) /* a partner's step completed ours */
         return r & ~WEFT__FIRED;
-    alt local[16];
-    alt *a = local;
     int na = 0;
     bool sure = false;
-    for (int i = 0; i < n; i++)
-        sure |= alternatives(t, i, a, &na, 16);
-    if (na > 16) {
-        a = scratch(&weft__R.alts, &weft__R.alts_size, sizeof *a * (size_t)na);
-        int m = 0;
-        for (int i = 0; i < n; i++)
-            alternatives(t, i, a, &m, na);
+    for (int i = 0; i < n; i++) {
+        na += ways(t, i, &sure);
+#ifdef WEFT_VERIFY_WAITQ
+        if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV))
+            verify_offerers(cl[i].obj);
+#endif
     }
     int nchoice = na + (has_default && !sure);
     if (nchoice == 0) /* not enabled: the scheduler never chooses it so */
         weft__nondet("a channel operation was chosen though it could not complete");
-    int k = fair_choice(t, a, na);
+    int k = fair_choice(t);
     if (k < 0)
         k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
-    passed_over(t, a, na, k);
+    passed_over(t, k);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();
         return -1;
     }
-    int i = a[k].clause;
+    alt a = nth_alt(t, k);
+    int i = a.clause;
     weft__step_obj(cl[i].obj, n > 1 || has_default ? i : -1);
-    perform(&cl[i], &a[k], file, line);
+    perform(&cl[i], &a, file, line);
     return i;
 }
 

@@ -343,9 +343,6 @@ typedef struct weft__rt {
     int *cand;
     bool *cand_pre;
     int cand_cap;
-    /* scratch for a channel step with many partners (chan.c): grown, then kept across steps and executions */
-    void *partners, *alts;
-    size_t partners_size, alts_size;
 } weft__rt;
 
 extern weft__rt weft__R WEFT__HIDDEN;
@@ -419,8 +416,7 @@ bool weft__clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN
 bool weft__chan_clause_ready(const weft__task *t, const weft__clause *c) WEFT__HIDDEN;
 bool weft__task_enabled_slow(const weft__task *t) WEFT__HIDDEN;
 int weft__alive_compact(void) WEFT__HIDDEN;
-int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
-    WEFT__HIDDEN;
+weft__task *weft__partner(const weft_chan *c, int kind, int j, int *clause) WEFT__HIDDEN;
 /* The park/wake mechanism and the enabled set (waitq.c). */
 void weft__park_clauses(weft__task *t) WEFT__HIDDEN;
 void weft__unlink_clauses(weft__task *t) WEFT__HIDDEN;
@@ -508,6 +504,10 @@ struct weft_chan {
     struct weft_timer *timer; /* the timer or ticker that sends on it, or NULL */
     struct weft_ctx *ctx;   /* the context whose Done channel it is, or NULL */
     int waiting[2];         /* clauses of pending tasks without default sending [0] / receiving [1] on it */
+    int offerers[2];        /* those tasks, each once however many of its clauses name it (chan.c): the partners
+                             * a rendezvous on it can pair with, counted without walking its waiter list */
+    int selects;            /* of those, the tasks at a select of several cases, each once (footprint.c's
+                             * offering_select_keys has none to find on the waiter list when it is 0) */
     bool closed_on_senders; /* when closed, senders were waiting (a receiver could have paired with one) */
     unsigned nrecv;         /* elements received so far (a buffered channel's next receive takes number nrecv,
                              * its next send number nrecv + len: footprint.c's slot keys) */

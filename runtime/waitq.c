@@ -4,28 +4,25 @@
 
 #include "rt.h"
 
-/* The pending tasks other than `except` that offer a clause of `kind` (SEND or RECV) on channel c: tasks at a
- * channel operation without default (a task that polls never waits, so nobody pairs with it). At most cap
- * are stored in out[] with their clause index in clauses[], in task id order; returns how many there are.
- * Walks c's waiter list only: the cost is the number of tasks waiting on c. */
-int weft__partners(const weft_chan *c, int kind, const weft__task *except, weft__task **out, int *clauses, int cap)
+/* The pending task that is partner number j (from 0) for a rendezvous offering a clause of `kind` (SEND or RECV)
+ * on channel c: the tasks at a channel operation without default that offer `kind` on c (a task that polls never
+ * waits, so nobody pairs with it), in task id order, each once (a select may name c twice: its first clause of
+ * `kind` is the one paired with, and its index goes to *clause). NULL if there are not j + 1 of them. Walks c's
+ * waiter list up to that partner only: the count of partners is c->offerers, kept as offers come and go. */
+weft__task *weft__partner(const weft_chan *c, int kind, int j, int *clause)
 {
-    int n = 0;
-    if (!c->waiting[kind == WEFT__CL_RECV])
-        return 0;
-    const weft__task *last = NULL; /* a select may name c twice: its first clause of `kind` counts */
+    const weft__task *last = NULL;
     for (const weft__clause *w = c->h.wq_head; w; w = w->wq_next) {
         weft__task *u = w->task;
-        if (w->kind != kind || u == last || u == except || u->state != WEFT__T_PENDING || !u->offers)
+        if (w->kind != kind || u == last || u->state != WEFT__T_PENDING || !u->offers)
             continue;
         last = u;
-        if (n < cap) {
-            out[n] = u;
-            clauses[n] = (int)(w - u->cl);
+        if (j-- == 0) {
+            *clause = (int)(w - u->cl);
+            return u;
         }
-        n++;
     }
-    return n;
+    return NULL;
 }
 
 /* How many of t's own clauses offer `kind` on channel c (a select may name one channel twice). */
@@ -130,13 +127,30 @@ static bool waits_on_obj(const weft__task *t, const weft__clause *c)
 }
 
 /* Link clause c of task t into its object's waiter list, keeping task id then clause order (clauses of a task
- * are linked in index order; arrivals mostly come in id order, so the walk from the tail is short). */
+ * are linked in index order). The place is looked for from both ends at once: a task with the highest or the
+ * lowest id (arrivals mostly come in id order; the test body, task 0, waits among its workers) links in O(1). */
 static inline void link_clause(weft__task *t, weft__clause *c)
 {
     weft__obj *o = c->obj;
-    weft__clause *p = o->wq_tail;
-    for (int id = t->id; p && p->task->id > id;)
-        p = p->wq_prev;
+    weft__clause *p = o->wq_tail; /* becomes the last clause of a task with id <= t's, or NULL */
+    int id = t->id;
+    if (p && p->task->id > id) {
+        weft__clause *q = o->wq_head;
+        if (q->task->id > id) {
+            p = NULL;
+        } else { /* head <= id < tail: both walks stop inside the list */
+            for (;;) {
+                p = p->wq_prev;
+                if (p->task->id <= id)
+                    break;
+                q = q->wq_next;
+                if (q->task->id > id) {
+                    p = q->wq_prev;
+                    break;
+                }
+            }
+        }
+    }
     c->task = t;
     c->wq_prev = p;
     c->wq_next = p ? p->wq_next : o->wq_head;
