@@ -19,7 +19,7 @@ typedef struct weft__branch {
     int kind;
     int n;
     const int *ids;          /* WEFT__BR_TASK: candidate task ids, else NULL */
-    const bool *preempt;     /* WEFT__BR_TASK: choosing i preempts, else NULL */
+    const bool *preempt;     /* WEFT__BR_TASK: choosing i preempts; NULL: none does (and other branches) */
     const int *allowed;
     int nallowed;
 } weft__branch;

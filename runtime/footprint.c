@@ -74,7 +74,7 @@ static int withdrawn_keys(const weft__task *u, int *keys, int n, int cap);
  * task id order). */
 static int offering_select_keys(const weft_chan *c, const weft__task *self, int *keys, int n, int cap)
 {
-    if (!c->waiting[0] && !c->waiting[1])
+    if (!c->selects) /* no select of several cases offers on c (chan.c counts them) */
         return n;
     const weft__task *last = NULL; /* a select may name c twice: each task once */
     for (const weft__clause *w = c->h.wq_head; w && n < cap; w = w->wq_next) {

@@ -459,7 +459,8 @@ typedef struct weft__hooks {
     void (*amend)(struct weft__explorer *x, int key);
 } weft__hooks;
 
-/* Ask the checker to pick one of n alternatives at a branch point (sched.c): returns the index; ends the
+/* Ask the checker to pick one of n alternatives at a branch point (sched.c; preempt[i]: choosing i preempts, NULL:
+ * none does): returns the index; ends the
  * execution when the checker prunes it or finds it diverged (never returns then). */
 int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HIDDEN;
 

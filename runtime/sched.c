@@ -336,13 +336,14 @@ static weft__task *pick(void)
     if (clock)
         R->cand[m++] = -1;
     bool can_preempt = lastpos >= 0 && !R->tasks[R->last]->polled; /* leaving a fruitless poll is free */
-    for (int i = 0; i < m; i++)
-        R->cand_pre[i] = can_preempt && R->cand[i] != R->last;
-    int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, R->cand_pre);
+    if (can_preempt) /* else no choice is a preemption: NULL says so without a list */
+        for (int i = 0; i < m; i++)
+            R->cand_pre[i] = R->cand[i] != R->last;
+    int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, can_preempt ? R->cand_pre : NULL);
     R->nwent_off = 0;
     R->went_off_lost = false;
     weft__step *s = new_step();
-    s->preempt = R->cand_pre[k];
+    s->preempt = can_preempt && R->cand[k] != R->last;
     s->raw = false;
     s->detail = -1;
     s->partner = -1;
