@@ -202,6 +202,8 @@ static int fair_choice(const weft__task *t)
  * it is. With no channel counted, the first one this step passes over is (clauses with a way, in order). */
 static void passed_over(weft__task *t, int k)
 {
+    if (t->ncl == 1 && !t->has_default && !t->passed) /* one channel, no default: nothing to pass over */
+        return;
     int j = 0, took_i = clause_of(t, k, &j);
     const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
     if (t->passed) {

@@ -298,6 +298,7 @@ typedef struct weft__rt {
     const weft__obj *step_objs[WEFT__SPIN_SEEN]; /* the objects of its step (spin.c) */
     int nstep_objs;
     bool step_polled;           /* the step under way was a poll that found nothing */
+    int nwindows;               /* tasks with a busy-wait under way (weft__spin.nidle > 0) */
     weft__obj *news[16];        /* objects the step under way changed (weft__changed), and whether more did: */
     int nnews;                  /* their versions move at the next choice unless the step was a busy-wait's */
     bool news_lost;             /* (more than fit: the epoch moves, which every busy-wait takes as news) */
@@ -396,7 +397,7 @@ void weft__poll_failed(void) WEFT__HIDDEN;
 
 /* Busy-waits (spin.c). Before a choice: account the step just taken to its task's busy-wait. */
 void weft__spin_after(void) WEFT__HIDDEN;
-/* Task t is about to take its step: remember the objects it observes. */
+/* The step task t is taking makes no progress: remember the objects it observes. */
 void weft__spin_step(const weft__task *t) WEFT__HIDDEN;
 /* Whether t's busy-wait is long enough and its pending step only looks again at what it observed. */
 bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;

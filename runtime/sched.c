@@ -374,9 +374,12 @@ static weft__task *pick(void)
     s->when = R->now;
     t->last_step = R->nsteps++;
     t->polled = false;
-    weft__spin_step(t);
     R->last = t->id;
+    R->step_task = t->id;
+    R->step_polled = false;
     R->idle = weft__ops[t->opc].spin;
+    if (R->idle) /* a step that makes no progress: what it observes, for busy-waits */
+        weft__spin_step(t);
     return t;
 }
 
@@ -424,7 +427,7 @@ int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *fi
 /* The step just taken was a poll that found nothing (select default, failed trylock, yield). */
 void weft__poll_failed(void)
 {
-    weft__R.idle = true;
+    weft__step_idle();
     weft__R.step_polled = true;
     weft__R.cur->polled = true;
 }
@@ -432,6 +435,8 @@ void weft__poll_failed(void)
 /* The step under way makes no progress (a receive of a closed channel's zero value). */
 void weft__step_idle(void)
 {
+    if (!weft__R.idle)
+        weft__spin_step(weft__R.cur);
     weft__R.idle = true;
 }
 

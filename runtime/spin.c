@@ -23,6 +23,7 @@ static const weft__obj *object(const weft__task *t, int i)
 
 static void forget(weft__spin *s)
 {
+    weft__R.nwindows -= s->nidle > 0;
     s->nseen = s->npolls = s->nidle = 0;
 }
 
@@ -37,7 +38,8 @@ void weft__spin_after(void)
     weft__rt *R = &weft__R;
     int id = R->step_task;
     weft__task *t = id >= 0 ? R->tasks[id] : NULL;
-    if (!t || !R->idle || !long_enough(&t->spin)) {
+    /* versions matter only to busy-waits under way (their tasks compare them later) */
+    if (R->nwindows > 0 && (!t || !R->idle || !long_enough(&t->spin))) {
         for (int i = 0; i < R->nnews; i++)
             R->news[i]->version++;
         R->spin_epoch += R->news_lost;
@@ -48,6 +50,8 @@ void weft__spin_after(void)
         return;
     R->step_task = -1;
     weft__spin *s = &t->spin;
+    if (!R->idle && s->nidle == 0) /* the common case: progress, and no busy-wait to end */
+        return;
     bool was = long_enough(s);
     if (!R->idle || t->state == WEFT__T_DONE || R->nstep_objs > WEFT__SPIN_SEEN) {
         forget(s);
@@ -66,18 +70,17 @@ void weft__spin_after(void)
             s->seen[j].version = o->version;
         }
         s->npolls += R->step_polled;
+        R->nwindows += s->nidle == 0;
         s->nidle++;
         s->epoch = R->spin_epoch;
     }
     R->nspinning += (int)long_enough(s) - (int)was;
 }
 
-/* Remember the objects of the step task t is about to take, for weft__spin_after. */
+/* The step task t is taking makes no progress: remember the objects it observes, for weft__spin_after. */
 void weft__spin_step(const weft__task *t)
 {
     weft__rt *R = &weft__R;
-    R->step_task = t->id;
-    R->step_polled = false;
     int n = 0;
     for (int i = 0; i < t->ncl && n <= WEFT__SPIN_SEEN; i++) {
         const weft__obj *o = object(t, i);

@@ -128,6 +128,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->step_task = -1;
     R->nstep_objs = 0;
     R->step_polled = false;
+    R->nwindows = 0;
     R->nnews = 0;
     R->news_lost = false;
     R->spin_epoch = 0;
