@@ -137,7 +137,8 @@ typedef struct weft__spin {
     unsigned epoch;           /* R->spin_epoch at its last step */
     struct {
         const struct weft__obj *obj;
-        unsigned version;
+        unsigned version;     /* its version when last observed */
+        int at;               /* npolls then: a turn of the loop that did not observe it drops it */
     } seen[WEFT__SPIN_SEEN];
 } weft__spin;
 

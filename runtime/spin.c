@@ -56,23 +56,35 @@ void weft__spin_after(void)
     if (!R->idle || t->state == WEFT__T_DONE || R->nstep_objs > WEFT__SPIN_SEEN) {
         forget(s);
     } else {
-        for (int i = 0; i < R->nstep_objs; i++) {
+        bool fits = true;
+        for (int i = 0; i < R->nstep_objs && fits; i++) {
             const weft__obj *o = R->step_objs[i];
             int j = 0;
             while (j < s->nseen && s->seen[j].obj != o)
                 j++;
-            if (j == WEFT__SPIN_SEEN) { /* a busy-wait over more objects than kept: taken as it comes */
-                forget(s);
+            fits = j < WEFT__SPIN_SEEN; /* else a busy-wait over more objects than kept: taken as it comes */
+            if (!fits)
                 break;
-            }
             if (j == s->nseen)
                 s->seen[s->nseen++].obj = o;
             s->seen[j].version = o->version;
+            s->seen[j].at = s->npolls;
         }
-        s->npolls += R->step_polled;
-        R->nwindows += s->nidle == 0;
-        s->nidle++;
-        s->epoch = R->spin_epoch;
+        if (fits) {
+            s->npolls += R->step_polled;
+            R->nwindows += s->nidle == 0;
+            s->nidle++;
+            s->epoch = R->spin_epoch;
+            if (R->step_polled) { /* a poll ends a turn of the loop: what the turn did not look at is not waited on */
+                int k = 0;
+                for (int j = 0; j < s->nseen; j++)
+                    if (s->seen[j].at >= s->npolls - 1)
+                        s->seen[k++] = s->seen[j];
+                s->nseen = k;
+            }
+        } else {
+            forget(s);
+        }
     }
     R->nspinning += (int)long_enough(s) - (int)was;
 }
