@@ -541,6 +541,14 @@ static void check_task(struct dpor *d, int id)
     d->fpc[id + 1].checked = true;
 }
 
+/* Look for the races of the clock's pending step (its footprint follows every timer: checked anew). */
+static void check_clock(struct dpor *d)
+{
+    iset view = {0};
+    bool ok = weft__dpor_pending_fp(d, -1, &view);
+    race_check(d, -1, &view, !ok);
+}
+
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
  * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
  * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
@@ -597,11 +605,8 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
     bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
-    if (!replay && (clock || d->clock_was)) {
-        iset view = {0};
-        bool ok = weft__dpor_pending_fp(d, -1, &view);
-        race_check(d, -1, &view, !ok);
-    }
+    if (!replay && (clock || d->clock_was))
+        check_clock(d);
     d->clock_was = clock;
 }
 
@@ -612,11 +617,8 @@ void weft__dpor_races_end(struct dpor *d)
     d->stepping = false;
     for (int i = 0, na = weft__alive(); i < na; i++)
         check_task(d, R->alive[i]);
-    if (d->clock_was) {
-        iset view = {0};
-        bool ok = weft__dpor_pending_fp(d, -1, &view);
-        race_check(d, -1, &view, !ok);
-    }
+    if (d->clock_was)
+        check_clock(d);
 }
 
 /* Event e of node nd, with clock vc, is now the last write of its written keys and a read of the others. */
