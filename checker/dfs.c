@@ -1,7 +1,9 @@
 /* dfs.c: exhaustive depth-first search over every allowed alternative at every branch point (no reduction). */
 #include "strategy.h"
 
-/* One branch point on the path: its allowed alternatives are alts[off .. off + cnt), alts[off + pos] is taken. */
+/* One branch point on the path: its allowed alternatives are alts[off .. off + cnt), alts[off + pos] is taken;
+ * off < 0: every alternative is allowed (0 .. cnt - 1, pos is taken), and none is kept in alts (a state with N
+ * enabled tasks would cost N ints). */
 struct dfs_entry {
     int n;      /* alternatives offered (checked again on re-execution) */
     int off;
@@ -24,13 +26,17 @@ static int choose(weft__explorer *x, const weft__branch *b)
                                   "alternatives, %d before (does the program depend on something weft does not "
                                   "control?)",
                                   x->cursor, weft__R.nsteps + 1, b->n, e->n);
-        return x->alts[e->off + e->pos];
+        return e->off < 0 ? e->pos : x->alts[e->off + e->pos];
     }
     weft__grow((void **)&x->path, &x->path_cap, x->npath + 1, sizeof *x->path);
-    weft__grow((void **)&x->alts, &x->alts_cap, x->nalts + b->nallowed, sizeof *x->alts);
-    x->path[x->npath++] = (struct dfs_entry){b->n, x->nalts, b->nallowed, 0};
-    for (int i = 0; i < b->nallowed; i++)
-        x->alts[x->nalts++] = b->allowed[i];
+    if (b->nallowed == b->n) { /* allowed is ascending: 0 .. n - 1 */
+        x->path[x->npath++] = (struct dfs_entry){b->n, -1, b->n, 0};
+    } else {
+        weft__grow((void **)&x->alts, &x->alts_cap, x->nalts + b->nallowed, sizeof *x->alts);
+        x->path[x->npath++] = (struct dfs_entry){b->n, x->nalts, b->nallowed, 0};
+        for (int i = 0; i < b->nallowed; i++)
+            x->alts[x->nalts++] = b->allowed[i];
+    }
     x->cursor++;
     return b->allowed[0];
 }
@@ -41,10 +47,12 @@ static bool next(weft__explorer *x)
         struct dfs_entry *e = &x->path[x->npath - 1];
         if (e->pos + 1 < e->cnt) {
             e->pos++;
-            x->nalts = e->off + e->cnt;
+            if (e->off >= 0)
+                x->nalts = e->off + e->cnt;
             return true;
         }
-        x->nalts = e->off;
+        if (e->off >= 0)
+            x->nalts = e->off;
         x->npath--;
     }
     return false;

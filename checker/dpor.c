@@ -18,6 +18,8 @@ static struct dpor *D(weft__explorer *x)
 
 /* ---- the strategy ------------------------------------------------------------------ */
 
+#define NO_ENTRY (-2) /* processes are task ids and -1, the clock */
+
 /* A new node, child of the node at the end of the path (or the root), pushed on the path. */
 static dnode *push_node(struct dpor *d, int kind)
 {
@@ -39,7 +41,7 @@ static dnode *push_node(struct dpor *d, int kind)
     d->live++;
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
-    nd->cand.n = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
+    nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
     d->path[d->npath++] = id;
     return nd;
 }
@@ -188,12 +190,12 @@ static int choose(weft__explorer *x, const weft__branch *b)
         child_sleep(d, nd, nd->chosen);
     } else {
         nd = push_node(d, WEFT__BR_TASK);
-        iset_reserve(&nd->cand, b->n); /* the runtime's candidates are distinct */
-        memcpy(nd->cand.v, b->ids, sizeof *b->ids * (size_t)b->n);
-        nd->cand.n = b->n;
-        weft__grow((void **)&nd->pre, &nd->pre_cap, b->n, sizeof *nd->pre);
-        for (int i = 0; i < b->n; i++)
-            nd->pre[i] = b->preempt && b->preempt[i];
+        pset_fill(&nd->cand, b->ids, b->n);
+        nd->preempting = b->preempt != NULL;
+        nd->keep = NO_ENTRY;
+        for (int i = 0; b->preempt && i < b->n; i++)
+            if (!b->preempt[i])
+                nd->keep = b->ids[i];
         nd->preempts = R->preemptions;
         if (d->have_child)
             for (int i = 0; i < d->child.n; i++)
@@ -247,21 +249,11 @@ static int choose(weft__explorer *x, const weft__branch *b)
     return idx;
 }
 
-/* Whether choosing candidate i of node nd stays within the preemption bound. */
-static bool within_bound(weft__explorer *x, const dnode *nd, int i)
+/* Whether choosing candidate p of node nd stays within the preemption bound. */
+static bool within_bound(weft__explorer *x, const dnode *nd, int p)
 {
-    return x->bound < 0 || !nd->pre[i] || nd->preempts < x->bound;
+    return x->bound < 0 || !nd->preempting || p == nd->keep || nd->preempts < x->bound;
 }
-
-static int cand_index(const dnode *nd, int p)
-{
-    for (int j = 0; j < nd->cand.n; j++)
-        if (nd->cand.v[j] == p)
-            return j;
-    return -1;
-}
-
-#define NO_ENTRY (-2) /* processes are task ids and -1, the clock */
 
 /* The next backtrack entry of the task node at path index k to explore now: the first one asked for, not
  * explored, not asleep, not queued; entries beyond the bound are deferred. NO_ENTRY when none. */
@@ -272,10 +264,9 @@ static int next_entry(weft__explorer *x, struct dpor *d, int k)
         int p = nd->bt.v[i];
         if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p) || iset_has(&nd->later, p))
             continue;
-        int ci = cand_index(nd, p);
-        if (ci < 0)
+        if (!pset_has(&nd->cand, p))
             continue;
-        if (within_bound(x, nd, ci))
+        if (within_bound(x, nd, p))
             return p;
         defer(x, d, k, p);
     }
@@ -384,8 +375,7 @@ void weft__dpor_free(struct dpor *d)
 {
     for (int i = 0; i < d->allocated; i++) {
         dnode *nd = &d->nodes[i];
-        free(nd->cand.v);
-        free(nd->pre);
+        free(nd->cand.w);
         free(nd->bt.v);
         free(nd->done.v);
         free(nd->sleep.v);

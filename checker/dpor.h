@@ -3,7 +3,9 @@
 #define WEFT_DPOR_H
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strategy.h"
 
@@ -66,6 +68,52 @@ static inline bool iset_has(const iset *s, int x)
     return false;
 }
 
+/* A set of processes as a bitmap: bit id + 1 stands for process id (bit 0: the clock). A node's candidates: a
+ * state of N enabled tasks costs N / 8 bytes, and membership is one load (an int list cost 4 N bytes and a scan). */
+typedef struct pset {
+    uint64_t *w;
+    int nw, cap; /* words in use (bits past them are 0), allocated */
+} pset;
+
+/* s = the processes ids[0 .. n). */
+static inline void pset_fill(pset *s, const int *ids, int n)
+{
+    int top = 0;
+    for (int i = 0; i < n; i++)
+        top = ids[i] + 1 > top ? ids[i] + 1 : top;
+    int nw = top / 64 + 1;
+    if (nw > s->cap) {
+        uint64_t *w = realloc(s->w, sizeof *w * (size_t)nw);
+        if (!w) {
+            fprintf(stderr, "weft: out of memory\n");
+            abort();
+        }
+        s->w = w;
+        s->cap = nw;
+    }
+    memset(s->w, 0, sizeof *s->w * (size_t)nw);
+    s->nw = nw;
+    for (int i = 0; i < n; i++)
+        s->w[(ids[i] + 1) / 64] |= 1ull << ((ids[i] + 1) % 64);
+}
+
+static inline bool pset_has(const pset *s, int p)
+{
+    int b = p + 1;
+    return b / 64 < s->nw && (s->w[b / 64] >> (b % 64) & 1);
+}
+
+/* Add every process of s to the insertion-ordered set out (ascending ids, then the clock, as the runtime lists
+ * candidates). */
+static inline void pset_add_to(const pset *s, iset *out)
+{
+    for (int i = 0; i < s->nw; i++)
+        for (uint64_t b = s->w[i] & (i ? ~0ull : ~1ull); b; b &= b - 1)
+            iset_add(out, i * 64 + __builtin_ctzll(b) - 1);
+    if (s->nw && (s->w[0] & 1))
+        iset_add(out, -1);
+}
+
 /* A branch point of the exploration tree. Task nodes are states: their candidates, the backtrack set that
  * races asked for, what was explored (done), what need not be (sleep) and what waits for a higher preemption
  * bound (later); data nodes are select cases and weft_choose. A node lives while it is on the path, has a
@@ -80,9 +128,10 @@ typedef struct dnode {
     int via;         /* the parent's choice that leads here */
     int depth;       /* its index on the path */
     int refs;        /* the path, live children and queued entries that hold it */
-    iset cand;       /* task: candidates, in the runtime's order */
-    bool *pre;       /* task: choosing cand.v[i] is a preemption */
-    int pre_cap;
+    pset cand;       /* task: candidates */
+    int keep;        /* task: the candidate whose choice is no preemption (the running task), or -2: every
+                      * candidate's is, when `preempting`; without it none is */
+    bool preempting;
     int preempts;    /* preemptions before this step */
     iset bt, done, sleep, later;
     /* the event (this execution) */

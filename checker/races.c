@@ -322,14 +322,14 @@ static bool preceded_after(const iset *vc, int qi, int e)
 static bool enabled_by(const struct dpor *d, int e, int p)
 {
     const iset *pv = &d->pvc[p + 1];
-    if (p + 1 >= VC_CAP || vc_get(pv->v, pv->n, p + 1) - 1 > e || iset_has(&EN(d, e)->cand, p))
+    if (p + 1 >= VC_CAP || vc_get(pv->v, pv->n, p + 1) - 1 > e || pset_has(&EN(d, e)->cand, p))
         return false;
     /* a select waiting on several channels may be enabled by another one instead, which need not conflict with
      * e (a timer firing while e closes another channel): only a step waiting on one object is e's alone */
     if (p < 0 || weft__R.tasks[p]->ncl > 1)
         return false;
     if (e + 1 < d->nev)
-        return iset_has(&EN(d, e + 1)->cand, p);
+        return pset_has(&EN(d, e + 1)->cand, p);
     const weft__task *t = weft__R.tasks[p];
     return t->state == WEFT__T_PENDING && weft__task_enabled(t);
 }
@@ -385,8 +385,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 {
     dnode *nd = EN(d, e);
     if (d->nproc >= VC_CAP) { /* clocks incomplete: everything that could move there */
-        for (int i = 0; i < nd->cand.n; i++)
-            iset_add(&nd->bt, nd->cand.v[i]);
+        pset_add_to(&nd->cand, &nd->bt);
         return;
     }
     iset *ini = &d->ini, *seen = &d->seen;
@@ -419,7 +418,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
     for (int i = 0; i < ini->n; i++) {
         if (iset_has(&nd->bt, ini->v[i]))
             return;
-        if (iset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
+        if (pset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
             pick = ini->v[i];
     }
     if (pick >= 0) {
@@ -433,8 +432,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
             fprintf(stderr, "\n");
         }
     } else /* no initial could move there (the model missed an enabling): everything that could */
-        for (int i = 0; i < nd->cand.n; i++)
-            iset_add(&nd->bt, nd->cand.v[i]);
+        pset_add_to(&nd->cand, &nd->bt);
 }
 
 /* Process p (id) could take a step with footprint fp: find the events it races with (dependent, by another
@@ -567,11 +565,12 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
                 ensure_proc(d, cand[i] + 1);
                 d->mark[cand[i] + 1] = st;
             }
-        for (int i = 0; i < last->cand.n; i++) {
-            int q = last->cand.v[i];
-            if (q >= 0 && q != last->chosen && d->mark[q + 1] != st)
-                check_task(d, q);
-        }
+        for (int i = 0; i < last->cand.nw; i++)
+            for (uint64_t b = last->cand.w[i]; b; b &= b - 1) {
+                int q = i * 64 + __builtin_ctzll(b) - 1;
+                if (q >= 0 && q != last->chosen && d->mark[q + 1] != st)
+                    check_task(d, q);
+            }
     } else {
         for (int i = 0; i < R->nwent_off; i++)
             if (!R->tasks[R->went_off[i]]->en)
@@ -729,7 +728,7 @@ void weft__dpor_join(struct dpor *d, int id)
         note_keys(d, nd, e, vc);
     /* id's step, consumed by this one, could itself have gone first here (its own rendezvous on another of its
      * channels): the two race, and id's step will never come later to show it */
-    if (iset_has(&nd->cand, id))
+    if (pset_has(&nd->cand, id))
         iset_add(&nd->bt, id);
 }
 

@@ -97,9 +97,21 @@ static const char *attr_string(Dwarf_Die *die, unsigned name)
     return dwarf_formstring(dwarf_attr_integrate(die, name, &a));
 }
 
-/* Learn where weft's own units are, from this file's. */
+/* Where the code of weft__task_entry lies, [lo, hi): a walk stops there (hi == 0: not known, and
+ * unw_get_proc_info is asked at each frame instead: it searches every module's unwind tables with all signals
+ * blocked, two system calls a frame; a report of 10,000 leaked tasks spent most of its second there). */
+static uintptr_t entry_lo, entry_hi;
+
+/* Learn where weft's own units are, from this file's, and where a task's first frame is. */
 static void learn_self(void)
 {
+    Dwarf_Addr entry = (Dwarf_Addr)(uintptr_t)weft__task_entry;
+    Dwfl_Module *em = dwfl_addrmodule(dwfl, entry);
+    GElf_Sym sym;
+    if (em && dwfl_module_addrsym(em, entry, &sym, NULL) && sym.st_size > 0) {
+        entry_lo = (uintptr_t)entry;
+        entry_hi = entry_lo + sym.st_size;
+    }
     static const char me[] = "runtime/backtrace.c";
     Dwarf_Addr pc = (Dwarf_Addr)(uintptr_t)&weft__backtrace, bias;
     Dwfl_Module *m = dwfl_addrmodule(dwfl, pc);
@@ -226,30 +238,28 @@ static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
     return SYM_USER;
 }
 
-/* The task stack holding address sp (its guard region included), as [*lo, *hi); false if none does. */
-static bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+/* Task t's stack (its guard region included) as [*lo, *hi), if it holds address sp; else false. */
+static bool stack_bounds(const weft__task *t, uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
-    const weft__rt *R = &weft__R;
-    for (int i = 0; i < R->nstacks; i++) {
-        const weft__stack *s = R->all_stacks[i];
-        uintptr_t base = (uintptr_t)s->base, top = (uintptr_t)s->lo + s->size;
-        if (sp >= base && sp <= top) {
-            *lo = base;
-            *hi = top;
-            return true;
-        }
-    }
-    return false;
+    const weft__stack *s = t->stack;
+    if (!s)
+        return false;
+    uintptr_t base = (uintptr_t)s->base, top = (uintptr_t)s->lo + s->size;
+    if (sp < base || sp > top)
+        return false;
+    *lo = base;
+    *hi = top;
+    return true;
 }
 
 /* Walk the stack from cursor c and keep the program's frames; first_exact: the first frame's address is the
  * faulting instruction (a signal context), not a return address. */
-static void walk(unw_cursor_t *c, bool first_exact, weft__stack_trace *out)
+static void walk(const weft__task *t, unw_cursor_t *c, bool first_exact, weft__stack_trace *out)
 {
     unw_word_t ip = 0, sp = 0;
     uintptr_t lo = 0, hi = 0;
     unw_get_reg(c, UNW_REG_SP, &sp);
-    bool bounded = stack_bounds((uintptr_t)sp, &lo, &hi);
+    bool bounded = stack_bounds(t, (uintptr_t)sp, &lo, &hi);
 #ifdef HAVE_MEMCHECK
     /* libunwind probes a page it is unsure of by writing the page's first byte to a pipe; on a task stack that
      * byte may never have been written, and valgrind would call the probe an error (the stack's next user gets
@@ -264,13 +274,15 @@ static void walk(unw_cursor_t *c, bool first_exact, weft__stack_trace *out)
         if (bounded && ((uintptr_t)sp < lo || (uintptr_t)sp > hi))
             break; /* left the task's stack: a corrupted frame */
         int n0 = out->n;
-        int what = symbolize(exact ? ip : ip - 1, out);
+        uintptr_t pc = exact ? ip : ip - 1;
+        int what = symbolize(pc, out);
         if (what == SYM_USER && !shown && out->n > n0) {
             out->fault_exact = exact && first_exact && k == 0;
             shown = true;
         }
         unw_proc_info_t pi;
-        if (unw_get_proc_info(c, &pi) == 0 && pi.start_ip == (unw_word_t)(uintptr_t)weft__task_entry)
+        if (entry_hi ? pc >= entry_lo && pc < entry_hi
+                     : unw_get_proc_info(c, &pi) == 0 && pi.start_ip == (unw_word_t)(uintptr_t)weft__task_entry)
             break; /* the task's first frame: what lies beyond (the context switch's start) is not a caller */
         exact = unw_is_signal_frame(c) > 0; /* the next frame was interrupted, not calling */
         if (unw_step(c) <= 0)
@@ -323,7 +335,7 @@ bool weft__backtrace(const weft__task *t, weft__stack_trace *out)
         int r = from_signal ? unw_init_local2(&c, (unw_context_t *)&uc, UNW_INIT_SIGNAL_FRAME)
                             : unw_init_local(&c, (unw_context_t *)&uc);
         if (r == 0)
-            walk(&c, from_signal, out);
+            walk(t, &c, from_signal, out);
     }
     guarded = 0;
     return out->n > 0;
