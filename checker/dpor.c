@@ -414,6 +414,10 @@ void weft__dpor_free(struct dpor *d)
     free(d->watched);
     free(d->mark);
     free(d->watch.v);
+    free(d->watch_all.v);
+    for (int i = 0; i < d->wcap; i++)
+        free(d->wmap[i].ids.v);
+    free(d->wmap);
     free(d->moved.v);
     free(d->lastk);
     free(d->lastw);

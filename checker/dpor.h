@@ -188,13 +188,25 @@ struct dpor {
         int keys[64];               /* everything */
         bool checked;               /* its races were looked for since it was computed (weft__dpor_races_now) */
     } *fpc;          /* per process: its pending step's footprint (computed several times per state) */
-    char *watched;   /* per process: in `watch` */
+    char *watched;   /* per process: 1 watched (in `watch`), 2 no longer but still in `watch`, 0 neither */
     long long *mark; /* per process: the state (nstate) at which it was last seen a candidate */
     long long nstate;
     iset watch;      /* tasks whose pending step another's step can complete (weft__opdesc.handed): their races are
                       * looked for at every state, as they may never take a step of their own; the others' when they
                       * take it, and at the end of the execution */
     iset moved;      /* tasks whose pending step changed since the last state (they moved, were woken or spawned) */
+    /* the watched tasks by the objects their pending step names, so that a state looks again only at those an
+     * event since touched: object -> (task, ver at registration) pairs, stale pairs dropped as met; slots of
+     * an earlier execution are free (open addressing) */
+    struct wslot {
+        long long exec;
+        int obj;
+        iset ids;
+    } *wmap;
+    int wcap, wn;
+    iset watch_all;  /* watched tasks whose step is dependent on everything: (task, ver) pairs, looked at always */
+    int wseen;       /* events whose objects' watchers were looked at */
+    bool wfull;      /* every watched task is to be looked at (the first state after the replayed prefix) */
     long long exec;  /* counts executions */
     int cproc;
     /* open addressing: key base -> the last event writing it (and its clock), the events accessing it since

@@ -547,6 +547,98 @@ static void check_clock(struct dpor *d)
     race_check(d, -1, &view, !ok);
 }
 
+/* The watchers of object obj (made empty when missing and make), or NULL. */
+static iset *watchers(struct dpor *d, int obj, bool make)
+{
+    if (make && 2 * (d->wn + 1) > d->wcap) {
+        int oc = d->wcap;
+        struct wslot *old = d->wmap;
+        d->wcap = oc ? 2 * oc : 64;
+        d->wmap = calloc((size_t)d->wcap, sizeof *d->wmap);
+        if (!d->wmap)
+            abort();
+        d->wn = 0;
+        for (int i = 0; i < oc; i++) {
+            if (old[i].exec != d->exec) {
+                free(old[i].ids.v);
+                continue;
+            }
+            iset *to = watchers(d, old[i].obj, true);
+            free(to->v);
+            *to = old[i].ids;
+        }
+        free(old);
+    }
+    if (!d->wcap)
+        return NULL;
+    for (int i = (int)((unsigned)obj * 2654435761u & (unsigned)(d->wcap - 1));; i = (i + 1) & (d->wcap - 1)) {
+        struct wslot *w = &d->wmap[i];
+        if (w->exec == d->exec && w->obj == obj)
+            return &w->ids;
+        if (w->exec != d->exec) {
+            if (!make)
+                return NULL;
+            w->exec = d->exec;
+            w->obj = obj;
+            w->ids.n = 0;
+            d->wn++;
+            return &w->ids;
+        }
+    }
+}
+
+/* File watched task id under the objects of its pending step (which name the objects of its clauses while
+ * it is pending), or with those dependent on everything. */
+static void watch_register(struct dpor *d, int id)
+{
+    iset view;
+    if (!footprint(d, id, &view)) {
+        iset_add_triple(&d->watch_all, id, d->ver[id + 1], 0);
+        return;
+    }
+    for (int i = 0; i < view.n; i++) {
+        if (i > 0 && object_of(view.v[i]) == object_of(view.v[i - 1]))
+            continue;
+        iset *w = watchers(d, object_of(view.v[i]), true);
+        iset_add_triple(w, id, d->ver[id + 1], 0);
+    }
+}
+
+/* Look for the races of the watched tasks filed in w that are still filed there (task, ver, 0 triples);
+ * drop the others. */
+static void check_watchers(struct dpor *d, iset *w)
+{
+    if (!w)
+        return;
+    int k = 0;
+    for (int i = 0; i + 2 < w->n; i += 3) {
+        int id = w->v[i];
+        if (d->watched[id + 1] != 1 || d->ver[id + 1] != w->v[i + 1])
+            continue;
+        w->v[k++] = id;
+        w->v[k++] = w->v[i + 1];
+        w->v[k++] = 0;
+        check_task(d, id);
+    }
+    w->n = k;
+}
+
+/* Look for the races of every watched task (dropping those no longer watched from the list). */
+static void watch_all_tasks(struct dpor *d)
+{
+    int k = 0;
+    for (int i = 0; i < d->watch.n; i++) {
+        int id = d->watch.v[i];
+        if (d->watched[id + 1] != 1 || !handed(weft__R.tasks[id])) {
+            d->watched[id + 1] = 0;
+            continue;
+        }
+        d->watch.v[k++] = id;
+        check_task(d, id);
+    }
+    d->watch.n = k;
+}
+
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
  * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
  * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
@@ -582,25 +674,40 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         ensure_proc(d, id + 1);
         if (!replay && t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what */
             check_task(d, id);                                /* disabled it races */
-        if (!d->watched[id + 1] && handed(t)) {
-            d->watched[id + 1] = 1;
+        if (!handed(t)) {
+            if (d->watched[id + 1] == 1)
+                d->watched[id + 1] = 2; /* left in d->watch until a full look drops it */
+            continue;
+        }
+        if (!d->watched[id + 1]) {
             iset_reserve(&d->watch, d->watch.n + 1);
             d->watch.v[d->watch.n++] = id;
         }
-    }
-    d->moved.n = 0;
-    int k = 0;
-    for (int i = 0; i < d->watch.n; i++) {
-        int id = d->watch.v[i];
-        if (!handed(R->tasks[id])) {
-            d->watched[id + 1] = 0;
-            continue;
-        }
-        d->watch.v[k++] = id;
+        d->watched[id + 1] = 1;
+        watch_register(d, id);
         if (!replay)
             check_task(d, id);
     }
-    d->watch.n = k;
+    d->moved.n = 0;
+    if (replay) {
+        d->wseen = d->nev;
+    } else if (d->wfull) {
+        watch_all_tasks(d);
+        d->wfull = false;
+    } else {
+        for (; d->wseen < d->nev; d->wseen++) { /* the watched tasks whose objects the newest events touched */
+            const dnode *nd = EN(d, d->wseen);
+            if (nd->all) {
+                watch_all_tasks(d);
+                break;
+            }
+            for (int i = 0; i < nd->fp.n; i++)
+                if (i == 0 || object_of(nd->fp.v[i]) != object_of(nd->fp.v[i - 1]))
+                    check_watchers(d, watchers(d, object_of(nd->fp.v[i]), false));
+        }
+        check_watchers(d, &d->watch_all);
+    }
+    d->wseen = d->nev;
     bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
@@ -821,7 +928,9 @@ void weft__dpor_races_begin(struct dpor *d)
     d->stepping = false;
     for (int i = 0; i < d->watch.n; i++)
         d->watched[d->watch.v[i] + 1] = 0;
-    d->watch.n = d->moved.n = 0;
+    d->watch.n = d->moved.n = d->watch_all.n = 0;
+    d->wseen = 0;
+    d->wfull = true;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;
