@@ -41,6 +41,7 @@ static dnode *push_node(struct dpor *d, int kind)
     d->live++;
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
+    nd->ev_of = NO_ENTRY;
     nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
     d->path[d->npath++] = id;
     return nd;
@@ -110,6 +111,9 @@ static void begin(weft__explorer *x)
     weft__R.x_every = true;
     d->have_child = false;
     d->replaying = d->npath - 1; /* the last entry of the path takes a new choice */
+    d->last_task = d->npath - 1;
+    while (d->last_task >= 0 && PN(d, d->last_task)->kind != WEFT__BR_TASK)
+        d->last_task--;
     weft__dpor_races_begin(d);
 }
 
@@ -187,7 +191,10 @@ static int choose(weft__explorer *x, const weft__branch *b)
         if (idx < 0)
             return weft__diverged(x, "re-executing the same choices, step %lld cannot take the step it took before",
                                   R->nsteps + 1);
-        child_sleep(d, nd, nd->chosen);
+        if (k < d->last_task) /* the next task node is on the path: no new node needs this sleep set */
+            d->have_child = false;
+        else
+            child_sleep(d, nd, nd->chosen);
     } else {
         nd = push_node(d, WEFT__BR_TASK);
         pset_fill(&nd->cand, b->ids, b->n);

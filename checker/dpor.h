@@ -140,6 +140,10 @@ typedef struct dnode {
     iset handled;    /* races with it already handled: triples (version << 9 | process index, newest racing event,
                       * signature of the pending step's footprint) */
     bool all;        /* dependent on everything (the clock, or a footprint too large) */
+    int ev_of;       /* the process whose step fp and vc describe (-2: none yet); when it is `chosen` and the step
+                      * completed or amended nothing (!joined), re-executing the node's state finds the same event
+                      * (the state is a function of the path from the root), and it is not computed again */
+    bool joined;
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
 } dnode;
 
@@ -231,6 +235,8 @@ struct dpor {
     bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
     int replaying;   /* path entries below it replay the previous execution's states: their races were found then */
+    int last_task;   /* the path's last task node: the states before it need no sleep set for a new child */
+    bool reused;     /* the newest event's footprint and clock were its node's, kept from an earlier execution */
     int midkeys[64]; /* a footprint computed while stepping */
 };
 

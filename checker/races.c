@@ -767,14 +767,34 @@ void weft__dpor_record(struct dpor *d, int k)
         iset_reserve(&d->moved, d->moved.n + 1);
         d->moved.v[d->moved.n++] = p;
     }
+    int e = d->nev;
+    weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
+    d->reused = k < d->replaying && nd->ev_of == p && !nd->joined;
+    if (d->reused) { /* the same event as when the node's state was last executed: only the tables follow it */
+        d->ev[e] = k;
+        if (nd->all) {
+            d->last_clock = e;
+            vc_copy(&d->all_vc, nd->vc.v, nd->vc.n);
+        } else {
+            note_keys(d, nd, e, &nd->vc);
+        }
+        vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
+        vc_copy(&d->cur_vc, nd->vc.v, nd->vc.n);
+        vc_join(&d->gvc, nd->vc.v, nd->vc.n);
+        nd->handled.n = 0;
+        d->ver[pi]++;
+        d->nev++;
+        d->stepping = true;
+        return;
+    }
+    nd->ev_of = p;
+    nd->joined = false;
     iset view;
     nd->all = !footprint(d, p, &view);
     iset_reserve(&nd->fp, view.n);
     if (view.n > 0) /* an empty footprint may have no storage yet */
         memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
     nd->fp.n = view.n;
-    int e = d->nev;
-    weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
     d->ev[e] = k;
     iset *vc = &d->tmp;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
@@ -820,6 +840,7 @@ void weft__dpor_join(struct dpor *d, int id)
     ensure_proc(d, id + 1);
     int e = d->nev - 1;
     dnode *nd = EN(d, e);
+    nd->joined = true; /* not reused next time: the joins are made in order with the wakes, which see cur_vc */
     int pi = nd->chosen + 1;
     const iset *q = &d->pvc[id + 1];
     iset *vc = &d->tmp;
@@ -858,6 +879,7 @@ void weft__dpor_amend(struct dpor *d, int key)
         if (KBASE(nd->fp.v[i]) == KBASE(key))
             key = KBASE(key) << 2;
     int p = nd->chosen;
+    nd->joined = true; /* as for a join: not reused */
     if (d->debug)
         fprintf(stderr, "    amend e=%d key %x\n", e, key);
     iset one = {&key, 1, 0};

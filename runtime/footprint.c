@@ -38,7 +38,8 @@ static int base_of(const void *obj, int part)
     return BASE(h->kind, part, h->id);
 }
 
-static int addr_base(const void *addr)
+/* Public to weft: see rt.h. */
+int weft__addr_id(const void *addr)
 {
     weft__rt *R = &weft__R;
     weft__addr *a;
@@ -49,7 +50,7 @@ static int addr_base(const void *addr)
         a->id = ++R->naddrs;
         HASH_ADD_PTR(R->addrs, key, a);
     }
-    return BASE(KIND_ADDR, 0, a->id);
+    return a->id;
 }
 
 /* Add key k (two accesses of one base in different modes make a write). */
@@ -339,7 +340,7 @@ int weft__footprint(int id, int *keys, int cap)
             continue;
         switch (t->opc) {
         case WEFT__OP_TOUCH:
-            n = add(keys, n, cap, W(addr_base(c->obj)));
+            n = add(keys, n, cap, W(BASE(KIND_ADDR, 0, weft__addr_id(c->obj))));
             continue;
         case WEFT__OP_CHAN_SEND:
         case WEFT__OP_CHAN_RECV:

@@ -309,7 +309,7 @@ typedef struct weft__rt {
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
-    struct weft__addr *addrs;   /* touched addresses numbered for footprints (uthash, arena memory) */
+    struct weft__addr *addrs;   /* touched addresses numbered as touched (uthash, arena memory; weft__addr_id) */
     int naddrs;
     bool x_every;               /* the checker wants every step, even without a choice (dpor) */
     bool body_done;             /* task 0 returned */
@@ -468,6 +468,10 @@ int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HID
 
 /* ---- Footprints (footprint.c): what the checker asks of pending steps ---- */
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
+/* The number of address addr among those weft_touch was given in this execution (numbered as tasks arrive at
+ * their touch: the same for the same choices, so the checker may keep footprints from one execution to the
+ * next). */
+int weft__addr_id(const void *addr) WEFT__HIDDEN;
 int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 int weft__clock_footprint(int *keys, int cap) WEFT__HIDDEN;
 int weft__time_arm_key(void) WEFT__HIDDEN;

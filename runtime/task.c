@@ -205,6 +205,8 @@ void weft_touch_at(const void *addr, const char *file, int line, const char *fun
     (void)func;
     weft__require("weft_touch", file, line);
     weft__clause c = {.kind = WEFT__CL_ALWAYS, .obj = (void *)(uintptr_t)addr};
+    weft__addr_id(addr); /* numbered as tasks arrive, not as footprints are asked for: the same in every
+                          * execution of the same choices */
     weft__wait(WEFT__OP_TOUCH, &c, 1, false, file, line);
     weft__step_obj(addr, -1);
     weft__R.steps[weft__R.nsteps - 1].raw = true;
