@@ -409,8 +409,6 @@ void weft__dpor_free(struct dpor *d)
     free(d->lastwvc);
     free(d->reads);
     free(d->rvc);
-    free(d->all_vc.v);
-    free(d->cur_vc.v);
     free(d->tmp.v);
     free(d->ini.v);
     free(d->seen.v);
@@ -429,7 +427,6 @@ void weft__dpor_free(struct dpor *d)
     free(d->lastk);
     free(d->lastw);
     free(d->rmode);
-    free(d->gvc.v);
     free(d->child.v);
     free(d);
 }

@@ -222,10 +222,7 @@ struct dpor {
     char *rmode;     /* per slot: the mode of every access in reads (none, or several: RMODE_MIXED in races.c) */
     iset *rvc;
     int cmap, nmap;
-    int last_clock;  /* the last event dependent on everything (the clock), -1 */
-    iset all_vc;     /* its clock */
-    iset cur_vc;     /* the clock of the newest event */
-    iset gvc;        /* join of every event's clock */
+    int last_clock;  /* the last event dependent on everything (the clock), -1; every later event knows its clock */
     iset tmp, ini, seen, races; /* scratch */
     iset child;      /* sleep set for the next new node */
     iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */

@@ -53,9 +53,9 @@ static void vc_join(iset *a, const int *b, int blen)
             a->v[i] = 0;
         a->n = blen;
     }
-    for (int i = 0; i < blen; i++)
-        if (b[i] > a->v[i])
-            a->v[i] = b[i];
+    int *v = a->v;
+    for (int i = 0; i < blen; i++) /* unconditional stores: the loop vectorizes */
+        v[i] = b[i] > v[i] ? b[i] : v[i];
 }
 
 static void vc_copy(iset *a, const int *b, int blen)
@@ -772,15 +772,11 @@ void weft__dpor_record(struct dpor *d, int k)
     d->reused = k < d->replaying && nd->ev_of == p && !nd->joined;
     if (d->reused) { /* the same event as when the node's state was last executed: only the tables follow it */
         d->ev[e] = k;
-        if (nd->all) {
+        if (nd->all)
             d->last_clock = e;
-            vc_copy(&d->all_vc, nd->vc.v, nd->vc.n);
-        } else {
+        else
             note_keys(d, nd, e, &nd->vc);
-        }
         vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
-        vc_copy(&d->cur_vc, nd->vc.v, nd->vc.n);
-        vc_join(&d->gvc, nd->vc.v, nd->vc.n);
         nd->handled.n = 0;
         d->ver[pi]++;
         d->nev++;
@@ -796,13 +792,22 @@ void weft__dpor_record(struct dpor *d, int k)
         memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
     nd->fp.n = view.n;
     d->ev[e] = k;
-    iset *vc = &d->tmp;
+    iset *vc = &nd->vc;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
-    if (nd->all) {
-        vc_join(vc, d->gvc.v, d->gvc.n);
+    if (nd->all) { /* after every event so far: the latest of each process, which its own clock names */
+        int n = d->nproc < VC_CAP ? d->nproc : VC_CAP;
+        if (vc->n < n) {
+            iset_reserve(vc, n);
+            for (int i = vc->n; i < n; i++)
+                vc->v[i] = 0;
+            vc->n = n;
+        }
+        for (int q = 0; q < n; q++)
+            if (q < d->pvc[q].n && d->pvc[q].v[q] > vc->v[q])
+                vc->v[q] = d->pvc[q].v[q];
     } else {
         if (d->last_clock >= 0)
-            vc_join(vc, d->all_vc.v, d->all_vc.n);
+            vc_join(vc, EN(d, d->last_clock)->vc.v, EN(d, d->last_clock)->vc.n);
         for (int i = 0; i < nd->fp.n; i++)
             join_conflicts(d, map_slot(d, KBASE(nd->fp.v[i])), nd->fp.v[i], vc);
     }
@@ -815,18 +820,13 @@ void weft__dpor_record(struct dpor *d, int k)
         }
         vc->v[pi] = e + 1;
     }
-    if (nd->all) {
+    if (nd->all)
         d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
-        vc_copy(&d->all_vc, vc->v, vc->n);
-    } else {
+    else
         note_keys(d, nd, e, vc);
-    }
     vc_copy(&d->pvc[pi], vc->v, vc->n);
-    vc_copy(&nd->vc, vc->v, vc->n);
     nd->handled.n = 0;
     d->ver[pi]++;
-    vc_copy(&d->cur_vc, vc->v, vc->n);
-    vc_join(&d->gvc, vc->v, vc->n);
     d->nev++;
     d->stepping = true;
 }
@@ -840,20 +840,13 @@ void weft__dpor_join(struct dpor *d, int id)
     ensure_proc(d, id + 1);
     int e = d->nev - 1;
     dnode *nd = EN(d, e);
-    nd->joined = true; /* not reused next time: the joins are made in order with the wakes, which see cur_vc */
+    nd->joined = true; /* not reused next time: the joins are made in order with the wakes, which see its clock */
     int pi = nd->chosen + 1;
     const iset *q = &d->pvc[id + 1];
-    iset *vc = &d->tmp;
-    vc_copy(vc, nd->vc.v, nd->vc.n);
-    vc_join(vc, q->v, q->n);
-    vc_copy(&nd->vc, vc->v, vc->n);
-    vc_copy(&d->pvc[pi], vc->v, vc->n);
-    vc_copy(&d->cur_vc, vc->v, vc->n);
-    vc_join(&d->gvc, vc->v, vc->n);
-    if (nd->all)
-        vc_copy(&d->all_vc, vc->v, vc->n);
-    else
-        note_keys(d, nd, e, vc);
+    vc_join(&nd->vc, q->v, q->n);
+    vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
+    if (!nd->all)
+        note_keys(d, nd, e, &nd->vc);
     /* id's step, consumed by this one, could itself have gone first here (its own rendezvous on another of its
      * channels): the two race, and id's step will never come later to show it */
     if (pset_has(&nd->cand, id))
@@ -897,8 +890,6 @@ void weft__dpor_amend(struct dpor *d, int key)
     iset_add(&nd->fp, key);
     vc_copy(&nd->vc, vc->v, vc->n);
     vc_copy(&d->pvc[p + 1], vc->v, vc->n);
-    vc_copy(&d->cur_vc, vc->v, vc->n);
-    vc_join(&d->gvc, vc->v, vc->n);
     note_keys(d, nd, e, vc);
     if (!d->have_child)
         return;
@@ -922,8 +913,8 @@ void weft__dpor_wake(struct dpor *d, int id)
     d->ver[id + 1]++; /* its pending step changed */
     iset_reserve(&d->moved, d->moved.n + 1);
     d->moved.v[d->moved.n++] = id;
-    if (d->nev > 0)
-        vc_join(&d->pvc[id + 1], d->cur_vc.v, d->cur_vc.n);
+    if (d->nev > 0) /* the newest event's clock */
+        vc_join(&d->pvc[id + 1], EN(d, d->nev - 1)->vc.v, EN(d, d->nev - 1)->vc.n);
 }
 
 /* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
@@ -943,9 +934,6 @@ void weft__dpor_races_begin(struct dpor *d)
     d->nev = 0;
     d->nproc = 0;
     d->last_clock = -1;
-    d->gvc.n = 0;
-    d->cur_vc.n = 0;
-    d->all_vc.n = 0;
     d->clock_was = false;
     d->stepping = false;
     for (int i = 0; i < d->watch.n; i++)
