@@ -42,7 +42,7 @@ static dnode *push_node(struct dpor *d, int kind)
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
     nd->ev_of = NO_ENTRY;
-    nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
+    nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
     d->path[d->npath++] = id;
     return nd;
 }
@@ -142,6 +142,8 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             const weft__task *t = weft__R.tasks[r];
             if (t->state != WEFT__T_PENDING)
                 continue;
+            if ((p < 0 && iset_has(&nd->fair, r)) || (r < 0 && iset_has(&nd->fair, p)))
+                continue; /* ordered with the clock by its fairness */
             bool rall = !weft__dpor_pending_fp(d, r, rf);
             if (!weft__dpor_dependent(pf, pall, rf, rall))
                 iset_add(&d->child, r);
@@ -391,6 +393,7 @@ void weft__dpor_free(struct dpor *d)
         free(nd->vc.v);
         free(nd->handled.v);
         free(nd->wseq.v);
+        free(nd->fair.v);
     }
     free(d->forced.v);
     for (int i = 0; i < d->cproc; i++)

@@ -145,6 +145,8 @@ typedef struct dnode {
                       * (the state is a function of the path from the root), and it is not computed again */
     bool joined;
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
+    iset fair;       /* processes whose step here is ordered with the clock's by its fairness, not by their
+                      * footprints (races.c, hold_races): neither sleeps in the other's branch */
 } dnode;
 
 /* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer

@@ -639,6 +639,39 @@ static void watch_all_tasks(struct dpor *d)
     d->watch.n = k;
 }
 
+/* The clock could fire but tasks that could move when it last fired have not moved yet (its fairness). Which
+ * tasks hold it depends on the order of steps independent of the clock: a holder U that became able to move
+ * (its own step, or another's that enabled it) at event X before the clock's last firing C would not hold it
+ * had C come before X (U would not have been able to move at C, or X would be its move after C), and one
+ * enabled again at X after C would not had the clock fired before X. Either order is a schedule of its own:
+ * X races with the clock (C, or its pending step). */
+static void hold_races(struct dpor *d)
+{
+    const weft__rt *R = &weft__R;
+    if (d->nev != R->nsteps || R->clock_step < 0 || R->clock_step >= d->nev)
+        return; /* events and steps out of step (a very long execution): no analysis */
+    iset view = {0};
+    bool all = !weft__dpor_pending_fp(d, -1, &view);
+    int c = (int)R->clock_step;
+    for (int i = 0; i < R->nclock_wait; i++) {
+        const weft__task *t = R->tasks[R->clock_wait[i]];
+        if (!weft__clock_held_by(t) || t->en_step < 0 || t->en_step >= d->nev)
+            continue;
+        int x = (int)t->en_step;
+        if (x < c ? hb(d, x, c) : !racy(d, x, -1))
+            continue; /* X comes before the clock's step in every order */
+        iset uv;
+        bool uall = !weft__dpor_pending_fp(d, t->id, &uv);
+        if (!weft__dpor_dependent(&uv, uall, &view, all))
+            continue; /* U's step and the clock's commute: U going first loses no order of the two */
+        if (d->debug)
+            fprintf(stderr, "    clock held by t%d: X=%d C=%d\n", t->id, x, c);
+        dnode *nd = EN(d, x);
+        iset_add(&nd->fair, nd->chosen);
+        backtrack(d, x, -1, &view, all);
+    }
+}
+
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
  * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
  * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
@@ -708,6 +741,8 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         check_watchers(d, &d->watch_all);
     }
     d->wseen = d->nev;
+    if (!replay && R->clock_held)
+        hold_races(d);
     bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
@@ -941,6 +976,7 @@ void weft__dpor_races_begin(struct dpor *d)
     d->watch.n = d->moved.n = d->watch_all.n = 0;
     d->wseen = 0;
     d->wfull = true;
+    d->wn = 0; /* the slots of earlier executions are free */
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;

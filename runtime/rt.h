@@ -172,6 +172,8 @@ typedef struct weft__task {
     int nlinked;              /* clauses linked into waiter lists (waitq.c) */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
+    long long en_step;        /* while en: the step after which it has been in the enabled set (its own, or the
+                               * step that enabled it) */
     bool polled;              /* its last step was a poll that found nothing (switching away is then free) */
     weft__spin spin;          /* its busy-wait so far (spin.c) */
     const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */
@@ -320,6 +322,8 @@ typedef struct weft__rt {
     long long clock_step;       /* the clock's last step, -1 none */
     int *clock_wait;            /* tasks that could move when the clock last fired (fairness) */
     int nclock_wait, clock_wait_cap;
+    bool clock_held;            /* the clock could fire but for tasks of clock_wait that have not moved (the choice
+                                 * under way) */
     struct weft_timer *timers, *timers_tail;  /* every timer and ticker of the execution, in creation order */
     struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */
     struct weft_ctx *background;              /* this execution's background context */
@@ -468,6 +472,9 @@ int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HID
 
 /* ---- Footprints (footprint.c): what the checker asks of pending steps ---- */
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
+/* Whether task t holds the clock back (sched.c's fairness for the clock): it could move when the clock last
+ * fired, has not moved since, and can move now. */
+bool weft__clock_held_by(const weft__task *t) WEFT__HIDDEN;
 /* The number of address addr among those weft_touch was given in this execution (numbered as tasks arrive at
  * their touch: the same for the same choices, so the checker may keep footprints from one execution to the
  * next). */
@@ -700,6 +707,8 @@ static inline void weft__recheck(weft__task *t)
         weft__rt *R = &weft__R;
         t->en = want;
         weft__en_flip(t, want);
+        if (want)
+            t->en_step = R->nsteps - 1;
         if (!want) {
             if (R->nwent_off < R->en_words * 64)
                 R->went_off[R->nwent_off++] = t->id;

@@ -226,13 +226,17 @@ static bool clock_candidate(int ntask_cands, int64_t *when)
 static bool clock_eligible(void)
 {
     weft__rt *R = &weft__R;
-    for (int i = 0; i < R->nclock_wait; i++) {
-        const weft__task *t = R->tasks[R->clock_wait[i]];
-        if (t->last_step <= R->clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t) &&
-            !(R->nspinning > 0 && weft__spin_waits(t))) /* a busy-wait that waits cannot move */
+    for (int i = 0; i < R->nclock_wait; i++)
+        if (weft__clock_held_by(R->tasks[R->clock_wait[i]]))
             return false;
-    }
     return true;
+}
+
+/* Public to weft: see rt.h. */
+bool weft__clock_held_by(const weft__task *t)
+{
+    return t->last_step <= weft__R.clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t) &&
+           !(weft__R.nspinning > 0 && weft__spin_waits(t)); /* a busy-wait that waits cannot move */
 }
 
 /* The clock takes step number R->nsteps: remember which tasks could move. */
@@ -277,6 +281,7 @@ static weft__task *no_progress(void)
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
+    R->clock_held = false;
     weft__spin_after(); /* the step just taken, for busy-waits */
     weft__settle();     /* the enabled set is now exactly the tasks that can move */
 #ifdef WEFT_VERIFY_WAITQ
@@ -319,7 +324,8 @@ static weft__task *pick(void)
     }
     if (n == 0 && !clock)
         stuck();
-    if (clock && n > 0 && !clock_eligible())
+    R->clock_held = clock && n > 0 && !clock_eligible();
+    if (R->clock_held)
         clock = false;
     m = n;
     /* the previous task goes first so that the first choice never preempts; after a poll that found nothing it
