@@ -96,12 +96,13 @@ static void verify_offerers(const weft_chan *c)
 #endif
 
 /* The clause alternative k of the running task t's step belongs to (ways() in clause order), or -1 for the
- * default (k == the number of alternatives); *j is then k's place among that clause's ways. */
-static int clause_of(const weft__task *t, int k, int *j)
+ * default (k == the number of alternatives); *j is then k's place among that clause's ways, and *sure tells
+ * whether that clause is ready by itself. */
+static int clause_of(const weft__task *t, int k, int *j, bool *sure)
 {
     for (int i = 0; i < t->ncl; i++) {
-        bool sure = false;
-        int w = ways(t, i, &sure);
+        *sure = false;
+        int w = ways(t, i, sure);
         if (k < w) {
             *j = k;
             return i;
@@ -115,9 +116,8 @@ static int clause_of(const weft__task *t, int k, int *j)
  * every choice index, and so every replay token, refers to): found by counting, then walking to its partner. */
 static alt nth_alt(const weft__task *t, int k)
 {
-    int j = 0, i = clause_of(t, k, &j);
     bool sure = false;
-    ways(t, i, &sure);
+    int j = 0, i = clause_of(t, k, &j, &sure);
     alt a = {i, NULL, -1};
     if (sure)
         return a;
@@ -204,7 +204,8 @@ static void passed_over(weft__task *t, int k)
 {
     if (t->ncl == 1 && !t->has_default && !t->passed) /* one channel, no default: nothing to pass over */
         return;
-    int j = 0, took_i = clause_of(t, k, &j);
+    bool took_sure = false;
+    int j = 0, took_i = clause_of(t, k, &j, &took_sure);
     const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
     if (t->passed) {
         bool named = false, ready = false;
