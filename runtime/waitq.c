@@ -248,14 +248,19 @@ void weft__park_clauses(weft__task *t)
     park_each(t);
 }
 
-/* Take the clauses of task t out of the waiter lists (it is no longer pending). */
+/* Take the clauses of task t out of the waiter lists (it is no longer pending, and t->nlinked > 0 of them are
+ * linked). */
 void weft__unlink_clauses(weft__task *t)
 {
     weft__clause *cl = t->cl;
-    for (int i = 0, k = t->nlinked; k > 0; i++) {
-        if (cl[i].task == t) {
-            unlink_clause(&cl[i]);
-            k--;
+    if (t->ncl == 1) { /* the common case: its one clause, which is linked */
+        unlink_clause(cl);
+    } else {
+        for (int i = 0, k = t->nlinked; k > 0; i++) {
+            if (cl[i].task == t) {
+                unlink_clause(&cl[i]);
+                k--;
+            }
         }
     }
     t->nlinked = 0;
