@@ -96,12 +96,13 @@ static void verify_offerers(const weft_chan *c)
 #endif
 
 /* The clause alternative k of the running task t's step belongs to (ways() in clause order), or -1 for the
- * default (k == the number of alternatives); *j is then k's place among that clause's ways. */
-static int clause_of(const weft__task *t, int k, int *j)
+ * default (k == the number of alternatives); *j is then k's place among that clause's ways, and *sure tells
+ * whether that clause is ready by itself. */
+static int clause_of(const weft__task *t, int k, int *j, bool *sure)
 {
     for (int i = 0; i < t->ncl; i++) {
-        bool sure = false;
-        int w = ways(t, i, &sure);
+        *sure = false;
+        int w = ways(t, i, sure);
         if (k < w) {
             *j = k;
             return i;
@@ -111,13 +112,10 @@ static int clause_of(const weft__task *t, int k, int *j)
     return -1;
 }
 
-/* Alternative k of the running task t's step (clauses in order, each with its ways in task id order: the order
- * every choice index, and so every replay token, refers to): found by counting, then walking to its partner. */
-static alt nth_alt(const weft__task *t, int k)
+/* The alternative that is way j of the running task t's clause i (ready by itself when sure, else with its j-th
+ * partner in task id order: the order every choice index, and so every replay token, refers to). */
+static alt nth_alt(const weft__task *t, int i, int j, bool sure)
 {
-    int j = 0, i = clause_of(t, k, &j);
-    bool sure = false;
-    ways(t, i, &sure);
     alt a = {i, NULL, -1};
     if (sure)
         return a;
@@ -204,7 +202,8 @@ static void passed_over(weft__task *t, int k)
 {
     if (t->ncl == 1 && !t->has_default && !t->passed) /* one channel, no default: nothing to pass over */
         return;
-    int j = 0, took_i = clause_of(t, k, &j);
+    bool took_sure = false;
+    int j = 0, took_i = clause_of(t, k, &j, &took_sure);
     const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
     if (t->passed) {
         bool named = false, ready = false;
@@ -247,7 +246,7 @@ static bool named_before(const weft__clause *cl, int i, bool any_way)
  * when the senders go from none to one, or one to two (the one may be the receiver itself, a select naming the
  * channel both ways), or back, do receivers need to be looked at again (an offer to receive matters to a poll
  * only, which is always enabled). Every offer on an unbuffered channel is news to a busy-wait polling it. */
-static void count_offers(const weft__clause *cl, int n, int d)
+static inline __attribute__((always_inline)) void count_offers(const weft__clause *cl, int n, int d)
 {
     for (int i = 0; i < n; i++) {
         if (cl[i].obj && (cl[i].kind == WEFT__CL_SEND || cl[i].kind == WEFT__CL_RECV)) {
@@ -317,8 +316,10 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
         weft__poll_failed();
         return -1;
     }
-    alt a = nth_alt(t, k);
-    int i = a.clause;
+    int i = 0, j = k; /* alternative k: clauses in order, each with its ways (one clause: `sure` is its own) */
+    if (n > 1)
+        i = clause_of(t, k, &j, &sure);
+    alt a = nth_alt(t, i, j, sure);
     weft__step_obj(cl[i].obj, n > 1 || has_default ? i : -1);
     perform(&cl[i], &a, file, line);
     return i;

@@ -153,24 +153,36 @@ void *weft__obj_make(int kind, size_t size, const char *file, int line)
     return h;
 }
 
-/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a
- * stale handle's memory is never read. */
-void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
+/* weft__obj_check's verdict on a handle it did not pass: the first check it fails, as a usage error. */
+static __attribute__((noinline, cold)) void refuse(const void *obj, int kind, const char *call, const char *file,
+                                                   int line)
 {
     const weft__obj *h = obj;
-    if (WEFT__UNLIKELY(!h))
+    if (!h)
         weft__usage(call, file, line, "NULL %s handle", weft__kind_name(kind));
     size_t off = (size_t)((uintptr_t)obj - (uintptr_t)om.base);
-    if (WEFT__UNLIKELY(off < om.size && (om.gen != weft__R.gen || off < om.lo || off >= om.cursor)))
+    if (off < om.size && (om.gen != weft__R.gen || off < om.lo || off >= om.cursor))
         goto stale;
-    if (WEFT__UNLIKELY(h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind))
+    if (h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind)
         weft__usage(call, file, line, "the handle is not a %s", weft__kind_name(kind));
-    if (WEFT__UNLIKELY(h->gen != weft__R.gen))
+    if (h->gen != weft__R.gen)
         goto stale;
     return;
 stale:
     weft__usage(call, file, line, "the %s was made by an earlier execution (handles live for one execution)",
                 weft__kind_name(kind));
+}
+
+/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a
+ * stale handle's memory is never read. */
+void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
+{
+    const weft__obj *h = obj;
+    size_t off = (size_t)((uintptr_t)obj - (uintptr_t)om.base);
+    bool live = off < om.size ? om.gen == weft__R.gen && off >= om.lo && off < om.cursor : h != NULL;
+    if (WEFT__UNLIKELY(!live || h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind ||
+                       h->gen != weft__R.gen))
+        refuse(obj, kind, call, file, line);
 }
 
 /* Public: label obj (any weft object, or any address given to weft_touch) in reports. */

@@ -93,6 +93,11 @@ void weft__spin_after(void)
 void weft__spin_step(const weft__task *t)
 {
     weft__rt *R = &weft__R;
+    if (t->ncl == 1) { /* the common case: one object, or none */
+        R->step_objs[0] = object(t, 0);
+        R->nstep_objs = R->step_objs[0] != NULL;
+        return;
+    }
     int n = 0;
     for (int i = 0; i < t->ncl && n <= WEFT__SPIN_SEEN; i++) {
         const weft__obj *o = object(t, i);
@@ -132,10 +137,8 @@ bool weft__spin_watching(const weft__task *t)
  * since. It may still go when nothing else can (R->spin_escape). */
 bool weft__spin_waits(const weft__task *t)
 {
-    if (!weft__spin_watching(t))
-        return false;
     const weft__spin *s = &t->spin;
-    if (s->epoch != weft__R.spin_epoch)
+    if (s->epoch != weft__R.spin_epoch || !weft__spin_watching(t))
         return false;
     for (int j = 0; j < s->nseen; j++)
         if (s->seen[j].obj->version != s->seen[j].version)

@@ -220,8 +220,8 @@ int weft__en_list(int *out)
     return n;
 }
 
-/* Link the clauses of pending task t that wait on an object into their waiter lists, and arm its sleep. */
-void weft__park_clauses(weft__task *t)
+/* weft__park_clauses for any clauses. */
+static __attribute__((noinline)) void park_each(weft__task *t)
 {
     weft__clause *cl = t->cl;
     int k = 0;
@@ -237,14 +237,30 @@ void weft__park_clauses(weft__task *t)
     t->nlinked = k;
 }
 
-/* Take the clauses of task t out of the waiter lists (it is no longer pending). */
+/* Link the clauses of pending task t that wait on an object into their waiter lists, and arm its sleep. */
+void weft__park_clauses(weft__task *t)
+{
+    if (t->ncl == 1 && waits_on_obj(t, t->cl)) { /* the common case: one clause, on an object */
+        link_clause(t, t->cl);
+        t->nlinked = 1;
+        return;
+    }
+    park_each(t);
+}
+
+/* Take the clauses of task t out of the waiter lists (it is no longer pending, and t->nlinked > 0 of them are
+ * linked). */
 void weft__unlink_clauses(weft__task *t)
 {
     weft__clause *cl = t->cl;
-    for (int i = 0, k = t->nlinked; k > 0; i++) {
-        if (cl[i].task == t) {
-            unlink_clause(&cl[i]);
-            k--;
+    if (t->ncl == 1) { /* the common case: its one clause, which is linked */
+        unlink_clause(cl);
+    } else {
+        for (int i = 0, k = t->nlinked; k > 0; i++) {
+            if (cl[i].task == t) {
+                unlink_clause(&cl[i]);
+                k--;
+            }
         }
     }
     t->nlinked = 0;
