@@ -235,7 +235,6 @@ struct dpor {
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
     int replaying;   /* path entries below it replay the previous execution's states: their races were found then */
     int last_task;   /* the path's last task node: the states before it need no sleep set for a new child */
-    bool reused;     /* the newest event's footprint and clock were its node's, kept from an earlier execution */
     int midkeys[64]; /* a footprint computed while stepping */
 };
 
