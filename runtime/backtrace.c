@@ -105,12 +105,11 @@ static uintptr_t entry_lo, entry_hi;
 /* Learn where weft's own units are, from this file's, and where a task's first frame is. */
 static void learn_self(void)
 {
-    Dwarf_Addr entry = (Dwarf_Addr)(uintptr_t)weft__task_entry;
-    Dwfl_Module *em = dwfl_addrmodule(dwfl, entry);
-    GElf_Sym sym;
-    if (em && dwfl_module_addrsym(em, entry, &sym, NULL) && sym.st_size > 0) {
-        entry_lo = (uintptr_t)entry;
-        entry_hi = entry_lo + sym.st_size;
+    unw_proc_info_t pi; /* one look-up, here, instead of one a frame */
+    if (unw_get_proc_info_by_ip(unw_local_addr_space, (unw_word_t)(uintptr_t)weft__task_entry, &pi, NULL) == 0 &&
+        pi.start_ip == (unw_word_t)(uintptr_t)weft__task_entry && pi.end_ip > pi.start_ip) {
+        entry_lo = (uintptr_t)pi.start_ip;
+        entry_hi = (uintptr_t)pi.end_ip;
     }
     static const char me[] = "runtime/backtrace.c";
     Dwarf_Addr pc = (Dwarf_Addr)(uintptr_t)&weft__backtrace, bias;
