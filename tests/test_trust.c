@@ -498,7 +498,7 @@ static void time_limit_inside_an_execution(void **state)
         char *argv[] = {"test_trust", "--test", (char *)tests[i], "--time-limit", "0.2", "--no-time", NULL};
         double t0 = now();
         run_child(&c, weft_main, argv, 0, 0);
-        if (now() - t0 > 20 || exit_status(&c) != 1) /* ends, not hangs: 20 s leaves room for valgrind */
+        if (now() - t0 > 60 || exit_status(&c) != 1) /* ends, not hangs: 60 s leaves room for valgrind on a loaded machine */
             fail_msg("%s: %.1f s, status %#x:\n%s", tests[i], now() - t0, c.status, c.out);
         report_of(c.out, tests[i], report, sizeof report);
         assert_contains(report, "CRASH in ");
@@ -629,9 +629,15 @@ static void ctrl_c_prints_how_far_it_got(void **state)
     assert_contains(c.out, "weft: interrupted by SIGINT during test t9_long: ");
     assert_contains(c.out, " executions run, 0 pruned, preemption bound ");
     assert_contains(c.out, "; not complete\n");
-    assert_contains(c.out, "  the execution under way was at step ");
-    if (!strstr(c.out, "at step 0;")) /* (the signal may come as an execution starts: ucontext's syscalls) */
-        assert_contains(c.out, "; its choices so far: task ");
+    /* the prefix explored: the execution under way, or the last one when the signal came between two (the
+     * checker's work between executions is short, but a signal can land there, more often under valgrind) */
+    if (strstr(c.out, "  between executions; ")) {
+        assert_contains(c.out, "  between executions; the last one's choices: task ");
+    } else {
+        assert_contains(c.out, "  the execution under way was at step ");
+        if (!strstr(c.out, "at step 0;")) /* (the signal may come as an execution starts: ucontext's syscalls) */
+            assert_contains(c.out, "; its choices so far: task ");
+    }
 }
 
 /* ---- 12: weft's own resources running out ----------------------------------------- */
