@@ -804,7 +804,8 @@ void weft__dpor_record(struct dpor *d, int k)
     }
     int e = d->nev;
     weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
-    if (k < d->replaying && nd->ev_of == p && !nd->joined) { /* the same event as when the node's state was last executed: only the tables follow it */
+    /* a replayed state's step is the same event as when the node was last executed: only the tables follow it */
+    if (k < d->replaying && nd->ev_of == p && !nd->joined) {
         d->ev[e] = k;
         if (nd->all)
             d->last_clock = e;

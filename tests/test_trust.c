@@ -498,7 +498,7 @@ static void time_limit_inside_an_execution(void **state)
         char *argv[] = {"test_trust", "--test", (char *)tests[i], "--time-limit", "0.2", "--no-time", NULL};
         double t0 = now();
         run_child(&c, weft_main, argv, 0, 0);
-        if (now() - t0 > 60 || exit_status(&c) != 1) /* ends, not hangs: 60 s leaves room for valgrind on a loaded machine */
+        if (now() - t0 > 60 || exit_status(&c) != 1) /* ends, not hangs: 60 s leave room for valgrind */
             fail_msg("%s: %.1f s, status %#x:\n%s", tests[i], now() - t0, c.status, c.out);
         report_of(c.out, tests[i], report, sizeof report);
         assert_contains(report, "CRASH in ");
