@@ -82,15 +82,7 @@ static inline void pset_fill(pset *s, const int *ids, int n)
     for (int i = 0; i < n; i++)
         top = ids[i] + 1 > top ? ids[i] + 1 : top;
     int nw = top / 64 + 1;
-    if (nw > s->cap) {
-        uint64_t *w = realloc(s->w, sizeof *w * (size_t)nw);
-        if (!w) {
-            fprintf(stderr, "weft: out of memory\n");
-            abort();
-        }
-        s->w = w;
-        s->cap = nw;
-    }
+    weft__grow((void **)&s->w, &s->cap, nw, sizeof *s->w);
     memset(s->w, 0, sizeof *s->w * (size_t)nw);
     s->nw = nw;
     for (int i = 0; i < n; i++)
