@@ -68,6 +68,14 @@ static inline bool iset_has(const iset *s, int x)
     return false;
 }
 
+/* The home slot of key x in an open-addressing table of cap slots (a power of two): the high bits of a
+ * multiplicative (Fibonacci) hash. Keys differing only in high bits (an object's kind and part, rt.h) must
+ * not share a home slot, which the low bits of the product would give them. */
+static inline int slot_home(int x, int cap)
+{
+    return (int)(((unsigned)x * 2654435761u) >> (32 - __builtin_ctz((unsigned)cap)));
+}
+
 /* A set of processes as a bitmap: bit id + 1 stands for process id (bit 0: the clock). A node's candidates: a
  * state of N enabled tasks costs N / 8 bytes, and membership is one load (an int list cost 4 N bytes and a scan). */
 typedef struct pset {

@@ -170,6 +170,49 @@ void weft_result_free(weft_result *r)
     r->replay = r->report = r->error = NULL;
 }
 
+/* The bug just found by dpor (result r, its report built) needed r->preemptions; its execution's events may
+ * be taken in an order that switches tasks less (the same events, ordered by the same happens-before: the
+ * same bug). A search reaches each trace through one of its orders, which may preempt more than another
+ * (ordered by the races it reversed), so the first bug found under iterative bounding can be reported with
+ * more preemptions than it needs. Try three greedy orders (the running task goes on whenever its next event
+ * is ready; else the earliest, the lowest-numbered or the highest-numbered task's), and report the one with
+ * the fewest, if fewer. These executions are not counted: they run no new trace. */
+static void shrink_bug(weft__explorer *x, const char *name, const weft_options *o, weft_result *r,
+                       void (*body)(void *), void *arg)
+{
+    weft__rt *R = &weft__R;
+    if (r->preemptions == 0 || r->verdict == WEFT_CRASH || r->verdict == WEFT_LIVELOCK)
+        return;
+    x->shrink = weft__shrink_new(x->dpor);
+    if (!x->shrink)
+        return;
+    weft__dpor_free(x->dpor);
+    x->dpor = NULL;
+    struct weft__traces *traces = x->traces;
+    x->traces = NULL;
+    x->strat = &weft__shrink;
+    x->bound = -1;
+    for (int tie = 0; tie < 3 && r->preemptions > 0; tie++) {
+        weft__shrink_tie(x->shrink, tie);
+        x->nrec = 0;
+        x->strat->begin(x);
+        weft__exec_begin(body, arg);
+        weft__exec_run();
+        if (R->end.pruned || R->end.usage || R->end.nondet || R->end.verdict != r->verdict ||
+            R->preemptions >= r->preemptions)
+            continue;
+        free(r->replay);
+        free(r->report);
+        r->steps = R->nsteps;
+        r->preemptions = R->preemptions;
+        r->replay = weft__token_encode(x, name);
+        r->report = weft__report(name, r->replay, o, r);
+    }
+    x->traces = traces;
+    weft__shrink_free(x->shrink);
+    x->shrink = NULL;
+}
+
 /* Explore body(arg) under opt (NULL: weft_options_init defaults) and return what was found (weft_check, in
  * embed.c, wraps it). */
 weft_result weft__check(const char *name, void (*body)(void *), void *arg, const weft_options *opt)
@@ -287,6 +330,8 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
             r.seconds = now_seconds() - t0;
             r.replay = weft__token_encode(&x, name);
             r.report = weft__report(name, r.replay, &o, &r);
+            if (x.strat == &weft__dpor)
+                shrink_bug(&x, name, &o, &r, body, arg);
             break;
         }
         if (!x.strat->next(&x)) {

@@ -125,8 +125,7 @@ static int map_slot(struct dpor *d, int kb)
         free(ord);
         free(orvc);
     }
-    unsigned h = (unsigned)kb * 2654435761u;
-    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+    for (int i = slot_home(kb, d->cmap);; i = (i + 1) & (d->cmap - 1)) {
         if (d->lastk[i] == kb)
             return i;
         if (d->lastk[i] == -1) {
@@ -148,8 +147,7 @@ static int map_find(const struct dpor *d, int kb)
 {
     if (!d->cmap)
         return -1;
-    unsigned h = (unsigned)kb * 2654435761u;
-    for (int i = (int)(h & (unsigned)(d->cmap - 1));; i = (i + 1) & (d->cmap - 1)) {
+    for (int i = slot_home(kb, d->cmap);; i = (i + 1) & (d->cmap - 1)) {
         if (d->lastk[i] == kb)
             return i;
         if (d->lastk[i] == -1)
@@ -571,7 +569,7 @@ static iset *watchers(struct dpor *d, int obj, bool make)
     }
     if (!d->wcap)
         return NULL;
-    for (int i = (int)((unsigned)obj * 2654435761u & (unsigned)(d->wcap - 1));; i = (i + 1) & (d->wcap - 1)) {
+    for (int i = slot_home(obj, d->wcap);; i = (i + 1) & (d->wcap - 1)) {
         struct wslot *w = &d->wmap[i];
         if (w->exec == d->exec && w->obj == obj)
             return &w->ids;

@@ -93,6 +93,8 @@ typedef struct weft__explorer {
     bool deep;               /* dpor stopped branching in an execution too long to track */
     /* pct */
     struct pct *pct;
+    /* shrink: the bug's execution, taken again in fewer preemptions */
+    struct shrink *shrink;
     struct weft__traces *traces; /* --count-traces, else NULL */
     char why[256];           /* weft__diverged's message, for the runtime */
     /* statistics */
@@ -104,8 +106,14 @@ extern const weft__strategy weft__random WEFT__HIDDEN;
 extern const weft__strategy weft__replay WEFT__HIDDEN;
 extern const weft__strategy weft__dpor WEFT__HIDDEN;
 extern const weft__strategy weft__pct WEFT__HIDDEN;
+extern const weft__strategy weft__shrink WEFT__HIDDEN;
 void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
+/* Shrinking (shrink.c): the events of the execution in which dpor search d found a bug (NULL: too long); which
+ * ready event goes when the running task cannot go on (0 the earliest, 1 the lowest task id, 2 the highest). */
+struct shrink *weft__shrink_new(const struct dpor *d) WEFT__HIDDEN;
+void weft__shrink_tie(struct shrink *s, int tie) WEFT__HIDDEN;
+void weft__shrink_free(struct shrink *s) WEFT__HIDDEN;
 
 /* Trace counting (traces.c). */
 struct weft__traces *weft__traces_new(void) WEFT__HIDDEN;

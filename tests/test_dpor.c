@@ -592,6 +592,65 @@ static void clock_races(void **state)
     }
 }
 
+/* ---- the first bug's preemptions ------------------------------------------------------------------ */
+
+static weft_mutex *forks[8];
+static weft_wg *dinner;
+
+static void philosopher(int i)
+{
+    weft_mutex_lock(forks[i]);
+    weft_mutex_lock(forks[(i + 1) % K]);
+    weft_mutex_unlock(forks[(i + 1) % K]);
+    weft_mutex_unlock(forks[i]);
+    weft_wg_done(dinner);
+}
+
+/* K philosophers each take the left fork, then the right: the body is philosopher 0 and spawns the others
+ * last to first. Every philosopher holding its left fork deadlocks; that needs one preemption (the body,
+ * after its left fork, switched for philosopher K - 1, who then blocks on the body's fork; each next one
+ * blocks on the fork of the one before), but dpor's search reaches it through orders that preempt each
+ * philosopher in turn (K - 1 preemptions). */
+static void deadlock_prone(void *arg)
+{
+    (void)arg;
+    dinner = weft_wg_make();
+    for (int i = 0; i < K; i++)
+        forks[i] = weft_mutex_make();
+    weft_wg_add(dinner, K - 1);
+    for (int i = K - 1; i > 0; i--)
+        WEFT_GO(philosopher, i);
+    weft_mutex_lock(forks[0]);
+    weft_mutex_lock(forks[1]);
+    weft_mutex_unlock(forks[1]);
+    weft_mutex_unlock(forks[0]);
+    weft_wg_wait(dinner);
+}
+
+/* Iterative bounding under dpor reports the deadlock with the preemptions it needs (one), and its token
+ * replays that schedule. */
+static void first_deadlock_needs_one_preemption(void **state)
+{
+    (void)state;
+    for (K = 3; K <= 8; K++) {
+        weft_options o = tu_exhaustive();
+        o.strategy = WEFT_STRATEGY_DPOR;
+        o.max_preemptions = -1;
+        weft_result r = weft_check("philosophers", deadlock_prone, NULL, &o);
+        assert_int_equal(r.verdict, WEFT_DEADLOCK);
+        assert_int_equal(r.preemptions, 1);
+        assert_contains(r.report, "1 preemption");
+        weft_options ro = tu_exhaustive();
+        ro.replay = r.replay;
+        weft_result again = weft_check("philosophers", deadlock_prone, NULL, &ro);
+        assert_null(again.error);
+        assert_int_equal(again.verdict, WEFT_DEADLOCK);
+        assert_int_equal(again.preemptions, 1);
+        weft_result_free(&again);
+        weft_result_free(&r);
+    }
+}
+
 static int usage(const char *prog)
 {
     fprintf(stderr, "usage: %s [--long] [--programs N] [--first SEED] [--print SEED] [--timers]\n"
@@ -641,6 +700,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(dpor_exact_counts),
         cmocka_unit_test(dpor_matches_dfs),
         cmocka_unit_test(clock_races),
+        cmocka_unit_test(first_deadlock_needs_one_preemption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
