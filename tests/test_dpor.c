@@ -111,6 +111,16 @@ static void run(const pg_prog *p, weft_strategy s, int bound, side *out)
     out->traces = res.traces;
     if (res.verdict == WEFT_OK)
         assert_true(res.complete);
+    if (res.verdict != WEFT_OK) { /* the token replays the schedule reported (dpor's may be re-ordered) */
+        weft_options ro = tu_exhaustive();
+        ro.replay = res.replay;
+        ro.max_steps = 2000;
+        weft_result again = weft_check("random_program", pg_body, &r, &ro);
+        assert_null(again.error);
+        assert_int_equal(again.verdict, res.verdict);
+        assert_int_equal(again.preemptions, res.preemptions);
+        weft_result_free(&again);
+    }
     weft_result_free(&res);
 }
 
