@@ -404,12 +404,10 @@ void weft__dpor_free(struct dpor *d)
     free(d->later);
     free(d->ev);
     for (int i = 0; i < d->cmap; i++) {
-        free(d->lastwvc[i].v);
         free(d->reads[i].v);
         for (int m = 0; m < 3; m++)
             free(d->rvc[3 * i + m].v);
     }
-    free(d->lastwvc);
     free(d->reads);
     free(d->rvc);
     free(d->tmp.v);

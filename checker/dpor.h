@@ -215,11 +215,11 @@ struct dpor {
     bool wfull;      /* every watched task is to be looked at (the first state after the replayed prefix) */
     long long exec;  /* counts executions */
     int cproc;
-    /* open addressing: key base -> the last event writing it (and its clock), the events accessing it since
-     * in a commuting mode (event << 2 | mode), and per mode the join of their clocks (rvc[3 * slot + mode - 1]) */
+    /* open addressing: key base -> the last event writing it (its clock is its node's), the events accessing it
+     * since in a commuting mode (event << 2 | mode), and per mode the join of their clocks (rvc[3 * slot + mode
+     * - 1]) */
     int *lastk;
     int *lastw;
-    iset *lastwvc;
     iset *reads;
     char *rmode;     /* per slot: the mode of every access in reads (none, or several: RMODE_MIXED in races.c) */
     iset *rvc;

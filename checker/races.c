@@ -85,22 +85,20 @@ static int map_slot(struct dpor *d, int kb)
     if (2 * (d->nmap + 1) > d->cmap) {
         int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
         char *orm = d->rmode;
-        iset *owvc = d->lastwvc, *ord = d->reads, *orvc = d->rvc;
+        iset *ord = d->reads, *orvc = d->rvc;
         d->cmap = oc ? 2 * oc : 256;
         d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
         d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
-        d->lastwvc = calloc((size_t)d->cmap, sizeof *d->lastwvc);
         d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
         d->rvc = calloc(3 * (size_t)d->cmap, sizeof *d->rvc);
         d->rmode = calloc((size_t)d->cmap, 1);
-        if (!d->lastk || !d->lastw || !d->lastwvc || !d->reads || !d->rvc || !d->rmode)
+        if (!d->lastk || !d->lastw || !d->reads || !d->rvc || !d->rmode)
             abort();
         for (int i = 0; i < d->cmap; i++)
             d->lastk[i] = -1;
         d->nmap = 0;
         for (int i = 0; i < oc; i++) {
             if (ok[i] == -1) {
-                free(owvc[i].v);
                 free(ord[i].v);
                 for (int m = 0; m < 3; m++)
                     free(orvc[3 * i + m].v);
@@ -109,9 +107,7 @@ static int map_slot(struct dpor *d, int kb)
             int j = map_slot(d, ok[i]);
             d->lastw[j] = ow[i];
             d->rmode[j] = orm[i];
-            free(d->lastwvc[j].v);
             free(d->reads[j].v);
-            d->lastwvc[j] = owvc[i];
             d->reads[j] = ord[i];
             for (int m = 0; m < 3; m++) {
                 free(d->rvc[3 * j + m].v);
@@ -121,7 +117,6 @@ static int map_slot(struct dpor *d, int kb)
         free(ok);
         free(ow);
         free(orm);
-        free(owvc);
         free(ord);
         free(orvc);
     }
@@ -131,7 +126,6 @@ static int map_slot(struct dpor *d, int kb)
         if (d->lastk[i] == -1) {
             d->lastk[i] = kb;
             d->lastw[i] = -1;
-            d->lastwvc[i].n = 0;
             d->reads[i].n = 0;
             d->rmode[i] = RMODE_MIXED;
             for (int m = 0; m < 3; m++)
@@ -199,7 +193,7 @@ static int last_conflict(const struct dpor *d, int p, int k)
 static void join_conflicts(const struct dpor *d, int m, int k, iset *vc)
 {
     if (d->lastw[m] >= 0)
-        vc_join(vc, d->lastwvc[m].v, d->lastwvc[m].n);
+        vc_join(vc, EN(d, d->lastw[m])->vc.v, EN(d, d->lastw[m])->vc.n);
     for (int mode = 1; mode < 4; mode++)
         if (MODE(k) == WEFT__KM_WRITE || MODE(k) != mode)
             vc_join(vc, RVC(d, m, mode)->v, RVC(d, m, mode)->n);
@@ -778,7 +772,6 @@ static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
             vc_join(RVC(d, m, mode), vc->v, vc->n);
         } else {
             d->lastw[m] = e;
-            vc_copy(&d->lastwvc[m], vc->v, vc->n);
             d->reads[m].n = 0;
             d->rmode[m] = RMODE_MIXED;
             for (int k = 1; k < 4; k++)
