@@ -170,44 +170,79 @@ void weft_result_free(weft_result *r)
     r->replay = r->report = r->error = NULL;
 }
 
-/* The bug just found by dpor (result r, its report built) needed r->preemptions; its execution's events may
- * be taken in an order that switches tasks less (the same events, ordered by the same happens-before: the
- * same bug). A search reaches each trace through one of its orders, which may preempt more than another
- * (ordered by the races it reversed), so the first bug found under iterative bounding can be reported with
- * more preemptions than it needs. Try three greedy orders (the running task goes on whenever its next event
- * is ready; else the earliest, the lowest-numbered or the highest-numbered task's), and report the one with
- * the fewest, if fewer. These executions are not counted: they run no new trace. */
-static void shrink_bug(weft__explorer *x, const char *name, const weft_options *o, weft_result *r,
+/* One more execution of body(arg) under x's strategy (a shrink attempt, or a replay); true when it ran to an
+ * end of the verdict v (not pruned, not an error). */
+static bool run_again(weft__explorer *x, void (*body)(void *), void *arg, weft_verdict v)
+{
+    const weft__rt *R = &weft__R;
+    x->nrec = 0;
+    x->strat->begin(x);
+    weft__exec_begin(body, arg);
+    weft__exec_run();
+    return !R->end.pruned && !R->end.usage && !R->end.nondet && R->end.verdict == v;
+}
+
+/* The bug just found by dpor (its execution just ended; r holds its verdict and preemptions) is reported.
+ * Its execution's events may be taken in an order that switches tasks less (the same events, ordered by the
+ * same happens-before: the same bug): a search reaches each trace through one of its orders, which may
+ * preempt more than another (the order the races it reversed lead to), so the first bug found under
+ * iterative bounding could be reported with more preemptions than it needs. Three greedy orders are tried
+ * (the running task goes on whenever its next event is ready; else the earliest, the lowest-numbered or the
+ * highest-numbered task's), the one with the fewest preemptions, if fewer, is run once more and reported;
+ * else the bug's own execution is replayed and reported. These executions are not counted: they run no new
+ * trace. Sets r's steps, preemptions, replay and report, or r->error. */
+static void report_bug(weft__explorer *x, const char *name, const weft_options *o, weft_result *r,
                        void (*body)(void *), void *arg)
 {
     weft__rt *R = &weft__R;
-    if (r->preemptions == 0 || r->verdict == WEFT_CRASH || r->verdict == WEFT_LIVELOCK)
+    bool shrink = x->strat == &weft__dpor && R->preemptions > 0 && r->verdict != WEFT_CRASH &&
+                  r->verdict != WEFT_LIVELOCK && (x->shrink = weft__shrink_new(x->dpor)) != NULL;
+    r->steps = R->nsteps;
+    r->preemptions = R->preemptions;
+    r->replay = weft__token_encode(x, name);
+    if (!shrink) {
+        r->report = weft__report(name, r->replay, o, r);
         return;
-    x->shrink = weft__shrink_new(x->dpor);
-    if (!x->shrink)
-        return;
+    }
     weft__dpor_free(x->dpor);
     x->dpor = NULL;
     struct weft__traces *traces = x->traces;
     x->traces = NULL;
     x->strat = &weft__shrink;
     x->bound = -1;
-    for (int tie = 0; tie < 3 && r->preemptions > 0; tie++) {
+    int best = -1, fewest = r->preemptions;
+    for (int tie = 0; tie < 3 && fewest > 0; tie++) {
         weft__shrink_tie(x->shrink, tie);
-        x->nrec = 0;
-        x->strat->begin(x);
-        weft__exec_begin(body, arg);
-        weft__exec_run();
-        if (R->end.pruned || R->end.usage || R->end.nondet || R->end.verdict != r->verdict ||
-            R->preemptions >= r->preemptions)
-            continue;
+        if (run_again(x, body, arg, r->verdict) && R->preemptions < fewest) {
+            best = tie;
+            fewest = R->preemptions;
+        }
+    }
+    if (best >= 0) {
+        weft__shrink_tie(x->shrink, best);
+        if (!run_again(x, body, arg, r->verdict) || R->preemptions != fewest)
+            best = -1; /* did not run the same way twice: report the bug's own execution */
+    }
+    if (best < 0) { /* the bug's own execution again, from its token */
+        weft__token t;
+        memset(&t, 0, sizeof t);
+        char err[256], m[480] = "the execution with the bug ended otherwise when run again";
+        if (!weft__token_decode(r->replay, &t, err, sizeof err))
+            abort(); /* a token weft just made */
+        x->token = &t;
+        x->strat = &weft__replay;
+        if (!run_again(x, body, arg, r->verdict) || !weft__replay_same_end(x, m, sizeof m))
+            r->error = errorf("nondeterministic program: %s%s", m, "");
+        x->token = NULL;
+        weft__token_free(&t);
+    } else {
         free(r->replay);
-        free(r->report);
         r->steps = R->nsteps;
         r->preemptions = R->preemptions;
         r->replay = weft__token_encode(x, name);
-        r->report = weft__report(name, r->replay, o, r);
     }
+    if (!r->error)
+        r->report = weft__report(name, r->replay, o, r);
     x->traces = traces;
     weft__shrink_free(x->shrink);
     x->shrink = NULL;
@@ -320,18 +355,13 @@ weft_result weft__check(const char *name, void (*body)(void *), void *arg, const
         }
         if (R->end.verdict != WEFT_OK) {
             r.verdict = R->end.verdict;
-            r.steps = R->nsteps;
-            r.preemptions = R->preemptions;
             r.executions = x.executions;
             r.pruned = x.pruned;
             r.bound = x.bound;
             r.longest = x.longest;
             r.traces = x.traces ? weft__traces_count(x.traces) : -1;
             r.seconds = now_seconds() - t0;
-            r.replay = weft__token_encode(&x, name);
-            r.report = weft__report(name, r.replay, &o, &r);
-            if (x.strat == &weft__dpor)
-                shrink_bug(&x, name, &o, &r, body, arg);
+            report_bug(&x, name, &o, &r, body, arg);
             break;
         }
         if (!x.strat->next(&x)) {
