@@ -69,12 +69,23 @@ static const Dwfl_Callbacks callbacks = {
     .find_debuginfo = no_debuginfo,
 };
 
+/* What look_up found at recent code addresses: a report's tasks stand at a few call sites (every philosopher
+ * blocked at one line), and libdw's look-ups were most of a report's cost. Direct-mapped by address; the
+ * strings are libdw's, kept as long as dwfl is. */
+#define SYM_CACHE 256
+static struct sym_cached {
+    Dwarf_Addr pc;          /* 0: empty */
+    int what;
+    weft__stack_trace t;    /* the frames of pc alone */
+} sym_cache[SYM_CACHE];
+
 /* At exit: give the debug information back (leak checkers see a clean exit). */
 static void release(void)
 {
     dwfl_end(dwfl);
     dwfl = NULL;
-    self.known = false; /* its strings were the debug information's */
+    self.known = false; /* its strings were the debug information's, and so were the cache's */
+    memset(sym_cache, 0, sizeof sym_cache);
 }
 
 /* Read the process's modules from /proc/self/maps (once: code loaded later is not named). */
@@ -171,7 +182,7 @@ enum { SYM_NONE, SYM_WEFT, SYM_USER };
 
 /* Add the program's frames at code address pc to out (an inlined call gives several, innermost first): SYM_USER;
  * SYM_WEFT for weft's own code, SYM_NONE for code without line information or of a system library. */
-static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
+static int look_up(Dwarf_Addr pc, weft__stack_trace *out)
 {
     /* the modules are those mapped at the first report: reading them again on a miss is no help for a garbage
      * address (a stack the program overwrote), and would cost the modules read so far */
@@ -235,6 +246,27 @@ static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
         out->more = true;
     }
     return SYM_USER;
+}
+
+/* look_up, through the cache: the same frames, and out->more as look_up would set it. */
+static int symbolize(Dwarf_Addr pc, weft__stack_trace *out)
+{
+    struct sym_cached *c = &sym_cache[(uint64_t)pc * 0x9E3779B97F4A7C15ull >> 56];
+    if (c->pc != pc || pc == 0) {
+        memset(&c->t, 0, sizeof c->t);
+        c->what = look_up(pc, &c->t);
+        c->pc = pc;
+    }
+    for (int i = 0; i < c->t.n; i++) {
+        if (out->n == WEFT__STACK_DEPTH) {
+            out->more = true;
+            return c->what;
+        }
+        out->frame[out->n++] = c->t.frame[i];
+    }
+    if (c->t.more)
+        out->more = true;
+    return c->what;
 }
 
 /* Task t's stack (its guard region included) as [*lo, *hi), if it holds address sp; else false. */
