@@ -394,7 +394,13 @@ void weft__fiber_start(void) WEFT__HIDDEN;
 void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
-void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
+/* Refuse a weft call made outside a running check, or from a thread other than the one running it (inline: every
+ * call of the API begins with it). */
+static inline void weft__require(const char *call, const char *file, int line)
+{
+    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur || !weft__on_checker_thread))
+        weft__refuse(call, file, line); /* owner.c: outside a check, another thread, a forked child */
+}
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
 int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */

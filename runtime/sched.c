@@ -135,13 +135,6 @@ int weft__choose(int kind, int n, const int *ids, const bool *preempt)
     weft__nondet("%s", R->hooks->diverged(R->x));
 }
 
-/* Refuse a weft call made outside a running check, or from a thread other than the one running it. */
-void weft__require(const char *call, const char *file, int line)
-{
-    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur || !weft__on_checker_thread))
-        weft__refuse(call, file, line); /* owner.c: outside a check, another thread, a forked child */
-}
-
 static void grow_scratch(int n)
 {
     weft__rt *R = &weft__R;
