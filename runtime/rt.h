@@ -310,6 +310,8 @@ typedef struct weft__rt {
     bool idle;                  /* the step under way makes no progress (so far) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
+    const char *obj_lo, *obj_hi; /* this execution's objects so far lie in [obj_lo, obj_hi) (object.c; empty when
+                                 * none yet, or when they come from the arena) */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
     struct weft__addr *addrs;   /* touched addresses numbered as touched (uthash, arena memory; weft__addr_id) */
     int naddrs;
@@ -365,7 +367,18 @@ void weft__stack_release_all(void) WEFT__HIDDEN;
 
 /* ---- Objects (object.c) ------------------------------------------------- */
 void *weft__obj_make(int kind, size_t size, const char *file, int line) WEFT__HIDDEN;
-void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+void weft__obj_check_slow(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a stale
+ * handle's memory is never read. Inline: the handle of the running execution's objects, the common case, is
+ * told by its address and header alone. */
+static inline void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
+{
+    const weft__obj *h = obj;
+    const weft__rt *R = &weft__R;
+    if (WEFT__UNLIKELY((uintptr_t)obj - (uintptr_t)R->obj_lo >= (uintptr_t)R->obj_hi - (uintptr_t)R->obj_lo ||
+                       h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind || h->gen != R->gen))
+        weft__obj_check_slow(obj, kind, call, file, line);
+}
 bool weft__obj_apart(void) WEFT__HIDDEN;
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
