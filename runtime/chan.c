@@ -31,7 +31,13 @@ static void check(weft_chan *c, const char *call, const char *file, int line)
 
 static void copy_elem(const weft_chan *c, void *dst, const void *src)
 {
-    if (dst && c->elem_size)
+    if (!dst)
+        return;
+    if (c->elem_size == sizeof(int)) /* the common element sizes are copied inline, without a call */
+        memcpy(dst, src, sizeof(int));
+    else if (c->elem_size == sizeof(void *))
+        memcpy(dst, src, sizeof(void *));
+    else if (c->elem_size)
         memcpy(dst, src, c->elem_size);
 }
 
