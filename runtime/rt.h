@@ -290,6 +290,9 @@ typedef struct weft__rt {
     int *alive;                 /* ids of tasks not DONE, ascending (compacted lazily by weft__alive) */
     int nalive, alive_cap;
     weft__task *cur;
+    weft__task *deferred;       /* the running task, pending at the step it announced, not yet parked (weft__wait):
+                                 * the scheduler parks it before anything can look at it, unless it chooses it
+                                 * at once as the only task that can move (then it never joins the waiter lists) */
     weft__ctx driver;           /* the checker's own context */
     weft__task *resume_head, *resume_tail;
     long long nsteps;

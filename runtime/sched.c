@@ -150,6 +150,17 @@ static void grow_scratch(int n)
     R->cand_cap = cap;
 }
 
+/* Park the running task at the step it announced (R->deferred), if not done yet: before anything looks at the waiter
+ * lists or the enabled set, or before switching away from it. */
+static void park_deferred(void)
+{
+    weft__task *t = weft__R.deferred;
+    if (t) {
+        weft__R.deferred = NULL;
+        weft__park(t);
+    }
+}
+
 #ifdef WEFT_VERIFY_WAITQ
 /* Debugging aid (-DWEFT_VERIFY_WAITQ): the enabled set kept as objects change equals a scan of every task. */
 static void verify_enabled(void)
@@ -158,7 +169,7 @@ static void verify_enabled(void)
     int k = 0;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
-        bool on = t->state == WEFT__T_PENDING && weft__task_enabled(t);
+        bool on = t->state == WEFT__T_PENDING && t != R->deferred && weft__task_enabled(t);
         int w = t->id >> 6;
         bool bit = R->en_bits[w] >> (t->id & 63) & 1, sum = R->en_sum[w >> 6] >> (w & 63) & 1;
         k += on;
@@ -283,16 +294,29 @@ static weft__task *pick(void)
     if (!R->idle && R->nsteps > 0)
         R->progress_step = R->nsteps - 1;
     long long quiet = R->progress_step > R->clock_step ? R->progress_step : R->clock_step;
-    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps))
+    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps)) {
+        park_deferred();
         return no_progress();
+    }
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
-    int n = weft__en_list(R->cand), m = 0, lastpos = -1; /* the enabled tasks, in id order */
-    if (R->last >= 0 && R->tasks[R->last]->en)
-        for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
-            ;
-    int nall = n;
+    weft__task *me = R->deferred;
+    int n, m = 0, lastpos = -1, nall;
     R->spin_escape = false;
+    if (me && R->nen == 0 && !R->nspinning && !R->timers && !R->nsleep && !R->x_every && weft__task_enabled(me)) {
+        /* the running task is the only one that can move, and nothing asks: it goes on without being parked (the
+         * outcome of parking it, choosing it and unparking it) */
+        R->deferred = NULL;
+        R->cand[0] = me->id;
+        n = nall = 1;
+        lastpos = R->last == me->id ? 0 : -1;
+    } else {
+        park_deferred();
+        n = nall = weft__en_list(R->cand); /* the enabled tasks, in id order */
+        if (R->last >= 0 && R->tasks[R->last]->en)
+            for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
+                ;
+    }
     if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
         int k = 0;
         lastpos = -1;
@@ -394,6 +418,7 @@ void weft__schedule(void)
     while (!next);
     next->state = WEFT__T_RUNNING;
     if (next != me) {
+        park_deferred();
         R->cur = next;
         weft__switch(&me->ctx, &next->ctx, next->stack, me->state == WEFT__T_DONE);
         weft__stack_settle();
@@ -416,7 +441,7 @@ int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *fi
     t->fired = -1;
     t->arrival = ++R->arrivals;
     t->state = WEFT__T_PENDING;
-    weft__park(t);
+    R->deferred = t; /* parked by the scheduler when needed (park_deferred) */
     weft__schedule();
     if (t->fired >= 0)
         return t->fired | WEFT__FIRED;

@@ -118,6 +118,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->live = 0;
     R->nalive = 0;
     R->cur = NULL;
+    R->deferred = NULL;
     R->resume_head = R->resume_tail = NULL;
     R->nsteps = 0;
     R->nwent_off = 0;
