@@ -140,20 +140,21 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
 {
     weft_chan *c = cl->obj;
     weft__task *p = a->partner;
-    if (cl->kind == WEFT__CL_SEND) {
-        if (c->closed)
-            weft__fail(WEFT_PANIC, file, line, "send on closed channel");
-        if (p) {
-            const weft__clause *pc = &p->cl[a->pclause];
-            copy_elem(c, pc->out, cl->in);
-            if (pc->ok)
-                *pc->ok = true;
-            if (weft__R.x_every)
-                weft__R.hooks->join(weft__R.x, p->id);
-            weft__step_partner(p->id);
-            weft__wake(p, a->pclause);
-            return;
-        }
+    bool send = cl->kind == WEFT__CL_SEND;
+    if (send && c->closed)
+        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
+    if (p) { /* the element goes from the sender's clause to the receiver's */
+        const weft__clause *pc = &p->cl[a->pclause], *rc = send ? pc : cl;
+        copy_elem(c, rc->out, send ? cl->in : pc->in);
+        if (rc->ok)
+            *rc->ok = true;
+        if (weft__R.x_every)
+            weft__R.hooks->join(weft__R.x, p->id);
+        weft__R.steps[weft__R.nsteps - 1].partner = p->id; /* the step completes p's too */
+        weft__wake(p, a->pclause);
+        return;
+    }
+    if (send) {
         if (c->elem_size)
             memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, cl->in, c->elem_size);
         c->len++;
@@ -161,13 +162,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         return;
     }
     bool ok = true;
-    if (p) {
-        copy_elem(c, cl->out, p->cl[a->pclause].in);
-        if (weft__R.x_every)
-            weft__R.hooks->join(weft__R.x, p->id);
-        weft__step_partner(p->id);
-        weft__wake(p, a->pclause);
-    } else if (c->len > 0) {
+    if (c->len > 0) {
         copy_elem(c, cl->out, c->buf + c->head * c->elem_size);
         c->head = (c->head + 1) % c->cap;
         c->len--;

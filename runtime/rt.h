@@ -432,8 +432,6 @@ bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;
 bool weft__spin_waits(const weft__task *t) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
-void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
-void weft__step_partner(int task) WEFT__HIDDEN;
 void weft__schedule(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__finish(weft_verdict v) WEFT__HIDDEN;
 WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
@@ -661,6 +659,14 @@ void weft__try_recover(const char *file, int line) WEFT__HIDDEN;
 WEFT__NORETURN void weft__repanic(const weft__panic *p) WEFT__HIDDEN;
 
 /* ---- Hot-path helpers (inline: they run several times per step) ------------ */
+
+/* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
+static inline void weft__step_obj(const void *obj, int detail)
+{
+    weft__step *s = &weft__R.steps[weft__R.nsteps - 1];
+    s->obj = obj;
+    s->detail = detail;
+}
 
 /* Whether t's pending step can be taken now. */
 static inline bool weft__task_enabled(const weft__task *t)

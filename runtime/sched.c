@@ -463,18 +463,3 @@ void weft__step_idle(void)
         weft__spin_step(weft__R.cur);
     weft__R.idle = true;
 }
-
-/* The step just taken completed task `task`'s pending operation too (a rendezvous). */
-void weft__step_partner(int task)
-{
-    weft__R.steps[weft__R.nsteps - 1].partner = task;
-}
-
-/* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
-void weft__step_obj(const void *obj, int detail)
-{
-    weft__rt *R = &weft__R;
-    weft__step *s = &R->steps[R->nsteps - 1];
-    s->obj = obj;
-    s->detail = detail;
-}
