@@ -201,8 +201,6 @@ static int fair_choice(const weft__task *t)
  * it is. With no channel counted, the first one this step passes over is (clauses with a way, in order). */
 static void passed_over(weft__task *t, int k)
 {
-    if (t->ncl == 1 && !t->has_default && !t->passed) /* one channel, no default: nothing to pass over */
-        return;
     bool took_sure = false;
     int j = 0, took_i = clause_of(t, k, &j, &took_sure);
     const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
@@ -311,7 +309,8 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     int k = fair_choice(t);
     if (k < 0)
         k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
-    passed_over(t, k);
+    if (n > 1 || has_default || t->passed) /* else one channel, no default: nothing to pass over */
+        passed_over(t, k);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();
