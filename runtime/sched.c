@@ -318,26 +318,25 @@ static weft__task *pick(void)
                 ;
     }
     if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
-        int k = 0;
-        lastpos = -1;
-        for (int i = 0; i < n; i++) {
-            if (weft__spin_waits(R->tasks[R->cand[i]]))
-                continue;
-            if (R->cand[i] == R->last)
-                lastpos = k;
-            R->cand[k++] = R->cand[i];
-        }
-        n = k;
+        n = 0;
+        for (int i = 0; i < nall; i++) /* cand_pre: scratch until the preemption flags, whether cand[i] waits */
+            n += !(R->cand_pre[i] = weft__spin_waits(R->tasks[R->cand[i]]));
     }
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
     if (n == 0 && !clock && nall > 0) { /* only busy-waits could go: they may (a bounded retry ends) */
         R->spin_escape = true;
-        n = weft__en_list(R->cand);
+        n = nall; /* every enabled task, as listed */
+    } else if (n < nall) { /* those that do not wait */
+        int k = 0;
         lastpos = -1;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < nall; i++) {
+            if (R->cand_pre[i])
+                continue;
             if (R->cand[i] == R->last)
-                lastpos = i;
+                lastpos = k;
+            R->cand[k++] = R->cand[i];
+        }
     }
     if (n == 0 && !clock)
         stuck();
