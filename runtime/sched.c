@@ -280,6 +280,36 @@ static weft__task *no_progress(void)
     weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
 }
 
+/* Task t, chosen, takes the next step (preempt: choosing it preempted an enabled task): record it. */
+static inline __attribute__((always_inline)) weft__task *take(weft__task *t, bool preempt)
+{
+    weft__rt *R = &weft__R;
+    weft__step *s = new_step();
+    s->preempt = preempt;
+    s->raw = false;
+    s->detail = -1;
+    s->partner = -1;
+    s->chose = -1;
+    s->nchose = 0;
+    R->preemptions += preempt;
+    weft__unpark(t);
+    s->task = t->id;
+    s->op = t->op;
+    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
+    s->file = t->file;
+    s->line = t->line;
+    s->when = R->now;
+    t->last_step = R->nsteps++;
+    t->polled = false;
+    R->last = t->id;
+    R->step_task = t->id;
+    R->step_polled = false;
+    R->idle = weft__ops[t->opc].spin;
+    if (R->idle) /* a step that makes no progress: what it observes, for busy-waits */
+        weft__spin_step(t);
+    return t;
+}
+
 /* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
  * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
@@ -301,22 +331,20 @@ static weft__task *pick(void)
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
     weft__task *me = R->deferred;
-    int n, m = 0, lastpos = -1, nall;
     R->spin_escape = false;
     if (me && R->nen == 0 && !R->nspinning && !R->timers && !R->nsleep && !R->x_every && weft__task_enabled(me)) {
         /* the running task is the only one that can move, and nothing asks: it goes on without being parked (the
-         * outcome of parking it, choosing it and unparking it) */
+         * outcome of parking it and choosing it, which preempts nothing) */
         R->deferred = NULL;
-        R->cand[0] = me->id;
-        n = nall = 1;
-        lastpos = R->last == me->id ? 0 : -1;
-    } else {
-        park_deferred();
-        n = nall = weft__en_list(R->cand); /* the enabled tasks, in id order */
-        if (R->last >= 0 && R->tasks[R->last]->en)
-            for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
-                ;
+        R->nwent_off = 0;
+        R->went_off_lost = false;
+        return take(me, false);
     }
+    park_deferred();
+    int n = weft__en_list(R->cand), nall = n, m = 0, lastpos = -1; /* the enabled tasks, in id order */
+    if (R->last >= 0 && R->tasks[R->last]->en)
+        for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
+            ;
     if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
         n = 0;
         for (int i = 0; i < nall; i++) /* cand_pre: scratch until the preemption flags, whether cand[i] waits */
@@ -364,45 +392,20 @@ static weft__task *pick(void)
     int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, can_preempt ? R->cand_pre : NULL);
     R->nwent_off = 0;
     R->went_off_lost = false;
-    weft__step *s = new_step();
-    s->preempt = can_preempt && R->cand[k] != R->last;
-    s->raw = false;
-    s->detail = -1;
-    s->partner = -1;
-    s->chose = -1;
-    s->nchose = 0;
-    R->preemptions += s->preempt;
+    bool preempt = can_preempt && R->cand[k] != R->last;
     if (R->cand[k] < 0) {
+        weft__step *s = new_step();
+        R->preemptions += preempt;
         clock_fired();
         weft__clock_advance(when);
         R->idle = false;
         R->step_task = -1;
-        s->task = -1;
-        s->op = "clock";
-        s->obj = NULL;
-        s->file = NULL;
-        s->line = 0;
-        s->when = R->now;
+        *s = (weft__step){.task = -1, .preempt = preempt, .op = "clock", .detail = -1, .partner = -1, .chose = -1,
+                          .when = R->now};
         R->nsteps++;
         return NULL; /* R->last stays: the task it interrupted goes on without a further preemption */
     }
-    weft__task *t = R->tasks[R->cand[k]];
-    weft__unpark(t);
-    s->task = t->id;
-    s->op = t->op;
-    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
-    s->file = t->file;
-    s->line = t->line;
-    s->when = R->now;
-    t->last_step = R->nsteps++;
-    t->polled = false;
-    R->last = t->id;
-    R->step_task = t->id;
-    R->step_polled = false;
-    R->idle = weft__ops[t->opc].spin;
-    if (R->idle) /* a step that makes no progress: what it observes, for busy-waits */
-        weft__spin_step(t);
-    return t;
+    return take(R->tasks[R->cand[k]], preempt);
 }
 
 /* Give up the CPU at a scheduling point: resume woken and new tasks first, then let the checker choose.
