@@ -31,7 +31,13 @@ static void check(weft_chan *c, const char *call, const char *file, int line)
 
 static void copy_elem(const weft_chan *c, void *dst, const void *src)
 {
-    if (dst && c->elem_size)
+    if (!dst)
+        return;
+    if (c->elem_size == sizeof(int)) /* the common element sizes are copied inline, without a call */
+        memcpy(dst, src, sizeof(int));
+    else if (c->elem_size == sizeof(void *))
+        memcpy(dst, src, sizeof(void *));
+    else if (c->elem_size)
         memcpy(dst, src, c->elem_size);
 }
 
@@ -134,20 +140,21 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
 {
     weft_chan *c = cl->obj;
     weft__task *p = a->partner;
-    if (cl->kind == WEFT__CL_SEND) {
-        if (c->closed)
-            weft__fail(WEFT_PANIC, file, line, "send on closed channel");
-        if (p) {
-            const weft__clause *pc = &p->cl[a->pclause];
-            copy_elem(c, pc->out, cl->in);
-            if (pc->ok)
-                *pc->ok = true;
-            if (weft__R.x_every)
-                weft__R.hooks->join(weft__R.x, p->id);
-            weft__step_partner(p->id);
-            weft__wake(p, a->pclause);
-            return;
-        }
+    bool send = cl->kind == WEFT__CL_SEND;
+    if (send && c->closed)
+        weft__fail(WEFT_PANIC, file, line, "send on closed channel");
+    if (p) { /* the element goes from the sender's clause to the receiver's */
+        const weft__clause *pc = &p->cl[a->pclause], *rc = send ? pc : cl;
+        copy_elem(c, rc->out, send ? cl->in : pc->in);
+        if (rc->ok)
+            *rc->ok = true;
+        if (weft__R.x_every)
+            weft__R.hooks->join(weft__R.x, p->id);
+        weft__R.steps[weft__R.nsteps - 1].partner = p->id; /* the step completes p's too */
+        weft__wake(p, a->pclause);
+        return;
+    }
+    if (send) {
         if (c->elem_size)
             memcpy(c->buf + ((c->head + c->len) % c->cap) * c->elem_size, cl->in, c->elem_size);
         c->len++;
@@ -155,13 +162,7 @@ static void perform(const weft__clause *cl, const alt *a, const char *file, int 
         return;
     }
     bool ok = true;
-    if (p) {
-        copy_elem(c, cl->out, p->cl[a->pclause].in);
-        if (weft__R.x_every)
-            weft__R.hooks->join(weft__R.x, p->id);
-        weft__step_partner(p->id);
-        weft__wake(p, a->pclause);
-    } else if (c->len > 0) {
+    if (c->len > 0) {
         copy_elem(c, cl->out, c->buf + c->head * c->elem_size);
         c->head = (c->head + 1) % c->cap;
         c->len--;
@@ -200,8 +201,6 @@ static int fair_choice(const weft__task *t)
  * it is. With no channel counted, the first one this step passes over is (clauses with a way, in order). */
 static void passed_over(weft__task *t, int k)
 {
-    if (t->ncl == 1 && !t->has_default && !t->passed) /* one channel, no default: nothing to pass over */
-        return;
     bool took_sure = false;
     int j = 0, took_i = clause_of(t, k, &j, &took_sure);
     const void *took = took_i >= 0 ? t->cl[took_i].obj : NULL;
@@ -310,7 +309,8 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
     int k = fair_choice(t);
     if (k < 0)
         k = nchoice == 1 ? 0 : weft__choose(WEFT__BR_CASE, nchoice, NULL, NULL);
-    passed_over(t, k);
+    if (n > 1 || has_default || t->passed) /* else one channel, no default: nothing to pass over */
+        passed_over(t, k);
     if (k == na) { /* the default */
         weft__step_obj(NULL, -1);
         weft__poll_failed();

@@ -129,6 +129,8 @@ static void *objmem_alloc(size_t n)
         return weft__arena_alloc(n);
     void *p = om.base + om.cursor;
     om.cursor += need;
+    weft__R.obj_lo = om.base + om.lo; /* weft__obj_check's fast path */
+    weft__R.obj_hi = om.base + om.cursor;
     memset(p, 0, n);
     return p;
 }
@@ -173,9 +175,10 @@ stale:
                 weft__kind_name(kind));
 }
 
-/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a
- * stale handle's memory is never read. */
-void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
+/* weft__obj_check for a handle outside [R->obj_lo, R->obj_hi) or whose header does not pass: refuse it unless it is
+ * a live object of `kind` made in this execution (from the arena). O(1), and a stale handle's memory is never
+ * read. */
+void weft__obj_check_slow(const void *obj, int kind, const char *call, const char *file, int line)
 {
     const weft__obj *h = obj;
     size_t off = (size_t)((uintptr_t)obj - (uintptr_t)om.base);

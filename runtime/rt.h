@@ -290,6 +290,9 @@ typedef struct weft__rt {
     int *alive;                 /* ids of tasks not DONE, ascending (compacted lazily by weft__alive) */
     int nalive, alive_cap;
     weft__task *cur;
+    weft__task *deferred;       /* the running task, pending at the step it announced, not yet parked (weft__wait):
+                                 * the scheduler parks it before anything can look at it, unless it chooses it
+                                 * at once as the only task that can move (then it never joins the waiter lists) */
     weft__ctx driver;           /* the checker's own context */
     weft__task *resume_head, *resume_tail;
     long long nsteps;
@@ -310,6 +313,8 @@ typedef struct weft__rt {
     bool idle;                  /* the step under way makes no progress (so far) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */
+    const char *obj_lo, *obj_hi; /* this execution's objects so far lie in [obj_lo, obj_hi) (object.c; empty when
+                                 * none yet, or when they come from the arena) */
     struct weft__name *names;   /* weft_name labels (uthash, arena memory) */
     struct weft__addr *addrs;   /* touched addresses numbered as touched (uthash, arena memory; weft__addr_id) */
     int naddrs;
@@ -365,7 +370,18 @@ void weft__stack_release_all(void) WEFT__HIDDEN;
 
 /* ---- Objects (object.c) ------------------------------------------------- */
 void *weft__obj_make(int kind, size_t size, const char *file, int line) WEFT__HIDDEN;
-void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+void weft__obj_check_slow(const void *obj, int kind, const char *call, const char *file, int line) WEFT__HIDDEN;
+/* Refuse a handle that is not a live object of `kind` made in this execution (usage error). O(1), and a stale
+ * handle's memory is never read. Inline: the handle of the running execution's objects, the common case, is
+ * told by its address and header alone. */
+static inline void weft__obj_check(const void *obj, int kind, const char *call, const char *file, int line)
+{
+    const weft__obj *h = obj;
+    const weft__rt *R = &weft__R;
+    if (WEFT__UNLIKELY((uintptr_t)obj - (uintptr_t)R->obj_lo >= (uintptr_t)R->obj_hi - (uintptr_t)R->obj_lo ||
+                       h->magic != (WEFT__MAGIC | (uint32_t)kind) || h->kind != kind || h->gen != R->gen))
+        weft__obj_check_slow(obj, kind, call, file, line);
+}
 bool weft__obj_apart(void) WEFT__HIDDEN;
 const char *weft__kind_name(int kind) WEFT__HIDDEN;
 const char *weft__name_of(const void *obj) WEFT__HIDDEN;
@@ -394,7 +410,13 @@ void weft__fiber_start(void) WEFT__HIDDEN;
 void weft__fiber_fresh(const weft__stack *s) WEFT__HIDDEN;
 
 /* ---- Tasks and scheduling (task.c, sched.c) ----------------------------- */
-void weft__require(const char *call, const char *file, int line) WEFT__HIDDEN;
+/* Refuse a weft call made outside a running check, or from a thread other than the one running it (inline: every
+ * call of the API begins with it). */
+static inline void weft__require(const char *call, const char *file, int line)
+{
+    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur || !weft__on_checker_thread))
+        weft__refuse(call, file, line); /* owner.c: outside a check, another thread, a forked child */
+}
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
 int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
@@ -410,8 +432,6 @@ bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;
 bool weft__spin_waits(const weft__task *t) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
-void weft__step_obj(const void *obj, int detail) WEFT__HIDDEN;
-void weft__step_partner(int task) WEFT__HIDDEN;
 void weft__schedule(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__finish(weft_verdict v) WEFT__HIDDEN;
 WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
@@ -639,6 +659,14 @@ void weft__try_recover(const char *file, int line) WEFT__HIDDEN;
 WEFT__NORETURN void weft__repanic(const weft__panic *p) WEFT__HIDDEN;
 
 /* ---- Hot-path helpers (inline: they run several times per step) ------------ */
+
+/* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
+static inline void weft__step_obj(const void *obj, int detail)
+{
+    weft__step *s = &weft__R.steps[weft__R.nsteps - 1];
+    s->obj = obj;
+    s->detail = detail;
+}
 
 /* Whether t's pending step can be taken now. */
 static inline bool weft__task_enabled(const weft__task *t)

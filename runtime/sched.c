@@ -135,13 +135,6 @@ int weft__choose(int kind, int n, const int *ids, const bool *preempt)
     weft__nondet("%s", R->hooks->diverged(R->x));
 }
 
-/* Refuse a weft call made outside a running check, or from a thread other than the one running it. */
-void weft__require(const char *call, const char *file, int line)
-{
-    if (WEFT__UNLIKELY(!weft__R.active || !weft__R.cur || !weft__on_checker_thread))
-        weft__refuse(call, file, line); /* owner.c: outside a check, another thread, a forked child */
-}
-
 static void grow_scratch(int n)
 {
     weft__rt *R = &weft__R;
@@ -157,6 +150,17 @@ static void grow_scratch(int n)
     R->cand_cap = cap;
 }
 
+/* Park the running task at the step it announced (R->deferred), if not done yet: before anything looks at the waiter
+ * lists or the enabled set, or before switching away from it. */
+static void park_deferred(void)
+{
+    weft__task *t = weft__R.deferred;
+    if (t) {
+        weft__R.deferred = NULL;
+        weft__park(t);
+    }
+}
+
 #ifdef WEFT_VERIFY_WAITQ
 /* Debugging aid (-DWEFT_VERIFY_WAITQ): the enabled set kept as objects change equals a scan of every task. */
 static void verify_enabled(void)
@@ -165,7 +169,7 @@ static void verify_enabled(void)
     int k = 0;
     for (int i = 0, na = weft__alive(); i < na; i++) {
         const weft__task *t = R->tasks[R->alive[i]];
-        bool on = t->state == WEFT__T_PENDING && weft__task_enabled(t);
+        bool on = t->state == WEFT__T_PENDING && t != R->deferred && weft__task_enabled(t);
         int w = t->id >> 6;
         bool bit = R->en_bits[w] >> (t->id & 63) & 1, sum = R->en_sum[w >> 6] >> (w & 63) & 1;
         k += on;
@@ -276,6 +280,36 @@ static weft__task *no_progress(void)
     weft__finish(R->body_done ? WEFT_LEAK : WEFT_LIVELOCK);
 }
 
+/* Task t, chosen, takes the next step (preempt: choosing it preempted an enabled task): record it. */
+static inline __attribute__((always_inline)) weft__task *take(weft__task *t, bool preempt)
+{
+    weft__rt *R = &weft__R;
+    weft__step *s = new_step();
+    s->preempt = preempt;
+    s->raw = false;
+    s->detail = -1;
+    s->partner = -1;
+    s->chose = -1;
+    s->nchose = 0;
+    R->preemptions += preempt;
+    weft__unpark(t);
+    s->task = t->id;
+    s->op = t->op;
+    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
+    s->file = t->file;
+    s->line = t->line;
+    s->when = R->now;
+    t->last_step = R->nsteps++;
+    t->polled = false;
+    R->last = t->id;
+    R->step_task = t->id;
+    R->step_polled = false;
+    R->idle = weft__ops[t->opc].spin;
+    if (R->idle) /* a step that makes no progress: what it observes, for busy-waits */
+        weft__spin_step(t);
+    return t;
+}
+
 /* Choose what takes the next step and record it: a task (returned), or the clock (it fires timers and
  * NULL is returned). Never returns when the execution is over. */
 static weft__task *pick(void)
@@ -290,37 +324,47 @@ static weft__task *pick(void)
     if (!R->idle && R->nsteps > 0)
         R->progress_step = R->nsteps - 1;
     long long quiet = R->progress_step > R->clock_step ? R->progress_step : R->clock_step;
-    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps))
+    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps)) {
+        park_deferred();
         return no_progress();
+    }
     if (WEFT__UNLIKELY(R->ntasks + 1 > R->cand_cap))
         grow_scratch(R->ntasks + 1);
-    int n = weft__en_list(R->cand), m = 0, lastpos = -1; /* the enabled tasks, in id order */
+    weft__task *me = R->deferred;
+    R->spin_escape = false;
+    if (me && R->nen == 0 && !R->nspinning && !R->timers && !R->nsleep && !R->x_every && weft__task_enabled(me)) {
+        /* the running task is the only one that can move, and nothing asks: it goes on without being parked (the
+         * outcome of parking it and choosing it, which preempts nothing) */
+        R->deferred = NULL;
+        R->nwent_off = 0;
+        R->went_off_lost = false;
+        return take(me, false);
+    }
+    park_deferred();
+    int n = weft__en_list(R->cand), nall = n, m = 0, lastpos = -1; /* the enabled tasks, in id order */
     if (R->last >= 0 && R->tasks[R->last]->en)
         for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
             ;
-    int nall = n;
-    R->spin_escape = false;
     if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
-        int k = 0;
-        lastpos = -1;
-        for (int i = 0; i < n; i++) {
-            if (weft__spin_waits(R->tasks[R->cand[i]]))
-                continue;
-            if (R->cand[i] == R->last)
-                lastpos = k;
-            R->cand[k++] = R->cand[i];
-        }
-        n = k;
+        n = 0;
+        for (int i = 0; i < nall; i++) /* cand_pre: scratch until the preemption flags, whether cand[i] waits */
+            n += !(R->cand_pre[i] = weft__spin_waits(R->tasks[R->cand[i]]));
     }
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
     if (n == 0 && !clock && nall > 0) { /* only busy-waits could go: they may (a bounded retry ends) */
         R->spin_escape = true;
-        n = weft__en_list(R->cand);
+        n = nall; /* every enabled task, as listed */
+    } else if (n < nall) { /* those that do not wait */
+        int k = 0;
         lastpos = -1;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < nall; i++) {
+            if (R->cand_pre[i])
+                continue;
             if (R->cand[i] == R->last)
-                lastpos = i;
+                lastpos = k;
+            R->cand[k++] = R->cand[i];
+        }
     }
     if (n == 0 && !clock)
         stuck();
@@ -348,45 +392,20 @@ static weft__task *pick(void)
     int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, can_preempt ? R->cand_pre : NULL);
     R->nwent_off = 0;
     R->went_off_lost = false;
-    weft__step *s = new_step();
-    s->preempt = can_preempt && R->cand[k] != R->last;
-    s->raw = false;
-    s->detail = -1;
-    s->partner = -1;
-    s->chose = -1;
-    s->nchose = 0;
-    R->preemptions += s->preempt;
+    bool preempt = can_preempt && R->cand[k] != R->last;
     if (R->cand[k] < 0) {
+        weft__step *s = new_step();
+        R->preemptions += preempt;
         clock_fired();
         weft__clock_advance(when);
         R->idle = false;
         R->step_task = -1;
-        s->task = -1;
-        s->op = "clock";
-        s->obj = NULL;
-        s->file = NULL;
-        s->line = 0;
-        s->when = R->now;
+        *s = (weft__step){.task = -1, .preempt = preempt, .op = "clock", .detail = -1, .partner = -1, .chose = -1,
+                          .when = R->now};
         R->nsteps++;
         return NULL; /* R->last stays: the task it interrupted goes on without a further preemption */
     }
-    weft__task *t = R->tasks[R->cand[k]];
-    weft__unpark(t);
-    s->task = t->id;
-    s->op = t->op;
-    s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
-    s->file = t->file;
-    s->line = t->line;
-    s->when = R->now;
-    t->last_step = R->nsteps++;
-    t->polled = false;
-    R->last = t->id;
-    R->step_task = t->id;
-    R->step_polled = false;
-    R->idle = weft__ops[t->opc].spin;
-    if (R->idle) /* a step that makes no progress: what it observes, for busy-waits */
-        weft__spin_step(t);
-    return t;
+    return take(R->tasks[R->cand[k]], preempt);
 }
 
 /* Give up the CPU at a scheduling point: resume woken and new tasks first, then let the checker choose.
@@ -401,6 +420,7 @@ void weft__schedule(void)
     while (!next);
     next->state = WEFT__T_RUNNING;
     if (next != me) {
+        park_deferred();
         R->cur = next;
         weft__switch(&me->ctx, &next->ctx, next->stack, me->state == WEFT__T_DONE);
         weft__stack_settle();
@@ -423,7 +443,7 @@ int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *fi
     t->fired = -1;
     t->arrival = ++R->arrivals;
     t->state = WEFT__T_PENDING;
-    weft__park(t);
+    R->deferred = t; /* parked by the scheduler when needed (park_deferred) */
     weft__schedule();
     if (t->fired >= 0)
         return t->fired | WEFT__FIRED;
@@ -444,19 +464,4 @@ void weft__step_idle(void)
     if (!weft__R.idle)
         weft__spin_step(weft__R.cur);
     weft__R.idle = true;
-}
-
-/* The step just taken completed task `task`'s pending operation too (a rendezvous). */
-void weft__step_partner(int task)
-{
-    weft__R.steps[weft__R.nsteps - 1].partner = task;
-}
-
-/* Refine the record of the step just taken: the object really operated on and a detail (case, value). */
-void weft__step_obj(const void *obj, int detail)
-{
-    weft__rt *R = &weft__R;
-    weft__step *s = &R->steps[R->nsteps - 1];
-    s->obj = obj;
-    s->detail = detail;
 }

@@ -113,10 +113,12 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->addrs = NULL;
     R->naddrs = 0;
     memset(R->ids, 0, sizeof R->ids);
+    R->obj_lo = R->obj_hi = NULL; /* the last execution's objects are stale */
     R->ntasks = 0;
     R->live = 0;
     R->nalive = 0;
     R->cur = NULL;
+    R->deferred = NULL;
     R->resume_head = R->resume_tail = NULL;
     R->nsteps = 0;
     R->nwent_off = 0;
