@@ -186,9 +186,11 @@ static bool run_again(weft__explorer *x, void (*body)(void *), void *arg, weft_v
  * Its execution's events may be taken in an order that switches tasks less (the same events, ordered by the
  * same happens-before: the same bug): a search reaches each trace through one of its orders, which may
  * preempt more than another (the order the races it reversed lead to), so the first bug found under
- * iterative bounding could be reported with more preemptions than it needs. Three greedy orders are tried
- * (the running task goes on whenever its next event is ready; else the earliest, the lowest-numbered or the
- * highest-numbered task's), the one with the fewest preemptions, if fewer, is run once more and reported;
+ * iterative bounding could be reported with more preemptions than it needs. Eight greedy orders are tried
+ * (the running task goes on whenever its next event is ready; else the earliest, the lowest-numbered, the
+ * highest-numbered task's or that of the task with the fewest events left, first among all or among those that
+ * leave no task to preempt: shrink.c), the one with the fewest preemptions, if fewer, is run once more and
+ * reported;
  * else the bug's own execution is replayed and reported. These executions are not counted: they run no new
  * trace. Sets r's steps, preemptions, replay and report, or r->error. */
 static void report_bug(weft__explorer *x, const char *name, const weft_options *o, weft_result *r,
@@ -211,7 +213,7 @@ static void report_bug(weft__explorer *x, const char *name, const weft_options *
     x->strat = &weft__shrink;
     x->bound = -1;
     int best = -1, fewest = r->preemptions;
-    for (int tie = 0; tie < 3 && fewest > 0; tie++) {
+    for (int tie = 0; tie < 8 && fewest > 0; tie++) {
         weft__shrink_tie(x->shrink, tie);
         if (run_again(x, body, arg, r->verdict) && R->preemptions < fewest) {
             best = tie;

@@ -19,9 +19,12 @@ struct shrink {
     int *vfrom, *vc;
     int nproc;          /* processes: ids -1 .. nproc - 2 (slots id + 1 of head) */
     /* the attempt */
-    int tie;            /* which ready event goes when the running task cannot go on: 0 the earliest, 1 the
-                         * lowest task id, 2 the highest */
+    int tie;            /* which ready event goes when the running task cannot go on: tie % 4 == 0 the
+                         * earliest, 1 the lowest task id, 2 the highest, 3 the one of the task with the fewest
+                         * events left (a short task done first leaves fewer to preempt the long ones); tie >= 4:
+                         * first those after which their task need not be switched away from (cheap) */
     int *head;          /* per process (id + 1): its next event not taken, or n */
+    int *left;          /* per process (id + 1): its events not taken */
     int *next;          /* per event: the next event of its process, or n */
     char *taken;        /* per event */
     int cur;            /* the event whose step is under way (-1: none yet), and its data choices taken */
@@ -55,17 +58,33 @@ static bool ready(const struct shrink *s, int e)
 static void begin(weft__explorer *x)
 {
     struct shrink *s = S(x);
-    for (int i = 0; i < s->nproc; i++)
+    for (int i = 0; i < s->nproc; i++) {
         s->head[i] = s->n;
+        s->left[i] = 0;
+    }
     for (int e = s->n - 1; e >= 0; e--) {
         int pi = s->proc[e] + 1;
         s->next[e] = s->head[pi];
         s->head[pi] = e;
+        s->left[pi]++;
     }
     memset(s->taken, 0, (size_t)s->n);
     s->cur = -1;
     s->dpos = 0;
     weft__R.x_every = true; /* every step is one of the events */
+}
+
+/* Whether taking event e leaves its process free to go on or with nothing left to do: the clock (it never
+ * runs on), e its process's last event here (it then ends or waits: switching away is free), or its next event
+ * ready right after it. Taking another leaves a task that will likely have to be preempted. */
+static bool cheap(struct shrink *s, int e)
+{
+    if (s->proc[e] < 0 || s->next[e] >= s->n)
+        return true;
+    s->taken[e] = 1;
+    bool r = ready(s, s->next[e]);
+    s->taken[e] = 0;
+    return r;
 }
 
 static int choose(weft__explorer *x, const weft__branch *b)
@@ -79,7 +98,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
     }
     if (from + s->dpos != to)
         return WEFT__PRUNE; /* the step under way made other data choices than it did: not the same events */
-    int pick = -1, best = -1;
+    int pick = -1, best = -1, rule = s->tie % 4;
+    bool best_cheap = false;
     for (int i = 0; i < b->n; i++) {
         int p = b->ids[i], pi = p + 1;
         if (pi >= s->nproc || s->head[pi] >= s->n || !ready(s, s->head[pi]))
@@ -89,11 +109,16 @@ static int choose(weft__explorer *x, const weft__branch *b)
             break;
         }
         int e = s->head[pi];
-        bool better = best < 0 || (s->tie == 0 && e < s->head[b->ids[best] + 1]) ||
-                      (s->tie == 1 && p >= 0 && (b->ids[best] < 0 || p < b->ids[best])) ||
-                      (s->tie == 2 && p > b->ids[best]);
-        if (better)
+        bool c = s->tie >= 4 && cheap(s, e);
+        int q = best < 0 ? 0 : b->ids[best];
+        bool better = best < 0 || (c && !best_cheap) ||
+                      (c == best_cheap && ((rule == 0 && e < s->head[q + 1]) ||
+                                           (rule == 1 && p >= 0 && (q < 0 || p < q)) || (rule == 2 && p > q) ||
+                                           (rule == 3 && s->left[pi] < s->left[q + 1])));
+        if (better) {
             best = i;
+            best_cheap = c;
+        }
     }
     if (pick < 0)
         pick = best;
@@ -102,6 +127,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
     int pi = b->ids[pick] + 1, e = s->head[pi];
     s->taken[e] = 1;
     s->head[pi] = s->next[e];
+    s->left[pi]--;
     s->cur = e;
     s->dpos = 0;
     return pick;
@@ -137,9 +163,10 @@ struct shrink *weft__shrink_new(const struct dpor *d)
     s->vfrom = malloc(sizeof *s->vfrom * (size_t)(n + 1));
     s->vc = malloc(sizeof *s->vc * (size_t)(nvc + 1));
     s->head = malloc(sizeof *s->head * (size_t)s->nproc);
+    s->left = malloc(sizeof *s->left * (size_t)s->nproc);
     s->next = malloc(sizeof *s->next * (size_t)n);
     s->taken = malloc((size_t)n);
-    if (!s->proc || !s->dfrom || !s->data || !s->vfrom || !s->vc || !s->head || !s->next || !s->taken)
+    if (!s->proc || !s->dfrom || !s->data || !s->vfrom || !s->vc || !s->head || !s->left || !s->next || !s->taken)
         abort();
     int nd = 0, nv = 0;
     for (int k = 0; k < d->npath && k < d->ev[0]; k++) /* data choices before the first step */
@@ -162,7 +189,7 @@ struct shrink *weft__shrink_new(const struct dpor *d)
     return s;
 }
 
-/* Set which ready event goes first when the running task cannot go on (0, 1 or 2: see struct shrink). */
+/* Set which ready event goes first when the running task cannot go on (0 to 7: see struct shrink). */
 void weft__shrink_tie(struct shrink *s, int tie)
 {
     s->tie = tie;
@@ -179,6 +206,7 @@ void weft__shrink_free(struct shrink *s)
     free(s->vfrom);
     free(s->vc);
     free(s->head);
+    free(s->left);
     free(s->next);
     free(s->taken);
     free(s);

@@ -110,7 +110,7 @@ extern const weft__strategy weft__shrink WEFT__HIDDEN;
 void weft__pct_free(struct pct *p) WEFT__HIDDEN;
 void weft__dpor_free(struct dpor *d) WEFT__HIDDEN;
 /* Shrinking (shrink.c): the events of the execution in which dpor search d found a bug (NULL: too long); which
- * ready event goes when the running task cannot go on (0 the earliest, 1 the lowest task id, 2 the highest). */
+ * ready event goes when the running task cannot go on (0 to 7, struct shrink's tie). */
 struct shrink *weft__shrink_new(const struct dpor *d) WEFT__HIDDEN;
 void weft__shrink_tie(struct shrink *s, int tie) WEFT__HIDDEN;
 void weft__shrink_free(struct shrink *s) WEFT__HIDDEN;
