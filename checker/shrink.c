@@ -27,6 +27,7 @@ struct shrink {
     int *left;          /* per process (id + 1): its events not taken */
     int *next;          /* per event: the next event of its process, or n */
     char *taken;        /* per event */
+    int low;            /* events before it are all taken */
     int cur;            /* the event whose step is under way (-1: none yet), and its data choices taken */
     int dpos;
 };
@@ -49,7 +50,7 @@ static bool before(const struct shrink *s, int f, int e)
 /* Whether every event that happens before e has been taken in this attempt. */
 static bool ready(const struct shrink *s, int e)
 {
-    for (int f = 0; f < e; f++)
+    for (int f = s->low; f < e; f++)
         if (!s->taken[f] && before(s, f, e))
             return false;
     return true;
@@ -69,6 +70,7 @@ static void begin(weft__explorer *x)
         s->left[pi]++;
     }
     memset(s->taken, 0, (size_t)s->n);
+    s->low = 0;
     s->cur = -1;
     s->dpos = 0;
     weft__R.x_every = true; /* every step is one of the events */
@@ -126,6 +128,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         return WEFT__PRUNE; /* no event of the execution is next: the candidates are not its tasks' */
     int pi = b->ids[pick] + 1, e = s->head[pi];
     s->taken[e] = 1;
+    while (s->low < s->n && s->taken[s->low])
+        s->low++;
     s->head[pi] = s->next[e];
     s->left[pi]--;
     s->cur = e;
