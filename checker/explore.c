@@ -170,8 +170,8 @@ void weft_result_free(weft_result *r)
     r->replay = r->report = r->error = NULL;
 }
 
-/* One more execution of body(arg) under x's strategy (a shrink attempt, or a replay); true when it ran to an
- * end of the verdict v (not pruned, not an error). */
+/* One more execution of body(arg) under x's strategy (a shrink attempt); true when it ran to an end of the
+ * verdict v (not pruned, not an error). */
 static bool run_again(weft__explorer *x, void (*body)(void *), void *arg, weft_verdict v)
 {
     const weft__rt *R = &weft__R;
@@ -182,30 +182,27 @@ static bool run_again(weft__explorer *x, void (*body)(void *), void *arg, weft_v
     return !R->end.pruned && !R->end.usage && !R->end.nondet && R->end.verdict == v;
 }
 
-/* The bug just found by dpor (its execution just ended; r holds its verdict and preemptions) is reported.
- * Its execution's events may be taken in an order that switches tasks less (the same events, ordered by the
- * same happens-before: the same bug): a search reaches each trace through one of its orders, which may
- * preempt more than another (the order the races it reversed lead to), so the first bug found under
- * iterative bounding could be reported with more preemptions than it needs. Eight greedy orders are tried
- * (the running task goes on whenever its next event is ready; else the earliest, the lowest-numbered, the
- * highest-numbered task's or that of the task with the fewest events left, first among all or among those that
- * leave no task to preempt: shrink.c), the one with the fewest preemptions, if fewer, is run once more and
- * reported;
- * else the bug's own execution is replayed and reported. These executions are not counted: they run no new
- * trace. Sets r's steps, preemptions, replay and report, or r->error. */
+/* The bug just found (its execution just ended; r holds its verdict) is reported. Under dpor its execution's
+ * events may then be taken in an order that switches tasks less (the same events, ordered by the same
+ * happens-before: the same bug): a search reaches each trace through one of its orders, which may preempt
+ * more than another (the order the races it reversed lead to), so the first bug found under iterative
+ * bounding could be reported with more preemptions than it needs. Eight greedy orders are tried (the running
+ * task goes on whenever its next event is ready; else the earliest, the lowest-numbered, the highest-numbered
+ * task's or that of the task with the fewest events left, first among all or among those that leave no task
+ * to preempt: shrink.c); the one with the fewest preemptions, if fewer, is run once more and its report
+ * replaces the first. These executions are not counted: they run no new trace. Sets r's steps, preemptions,
+ * replay and report. */
 static void report_bug(weft__explorer *x, const char *name, const weft_options *o, weft_result *r,
                        void (*body)(void *), void *arg)
 {
     weft__rt *R = &weft__R;
-    bool shrink = x->strat == &weft__dpor && R->preemptions > 0 && r->verdict != WEFT_CRASH &&
-                  r->verdict != WEFT_LIVELOCK && (x->shrink = weft__shrink_new(x->dpor)) != NULL;
     r->steps = R->nsteps;
     r->preemptions = R->preemptions;
     r->replay = weft__token_encode(x, name);
-    if (!shrink) {
-        r->report = weft__report(name, r->replay, o, r);
+    r->report = weft__report(name, r->replay, o, r); /* first: a bug found is never lost */
+    if (x->strat != &weft__dpor || r->preemptions == 0 || r->verdict == WEFT_CRASH || r->verdict == WEFT_LIVELOCK ||
+        !(x->shrink = weft__shrink_new(x->dpor)))
         return;
-    }
     weft__dpor_free(x->dpor);
     x->dpor = NULL;
     struct weft__traces *traces = x->traces;
@@ -222,29 +219,15 @@ static void report_bug(weft__explorer *x, const char *name, const weft_options *
     }
     if (best >= 0) {
         weft__shrink_tie(x->shrink, best);
-        if (!run_again(x, body, arg, r->verdict) || R->preemptions != fewest)
-            best = -1; /* did not run the same way twice: report the bug's own execution */
+        if (run_again(x, body, arg, r->verdict) && R->preemptions == fewest) {
+            free(r->replay);
+            free(r->report);
+            r->steps = R->nsteps;
+            r->preemptions = R->preemptions;
+            r->replay = weft__token_encode(x, name);
+            r->report = weft__report(name, r->replay, o, r);
+        }
     }
-    if (best < 0) { /* the bug's own execution again, from its token */
-        weft__token t;
-        memset(&t, 0, sizeof t);
-        char err[256], m[480] = "the execution with the bug ended otherwise when run again";
-        if (!weft__token_decode(r->replay, &t, err, sizeof err))
-            abort(); /* a token weft just made */
-        x->token = &t;
-        x->strat = &weft__replay;
-        if (!run_again(x, body, arg, r->verdict) || !weft__replay_same_end(x, m, sizeof m))
-            r->error = errorf("nondeterministic program: %s%s", m, "");
-        x->token = NULL;
-        weft__token_free(&t);
-    } else {
-        free(r->replay);
-        r->steps = R->nsteps;
-        r->preemptions = R->preemptions;
-        r->replay = weft__token_encode(x, name);
-    }
-    if (!r->error)
-        r->report = weft__report(name, r->replay, o, r);
     x->traces = traces;
     weft__shrink_free(x->shrink);
     x->shrink = NULL;
