@@ -661,6 +661,55 @@ static void first_deadlock_needs_one_preemption(void **state)
     }
 }
 
+static weft_mutex *lock_a, *lock_b;
+static int abba_runs, abba_bug_run;
+
+static void lock_ba(void)
+{
+    weft_mutex_lock(lock_b);
+    weft_mutex_lock(lock_a);
+    weft_mutex_unlock(lock_a);
+    weft_mutex_unlock(lock_b);
+}
+
+/* ABBA, but from the run after the one where it deadlocked on, the body returns at once (a static the test
+ * does not reset): the bug's re-ordered runs do not run the same way. */
+static void abba_once(void *arg)
+{
+    (void)arg;
+    if (abba_bug_run && ++abba_runs > abba_bug_run)
+        return;
+    lock_a = weft_mutex_make();
+    lock_b = weft_mutex_make();
+    WEFT_GO(lock_ba);
+    weft_mutex_lock(lock_a);
+    weft_mutex_lock(lock_b);
+    weft_mutex_unlock(lock_b);
+    weft_mutex_unlock(lock_a);
+}
+
+/* The report of the bug found stands when the body does not run the same way again afterwards. */
+static void bug_kept_when_body_changes_after(void **state)
+{
+    (void)state;
+    weft_options o = tu_exhaustive();
+    o.strategy = WEFT_STRATEGY_DPOR;
+    o.max_preemptions = -1;
+    abba_bug_run = abba_runs = 0;
+    weft_result r = weft_check("abba", abba_once, NULL, &o);
+    assert_int_equal(r.verdict, WEFT_DEADLOCK);
+    assert_true(r.preemptions > 0); /* so the re-ordered runs are tried */
+    abba_bug_run = (int)r.executions;
+    abba_runs = 0;
+    weft_result_free(&r);
+    r = weft_check("abba", abba_once, NULL, &o);
+    assert_null(r.error);
+    assert_int_equal(r.verdict, WEFT_DEADLOCK);
+    assert_non_null(r.report);
+    assert_contains(r.report, "DEADLOCK in abba");
+    weft_result_free(&r);
+}
+
 static int usage(const char *prog)
 {
     fprintf(stderr, "usage: %s [--long] [--programs N] [--first SEED] [--print SEED] [--timers]\n"
@@ -711,6 +760,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(dpor_matches_dfs),
         cmocka_unit_test(clock_races),
         cmocka_unit_test(first_deadlock_needs_one_preemption),
+        cmocka_unit_test(bug_kept_when_body_changes_after),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
