@@ -270,11 +270,7 @@ static inline __attribute__((always_inline)) void count_offers(const weft__claus
     }
 }
 
-/* One channel operation over clauses cl[0..n) (a send, a receive or a select) as one step, taken when it can
- * complete: a ready clause completes (several ways: each is explored), else a poll takes its default. A task
- * without default waits disabled until a clause is ready, or until a partner's step completes its offer.
- * Returns the clause index, or -1 for the default. */
-int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+/* Public to weft: see rt.h. */
 int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line)
 {
     weft__task *t = weft__R.cur;
@@ -327,7 +323,6 @@ int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char 
 
 /* Close c now (the step is taken, or a context is being cancelled): tasks waiting on it become able to
  * complete (receivers get the zero value, senders panic) when they take their steps. */
-void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
 void weft__chan_close_now(weft_chan *c)
 {
     c->closed = true;
@@ -336,7 +331,6 @@ void weft__chan_close_now(weft_chan *c)
 }
 
 /* A timer's value: buffered unless the buffer is full (then dropped). */
-void weft__chan_offer(weft_chan *c, const void *elem) WEFT__HIDDEN;
 void weft__chan_offer(weft_chan *c, const void *elem)
 {
     if (c->len < c->cap) {

@@ -116,8 +116,6 @@ bool weft__clock_next(int64_t *when)
     return any;
 }
 
-void weft__timer_fire(struct weft_timer *t) WEFT__HIDDEN;
-
 /* Move the clock to `when` (>= now) and fire every timer due by then, oldest deadline first. Each timer fires
  * at most once: a ticker's next tick lies past the new time (or never, past INT64_MAX). */
 void weft__clock_advance(int64_t when)

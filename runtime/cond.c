@@ -3,12 +3,6 @@
 
 #include "rt.h"
 
-void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
-void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line) WEFT__HIDDEN;
-void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
-void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
-void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
-void weft__rw_runlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 
 enum { LOCK_MUTEX, LOCK_RW, LOCK_RLOCKER };
 

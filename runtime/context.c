@@ -1,7 +1,6 @@
 /* context.c: cancellation trees: background, with_cancel, with_timeout, cancel, done, err. */
 #include "rt.h"
 
-void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
 struct weft_timer *weft__timer_new(int kind, int objkind, size_t size, int64_t ns, const char *file, int line)
     WEFT__HIDDEN;
 

@@ -27,7 +27,6 @@ static void take(weft_mutex *m, const char *file, int line)
 }
 
 /* Release m (the step is already taken); panics as Go when it is not locked. */
-void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__mutex_release(weft_mutex *m, const char *file, int line)
 {
     if (!m->locked)
@@ -38,7 +37,6 @@ void weft__mutex_release(weft_mutex *m, const char *file, int line)
 }
 
 /* Lock m for the running task as the step `op` (its own step; waits while another holds it). */
-void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line) WEFT__HIDDEN;
 void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_LOCK, .obj = m};

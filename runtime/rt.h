@@ -419,6 +419,11 @@ static inline void weft__require(const char *call, const char *file, int line)
 }
 weft__task *weft__spawn(const char *name, const char *file, int line) WEFT__HIDDEN;
 int weft__wait(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
+/* One channel operation over clauses cl[0..n) (a send, a receive or a select) as one step, taken when it can
+ * complete: a ready clause completes (several ways: each is explored), else a poll takes its default. A task
+ * without default waits disabled until a clause is ready, or until a partner's step completes its offer.
+ * Returns the clause index, or -1 for the default (chan.c). */
+int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
 #define WEFT__FIRED 0x10000 /* weft__wait: the clause was completed by another task */
 void weft__poll_failed(void) WEFT__HIDDEN;
 
@@ -432,6 +437,10 @@ bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;
 bool weft__spin_waits(const weft__task *t) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
+/* Queue a new task to run up to its first visible operation before the next choice (sched.c). */
+void weft__resume_new(weft__task *t) WEFT__HIDDEN;
+/* Run a WEFT_GO task's function on its own stack (spawn_ffi.c). */
+void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
 void weft__schedule(void) WEFT__HIDDEN;
 WEFT__NORETURN void weft__finish(weft_verdict v) WEFT__HIDDEN;
 WEFT__NORETURN void weft__fail(weft_verdict v, const char *file, int line, const char *fmt, ...) WEFT__HIDDEN
@@ -645,6 +654,26 @@ void weft__clock_advance(int64_t when) WEFT__HIDDEN;
 void weft__ctx_cancel(struct weft_ctx *c, int err) WEFT__HIDDEN;
 weft_verdict weft__end_checks(void) WEFT__HIDDEN;
 bool weft__ctx_lost(const struct weft_ctx *c) WEFT__HIDDEN;
+/* Fire timer t (its deadline has come): send the time, start the function's task, or cancel the context
+ * (timer.c). */
+void weft__timer_fire(struct weft_timer *t) WEFT__HIDDEN;
+
+/* ---- Primitives' steps shared between files (chan.c, mutex.c, rwmutex.c) --------------------------- */
+/* Close c now (the step is taken, or a context is being cancelled): tasks waiting on it become able to
+ * complete (receivers get the zero value, senders panic) when they take their steps. */
+void weft__chan_close_now(weft_chan *c) WEFT__HIDDEN;
+/* A timer's value into c: buffered unless the buffer is full (then dropped). */
+void weft__chan_offer(weft_chan *c, const void *elem) WEFT__HIDDEN;
+/* Release m (the step is already taken); panics as Go when it is not locked. */
+void weft__mutex_release(weft_mutex *m, const char *file, int line) WEFT__HIDDEN;
+/* Lock m for the running task as the step `op` (its own step; waits while another holds it). */
+void weft__mutex_lock(weft_mutex *m, int op, const char *file, int line) WEFT__HIDDEN;
+/* An RWMutex's write side acquired and released, a read lock acquired and released, for the running task
+ * (Cond.Wait's relock and release on an RWMutex); the releases panic as Go when nothing is held. */
+void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
+void weft__rw_runlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 
 /* ---- Recover (try.c) ---------------------------------------------------- */
 /* A panic recovered by weft__try_call: its message and where it was raised. */

@@ -68,7 +68,6 @@ static bool writer_announce(weft_rwmutex *m, const char *file, int line)
 }
 
 /* Acquire the write side for the running task (its own steps). */
-void weft__rw_lock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_lock(weft_rwmutex *m, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_WLOCK, .obj = m};
@@ -81,7 +80,6 @@ void weft__rw_lock(weft_rwmutex *m, const char *file, int line)
 }
 
 /* Release the write side (the step is taken): parked readers get the lock, then the writer slot frees. */
-void weft__rw_unlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_unlock(weft_rwmutex *m, const char *file, int line)
 {
     if (!m->writer)
@@ -112,7 +110,6 @@ void weft__rw_unlock(weft_rwmutex *m, const char *file, int line)
 }
 
 /* Acquire a read lock for the running task (its own steps). */
-void weft__rw_rlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_rlock(weft_rwmutex *m, const char *file, int line)
 {
     weft__clause cl = {.kind = WEFT__CL_ALWAYS, .obj = m};
@@ -127,7 +124,6 @@ void weft__rw_rlock(weft_rwmutex *m, const char *file, int line)
 }
 
 /* Release a read lock (the step is taken); panics as Go when none is held. */
-void weft__rw_runlock(weft_rwmutex *m, const char *file, int line) WEFT__HIDDEN;
 void weft__rw_runlock(weft_rwmutex *m, const char *file, int line)
 {
     if (m->readers == 0)

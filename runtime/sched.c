@@ -29,7 +29,6 @@ static weft__task *resume_pop(void)
 }
 
 /* Queue a new task to run up to its first visible operation before the next choice. */
-void weft__resume_new(weft__task *t) WEFT__HIDDEN;
 void weft__resume_new(weft__task *t)
 {
     resume_push(t);

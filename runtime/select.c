@@ -36,8 +36,6 @@ const weft__selrec *weft__select_records(void)
     return recs.gen == weft__R.gen ? recs.head : NULL;
 }
 
-int weft__chan_op(int op, weft__clause *cl, int n, bool has_default, const char *file, int line) WEFT__HIDDEN;
-
 /* Public: block until one case can proceed and perform it (several ready: each is explored);
  * with has_default, return WEFT_DEFAULT when none is ready. Returns the case index. */
 int weft_select_at(weft_case *cases, int n, bool has_default, const char *file, int line, const char *func)

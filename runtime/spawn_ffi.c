@@ -82,7 +82,6 @@ static ffi_cif *cif_for(const weft__task *t)
 }
 
 /* Run a WEFT_GO task's function on its own stack. */
-void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
 void weft__ffi_run(weft__task *t)
 {
     void *values[8];

@@ -5,9 +5,6 @@
 
 #include "backtrace.h"
 
-void weft__resume_new(weft__task *t) WEFT__HIDDEN;
-void weft__ffi_run(weft__task *t) WEFT__HIDDEN;
-
 /* First code on a task's stack: run its function, then exit. */
 static void task_entry(void)
 {

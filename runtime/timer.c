@@ -37,15 +37,12 @@ static weft_chan *timer_chan(struct weft_timer *t, const char *file, int line)
     return c;
 }
 
-void weft__chan_offer(weft_chan *c, const void *elem) WEFT__HIDDEN;
-
 static void send_time(weft_chan *c, int64_t when)
 {
     weft__chan_offer(c, &when);
 }
 
 /* Fire timer t (its deadline has come): send the time, start the function's task, or cancel the context. */
-void weft__timer_fire(struct weft_timer *t) WEFT__HIDDEN;
 void weft__timer_fire(struct weft_timer *t)
 {
     int64_t when = t->when;

@@ -58,8 +58,6 @@ bool weft__chan_clause_ready(const weft__task *t, const weft__clause *c)
     return ch->waiting[0] > own(t, ch, WEFT__CL_SEND);
 }
 
-int64_t weft__clock_now(void) WEFT__HIDDEN;
-
 /* Whether clause c of task t could proceed now. */
 bool weft__clause_ready(const weft__task *t, const weft__clause *c)
 {
