@@ -206,6 +206,7 @@ static void report_bug(weft__explorer *x, const char *name, const weft_options *
     weft__dpor_free(x->dpor);
     x->dpor = NULL;
     struct weft__traces *traces = x->traces;
+    int bound = x->bound;
     x->traces = NULL;
     x->strat = &weft__shrink;
     x->bound = -1;
@@ -229,6 +230,8 @@ static void report_bug(weft__explorer *x, const char *name, const weft_options *
         }
     }
     x->traces = traces;
+    x->bound = bound; /* the search's, as the result reports it */
+    x->strat = &weft__dpor;
     weft__shrink_free(x->shrink);
     x->shrink = NULL;
 }

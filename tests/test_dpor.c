@@ -649,6 +649,7 @@ static void first_deadlock_needs_one_preemption(void **state)
         weft_result r = weft_check("philosophers", deadlock_prone, NULL, &o);
         assert_int_equal(r.verdict, WEFT_DEADLOCK);
         assert_int_equal(r.preemptions, 1);
+        assert_int_equal(r.bound, K - 1); /* the round it was found in */
         assert_contains(r.report, "1 preemption");
         weft_options ro = tu_exhaustive();
         ro.replay = r.replay;
