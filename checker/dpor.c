@@ -43,6 +43,7 @@ static dnode *push_node(struct dpor *d, int kind)
         d->nodes[nd->parent].refs++;
     nd->ev_of = NO_ENTRY;
     nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
+    nd->cheap.n = 0;
     d->path[d->npath++] = id;
     return nd;
 }
@@ -112,6 +113,8 @@ static void begin(weft__explorer *x)
     d->have_child = false;
     d->replaying = d->npath - 1; /* the last entry of the path takes a new choice */
     d->last_task = d->npath - 1;
+    x->charged = d->charged = 0;
+    d->bound = x->bound;
     while (d->last_task >= 0 && PN(d, d->last_task)->kind != WEFT__BR_TASK)
         d->last_task--;
     weft__dpor_races_begin(d);
@@ -205,7 +208,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
         for (int i = 0; b->preempt && i < b->n; i++)
             if (!b->preempt[i])
                 nd->keep = b->ids[i];
-        nd->preempts = R->preemptions;
+        nd->preempts = d->charged;
         if (d->have_child)
             for (int i = 0; i < d->child.n; i++)
                 iset_add(&nd->sleep, d->child.v[i]);
@@ -245,6 +248,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
         child_sleep(d, nd, nd->chosen);
     }
     x->cursor++;
+    x->charged = d->charged = choice_cost(nd, nd->chosen);
     weft__dpor_record(d, k);
     if (d->debug) {
         fprintf(stderr, "  [%d] t%d %s fp:", k, nd->chosen, nd->chosen >= 0 ? weft__R.tasks[nd->chosen]->op : "clock");
@@ -261,7 +265,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
 /* Whether choosing candidate p of node nd stays within the preemption bound. */
 static bool within_bound(weft__explorer *x, const dnode *nd, int p)
 {
-    return x->bound < 0 || !nd->preempting || p == nd->keep || nd->preempts < x->bound;
+    return x->bound < 0 || choice_cost(nd, p) <= x->bound;
 }
 
 /* The next backtrack entry of the task node at path index k to explore now: the first one asked for, not
@@ -346,6 +350,8 @@ static bool next(weft__explorer *x)
                     queue(d, false, d->path[k], p);
             pop_node(d);
         }
+        if (d->hnow == d->nnow)
+            d->hnow = d->nnow = 0;
         if (!d->nnow && d->overflow) { /* the next round starts over from the root: forget the queued work */
             for (int i = 0; i < d->nlater; i++)
                 unqueue(d, d->later[i]);
@@ -364,7 +370,7 @@ static bool next(weft__explorer *x)
             d->later = t, d->clater = c, d->nlater = 0;
         }
         d->forced.n = d->fpos = 0;
-        ditem it = d->now[--d->nnow];
+        ditem it = d->now[d->hnow++]; /* in the order the search met them */
         dnode *nd = &d->nodes[it.node];
         if (!iset_has(&nd->done, it.choice)) {
             iset_add(&nd->done, it.choice);
@@ -394,6 +400,7 @@ void weft__dpor_free(struct dpor *d)
         free(nd->handled.v);
         free(nd->wseq.v);
         free(nd->fair.v);
+        free(nd->cheap.v);
     }
     free(d->forced.v);
     for (int i = 0; i < d->cproc; i++)
@@ -413,6 +420,8 @@ void weft__dpor_free(struct dpor *d)
     free(d->tmp.v);
     free(d->ini.v);
     free(d->seen.v);
+    free(d->notdep.v);
+    free(d->known.v);
     free(d->races.v);
     free(d->pvc);
     free(d->ver);

@@ -132,8 +132,11 @@ typedef struct dnode {
     int keep;        /* task: the candidate whose choice is no preemption (the running task), or -2: every
                       * candidate's is, when `preempting`; without it none is */
     bool preempting;
-    int preempts;    /* preemptions before this step */
+    int preempts;    /* preemptions the bound counts before this step (see cheap) */
     iset bt, done, sleep, later;
+    iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier
+                      * state, before a run of independent steps, at that state's cost: the bound counts that
+                      * (races.c, relocated_cost) */
     /* the event (this execution) */
     iset fp;         /* footprint keys of the chosen step */
     iset vc;         /* its vector clock */
@@ -179,8 +182,8 @@ struct dpor {
     int *path;       /* the path: node ids from the root */
     int npath, cpath;
     int floor;       /* path entries below it belong to the round's earlier work: not explored further */
-    ditem *now, *later; /* entries for this round's bound, and for the next */
-    int nnow, cnow, nlater, clater;
+    ditem *now, *later; /* entries for this round's bound (now[hnow .. nnow) still to explore), and for the next */
+    int nnow, cnow, nlater, clater, hnow;
     /* this execution */
     int *ev;         /* event index -> path index */
     int nev, cev;
@@ -225,7 +228,7 @@ struct dpor {
     iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1; every later event knows its clock */
-    iset tmp, ini, seen, races; /* scratch */
+    iset tmp, ini, seen, races, notdep, known; /* scratch */
     iset child;      /* sleep set for the next new node */
     iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */
     int fpos;
@@ -235,8 +238,20 @@ struct dpor {
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
     int replaying;   /* path entries below it replay the previous execution's states: their races were found then */
     int last_task;   /* the path's last task node: the states before it need no sleep set for a new child */
+    int charged;     /* the preemptions the bound counts up to the newest node's choice */
+    int bound;       /* the preemption bound of this execution's round, -1 none */
     int midkeys[64]; /* a footprint computed while stepping */
 };
+
+/* The preemptions the bound counts for choosing p at node nd: those before it, one more if the choice preempts,
+ * or fewer where the branch could have begun earlier (nd->cheap). */
+static inline int choice_cost(const dnode *nd, int p)
+{
+    for (int i = 0; i + 1 < nd->cheap.n; i += 2)
+        if (nd->cheap.v[i] == p)
+            return nd->cheap.v[i + 1];
+    return nd->preempts + (nd->preempting && p != nd->keep);
+}
 
 /* The node at path index k, and the node of event e. */
 #define PN(d, k) (&(d)->nodes[(d)->path[k]])

@@ -30,7 +30,8 @@ static int x_choose(weft__explorer *x, int kind, int n, const int *ids, const bo
     if (WEFT__UNLIKELY(n > x->scratch_cap))
         weft__grow((void **)&x->scratch, &x->scratch_cap, n, sizeof *x->scratch);
     int na = 0;
-    bool limit = kind == WEFT__BR_TASK && preempt && x->bound >= 0 && R->preemptions >= x->bound;
+    int spent = x->dpor ? x->charged : R->preemptions; /* the preemptions the bound counts so far */
+    bool limit = kind == WEFT__BR_TASK && preempt && x->bound >= 0 && spent >= x->bound;
     if (!limit) { /* every alternative: scratch keeps 0, 1, 2, ... from one call to the next */
         for (int i = x->ident; i < n; i++)
             x->scratch[i] = i;

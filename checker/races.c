@@ -330,19 +330,17 @@ static bool enabled_by(const struct dpor *d, int e, int p)
 #define WSEQ_MAX 48
 
 /* Remember, with backtrack entry `pick` of node nd (event e's), the rest of the sequence that reverses the race
- * of e with process p's pending step: the events after e that do not happen after it, in order, then p's step,
+ * of e with process p's pending step: the events after e that do not happen after it (notdep), then p's step,
  * with pick's first event moved to the front (it commutes with those before it). Exploring the entry follows
  * the sequence (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction", POPL 2014: a
  * wakeup sequence), so the branch reaches the reversed race instead of wandering into states whose every
  * enabled step is asleep. Stored in nd->wseq as [process, length, steps...]. */
-static void wakeup_sequence(struct dpor *d, dnode *nd, int e, int p, int pick)
+static void wakeup_sequence(struct dpor *d, dnode *nd, const iset *notdep, int p, int pick)
 {
     int seq[WSEQ_MAX + 1], n = 0;
     bool moved = false;
-    for (int j = e + 1; j < d->nev; j++) {
-        if (hb(d, e, j))
-            continue;
-        int q = EN(d, j)->chosen;
+    for (int i = 0; i < notdep->n; i++) {
+        int q = EN(d, notdep->v[i])->chosen;
         if (q == pick && !moved) {
             moved = true;
             continue;
@@ -367,6 +365,58 @@ static void wakeup_sequence(struct dpor *d, dnode *nd, int e, int p, int pick)
         nd->wseq.v[nd->wseq.n++] = seq[i];
 }
 
+/* The preemptions the bound counts for backtrack entry pick of event e's node nd, whose branch reverses e's race
+ * with process p's pending step (fp, or dependent on everything) through the events notdep. Choosing pick there
+ * preempts e's process; but where the steps just before e (from event j on) are independent of the branch's
+ * steps (pick's first, the other events of notdep, p's), the same trace begins with pick before them, where
+ * choosing it costs what choosing there costs. When the entry lies beyond the round's bound, the bound counts
+ * the cheapest such state instead (Coons, Musuvathi, McKinley, "Bounded partial-order reduction", OOPSLA 2013,
+ * put a second entry there; the entry stays where the race asked for it, so that the branch is explored once,
+ * in the round of its cheaper order). An estimate: the branch's later steps are counted along its own order. */
+static void relocated_cost(struct dpor *d, dnode *nd, int e, int p, int pick, const iset *notdep, const iset *fp,
+                           bool all)
+{
+    int best = choice_cost(nd, pick);
+    if (d->bound < 0 || best <= d->bound || all || pick < 0 || p < 0 || d->nproc >= VC_CAP)
+        return; /* no bound, within it, or a step after everything */
+    /* known[q + 1]: the latest event of process q that p or an event of the branch knows (-2: not looked up yet) */
+    iset *known = &d->known;
+    iset_reserve(known, d->nproc);
+    for (int i = 0; i < d->nproc; i++)
+        known->v[i] = -2;
+    const iset *pv = &d->pvc[p + 1];
+    for (int j = e - 1; j >= 0 && best > 0; j--) {
+        const dnode *x = EN(d, j);
+        int q = x->chosen;
+        if (q < 0 || q == pick || x->all || !pset_has(&x->cand, pick))
+            break; /* the clock, pick's own step, or a state where pick could not move */
+        int k = known->v[q + 1];
+        if (k == -2) {
+            k = vc_get(pv->v, pv->n, q + 1);
+            for (int i = 0; i < notdep->n; i++) {
+                const iset *yv = &EN(d, notdep->v[i])->vc;
+                int v = vc_get(yv->v, yv->n, q + 1);
+                k = v > k ? v : k;
+            }
+            known->v[q + 1] = k;
+        }
+        if (k >= j + 1 || weft__dpor_dependent(fp, false, &x->fp, false))
+            break; /* the branch comes after this step, or p's step conflicts with it */
+        int c = choice_cost(x, pick);
+        best = c < best ? c : best;
+    }
+    if (best == choice_cost(nd, pick))
+        return;
+    for (int i = 0; i + 1 < nd->cheap.n; i += 2)
+        if (nd->cheap.v[i] == pick) {
+            nd->cheap.v[i + 1] = best;
+            return;
+        }
+    iset_reserve(&nd->cheap, nd->cheap.n + 2);
+    nd->cheap.v[nd->cheap.n++] = pick;
+    nd->cheap.v[nd->cheap.n++] = best;
+}
+
 /* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
  * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
  * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
@@ -380,13 +430,17 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         pset_add_to(&nd->cand, &nd->bt);
         return;
     }
-    iset *ini = &d->ini, *seen = &d->seen;
+    iset *ini = &d->ini, *seen = &d->seen, *notdep = &d->notdep;
     ini->n = seen->n = 0;
+    iset_reserve(notdep, d->nev - e);
+    notdep->n = 0;
     bool p_preceded = all && e + 1 < d->nev;
+    int pe = nd->chosen + 1; /* e's process index: j happens after e when j's clock knows e */
     for (int j = e + 1; j < d->nev; j++) {
-        if (hb(d, e, j))
-            continue;
         const dnode *nj = EN(d, j);
+        if (pe >= VC_CAP || vc_get(nj->vc.v, nj->vc.n, pe) >= e + 1)
+            continue;
+        notdep->v[notdep->n++] = j;
         int q = nj->chosen;
         if (iset_has(seen, q))
             continue;
@@ -416,7 +470,8 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
     if (pick >= 0) {
         iset_add(&nd->bt, pick);
         int w0 = nd->wseq.n;
-        wakeup_sequence(d, nd, e, p, pick);
+        wakeup_sequence(d, nd, notdep, p, pick);
+        relocated_cost(d, nd, e, p, pick, notdep, fp, all);
         if (d->debug) { /* WEFT_DBG: the race, the entry asked for and its wakeup sequence */
             fprintf(stderr, "    race e=%d(t%d) p=t%d pick=t%d seq:", e, nd->chosen, p, pick);
             for (int i = w0; i < nd->wseq.n; i++)

@@ -89,6 +89,8 @@ typedef struct weft__explorer {
     int tcursor;
     /* dpor */
     struct dpor *dpor;
+    int charged;             /* dpor: the preemptions its bound counts for the execution so far (fewer than the
+                              * schedule's where a branch could have begun earlier: dpor.h, dnode.cheap) */
     long long pruned;        /* executions abandoned by sleep sets */
     bool deep;               /* dpor stopped branching in an execution too long to track */
     /* pct */
