@@ -79,47 +79,54 @@ static void vc_copy(iset *a, const int *b, int blen)
 /* rmode of a slot whose reads are none, or of several modes (never a key's mode) */
 #define RMODE_MIXED 7
 
-/* The slot of key base kb, made when missing (growing the table keeps every slot's contents). */
-static int map_slot(struct dpor *d, int kb)
+static int map_slot(struct dpor *d, int kb);
+
+/* Double the table (every slot's contents kept). Out of line: the common path of map_slot is a probe. */
+static __attribute__((noinline)) void map_grow(struct dpor *d)
 {
-    if (2 * (d->nmap + 1) > d->cmap) {
-        int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
-        char *orm = d->rmode;
-        iset *ord = d->reads, *orvc = d->rvc;
-        d->cmap = oc ? 2 * oc : 256;
-        d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
-        d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
-        d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
-        d->rvc = calloc(3 * (size_t)d->cmap, sizeof *d->rvc);
-        d->rmode = calloc((size_t)d->cmap, 1);
-        if (!d->lastk || !d->lastw || !d->reads || !d->rvc || !d->rmode)
-            abort();
-        for (int i = 0; i < d->cmap; i++)
-            d->lastk[i] = -1;
-        d->nmap = 0;
-        for (int i = 0; i < oc; i++) {
-            if (ok[i] == -1) {
-                free(ord[i].v);
-                for (int m = 0; m < 3; m++)
-                    free(orvc[3 * i + m].v);
-                continue;
-            }
-            int j = map_slot(d, ok[i]);
-            d->lastw[j] = ow[i];
-            d->rmode[j] = orm[i];
-            free(d->reads[j].v);
-            d->reads[j] = ord[i];
-            for (int m = 0; m < 3; m++) {
-                free(d->rvc[3 * j + m].v);
-                d->rvc[3 * j + m] = orvc[3 * i + m];
-            }
+    int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
+    char *orm = d->rmode;
+    iset *ord = d->reads, *orvc = d->rvc;
+    d->cmap = oc ? 2 * oc : 256;
+    d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
+    d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
+    d->reads = calloc((size_t)d->cmap, sizeof *d->reads);
+    d->rvc = calloc(3 * (size_t)d->cmap, sizeof *d->rvc);
+    d->rmode = calloc((size_t)d->cmap, 1);
+    if (!d->lastk || !d->lastw || !d->reads || !d->rvc || !d->rmode)
+        abort();
+    for (int i = 0; i < d->cmap; i++)
+        d->lastk[i] = -1;
+    d->nmap = 0;
+    for (int i = 0; i < oc; i++) {
+        if (ok[i] == -1) {
+            free(ord[i].v);
+            for (int m = 0; m < 3; m++)
+                free(orvc[3 * i + m].v);
+            continue;
         }
-        free(ok);
-        free(ow);
-        free(orm);
-        free(ord);
-        free(orvc);
+        int j = map_slot(d, ok[i]);
+        d->lastw[j] = ow[i];
+        d->rmode[j] = orm[i];
+        free(d->reads[j].v);
+        d->reads[j] = ord[i];
+        for (int m = 0; m < 3; m++) {
+            free(d->rvc[3 * j + m].v);
+            d->rvc[3 * j + m] = orvc[3 * i + m];
+        }
     }
+    free(ok);
+    free(ow);
+    free(orm);
+    free(ord);
+    free(orvc);
+}
+
+/* The slot of key base kb, made when missing. */
+static inline int map_slot(struct dpor *d, int kb)
+{
+    if (2 * (d->nmap + 1) > d->cmap)
+        map_grow(d);
     for (int i = slot_home(kb, d->cmap);; i = (i + 1) & (d->cmap - 1)) {
         if (d->lastk[i] == kb)
             return i;
