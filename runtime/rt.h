@@ -352,7 +352,7 @@ typedef struct weft__rt {
     int nsleepers, sleepers_cap;
     /* scratch for the scheduler */
     int *cand;
-    bool *cand_pre;
+    bool *cand_pre;             /* false, then true: whether choosing cand[i] preempts when cand[0] is the last task */
     int cand_cap;
 } weft__rt;
 
@@ -456,7 +456,7 @@ weft__task *weft__partner(const weft_chan *c, int kind, int j, int *clause) WEFT
 void weft__park_clauses(weft__task *t) WEFT__HIDDEN;
 void weft__unlink_clauses(weft__task *t) WEFT__HIDDEN;
 void weft__settle_dirty(void) WEFT__HIDDEN;
-int weft__en_list(int *out) WEFT__HIDDEN;
+int weft__en_list(int *out, int skip) WEFT__HIDDEN;
 void weft__en_reserve(int ntasks) WEFT__HIDDEN;
 void weft__waitq_reset(void) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;

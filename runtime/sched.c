@@ -146,6 +146,8 @@ static void grow_scratch(int n)
     R->cand_pre = realloc(R->cand_pre, sizeof *R->cand_pre * (size_t)cap);
     if (!R->cand || !R->cand_pre)
         abort();
+    R->cand_pre[0] = false;
+    memset(R->cand_pre + 1, true, sizeof *R->cand_pre * (size_t)(cap - 1));
     R->cand_cap = cap;
 }
 
@@ -252,7 +254,7 @@ static void clock_fired(void)
             abort();
         R->clock_wait_cap = R->ntasks;
     }
-    R->nclock_wait = weft__en_list(R->clock_wait); /* settled: pick() began with it */
+    R->nclock_wait = weft__en_list(R->clock_wait, -1); /* settled: pick() began with it */
     R->clock_step = R->nsteps;
 }
 
@@ -340,27 +342,41 @@ static weft__task *pick(void)
         return take(me, false);
     }
     park_deferred();
-    int n = weft__en_list(R->cand), nall = n, m = 0, lastpos = -1; /* the enabled tasks, in id order */
-    if (R->last >= 0 && R->tasks[R->last]->en)
-        for (lastpos = n - 1; R->cand[lastpos] != R->last; lastpos--)
-            ;
-    if (R->nspinning > 0) { /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
-        n = 0;
-        for (int i = 0; i < nall; i++) /* cand_pre: scratch until the preemption flags, whether cand[i] waits */
-            n += !(R->cand_pre[i] = weft__spin_waits(R->tasks[R->cand[i]]));
+    /* the enabled tasks in id order, but the previous task first so that the first choice never preempts; after a
+     * poll that found nothing it goes last (leaving it is free): Go's Gosched lets the others run, and a poller
+     * waits for them */
+    int last = R->last, lastpos = -1, n;
+    bool polled = false;
+    if (last >= 0 && R->tasks[last]->en) {
+        polled = R->tasks[last]->polled;
+        if (polled) {
+            n = weft__en_list(R->cand, last);
+            lastpos = n++;
+            R->cand[lastpos] = last;
+        } else {
+            R->cand[0] = last;
+            lastpos = 0;
+            n = 1 + weft__en_list(R->cand + 1, last);
+        }
+    } else {
+        n = weft__en_list(R->cand, -1);
     }
+    int nall = n;
+    if (R->nspinning > 0) /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
+        for (int i = 0; i < nall; i++)
+            n -= weft__spin_waits(R->tasks[R->cand[i]]);
     int64_t when = 0;
     bool clock = (R->timers || R->nsleep) && clock_candidate(n, &when);
     if (n == 0 && !clock && nall > 0) { /* only busy-waits could go: they may (a bounded retry ends) */
         R->spin_escape = true;
         n = nall; /* every enabled task, as listed */
-    } else if (n < nall) { /* those that do not wait */
+    } else if (n < nall) { /* those that do not wait, in the same order */
         int k = 0;
         lastpos = -1;
         for (int i = 0; i < nall; i++) {
-            if (R->cand_pre[i])
+            if (weft__spin_waits(R->tasks[R->cand[i]]))
                 continue;
-            if (R->cand[i] == R->last)
+            if (R->cand[i] == last)
                 lastpos = k;
             R->cand[k++] = R->cand[i];
         }
@@ -370,28 +386,15 @@ static weft__task *pick(void)
     R->clock_held = clock && n > 0 && !clock_eligible();
     if (R->clock_held)
         clock = false;
-    m = n;
-    /* the previous task goes first so that the first choice never preempts; after a poll that found nothing it
-     * goes last (leaving it is free): Go's Gosched lets the others run, and a poller waits for them */
-    if (lastpos >= 0 && R->tasks[R->last]->polled) {
-        int t = R->cand[lastpos];
-        memmove(R->cand + lastpos, R->cand + lastpos + 1, sizeof *R->cand * (size_t)(m - 1 - lastpos));
-        R->cand[m - 1] = t;
-    } else if (lastpos > 0) {
-        int t = R->cand[lastpos];
-        memmove(R->cand + 1, R->cand, sizeof *R->cand * (size_t)lastpos);
-        R->cand[0] = t;
-    }
+    int m = n;
     if (clock)
         R->cand[m++] = -1;
-    bool can_preempt = lastpos >= 0 && !R->tasks[R->last]->polled; /* leaving a fruitless poll is free */
-    if (can_preempt) /* else no choice is a preemption: NULL says so without a list */
-        for (int i = 0; i < m; i++)
-            R->cand_pre[i] = R->cand[i] != R->last;
+    /* leaving a fruitless poll is free; else the previous task is cand[0], and choosing any other preempts it */
+    bool can_preempt = lastpos >= 0 && !polled;
     int k = m == 1 && !R->x_every ? 0 : weft__choose(WEFT__BR_TASK, m, R->cand, can_preempt ? R->cand_pre : NULL);
     R->nwent_off = 0;
     R->went_off_lost = false;
-    bool preempt = can_preempt && R->cand[k] != R->last;
+    bool preempt = can_preempt && k != 0;
     if (R->cand[k] < 0) {
         weft__step *s = new_step();
         R->preemptions += preempt;
