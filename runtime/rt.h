@@ -456,7 +456,6 @@ weft__task *weft__partner(const weft_chan *c, int kind, int j, int *clause) WEFT
 void weft__park_clauses(weft__task *t) WEFT__HIDDEN;
 void weft__unlink_clauses(weft__task *t) WEFT__HIDDEN;
 void weft__settle_dirty(void) WEFT__HIDDEN;
-int weft__en_list(int *out, int skip) WEFT__HIDDEN;
 void weft__en_reserve(int ntasks) WEFT__HIDDEN;
 void weft__waitq_reset(void) WEFT__HIDDEN;
 void weft__exec_begin(void (*body)(void *), void *arg) WEFT__HIDDEN;
@@ -794,6 +793,26 @@ static inline void weft__unpark(weft__task *t)
         t->en = false;
         weft__en_flip(t, false);
     }
+}
+
+/* The enabled set's task ids but `skip` (a task in the set, or -1) into out[], ascending; returns how many. The
+ * cost is the number of tasks in the set, plus one word per 4096 task ids (inline: every choice lists it). */
+static inline int weft__en_list(int *out, int skip)
+{
+    const weft__rt *R = &weft__R;
+    int *o = out, *end = out + R->nen - (skip >= 0); /* the summary words past the last task listed are not read */
+    int skip_w = skip >= 0 ? skip >> 6 : -1;
+    for (int s = 0; o < end; s++) {
+        for (uint64_t sum = R->en_sum[s]; sum; sum &= sum - 1) {
+            int w = s * 64 + __builtin_ctzll(sum), base = w * 64;
+            uint64_t b = R->en_bits[w];
+            if (w == skip_w)
+                b &= ~((uint64_t)1 << (skip & 63));
+            for (; b; b &= b - 1)
+                *o++ = base + __builtin_ctzll(b);
+        }
+    }
+    return (int)(o - out);
 }
 
 /* Before a choice: look again at the waiters of every object whose state changed (weft__changed) since the last

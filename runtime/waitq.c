@@ -201,25 +201,6 @@ void weft__en_reserve(int ntasks)
     R->en_words = words;
 }
 
-/* The enabled set's task ids but `skip` (a task in the set, or -1) into out[], ascending; returns how many. The
- * cost is the number of tasks in the set, plus one word per 4096 task ids. */
-int weft__en_list(int *out, int skip)
-{
-    const weft__rt *R = &weft__R;
-    const uint64_t *sums = R->en_sum, *bits = R->en_bits;
-    int n = 0, nen = R->nen - (skip >= 0); /* the summary words past the last task listed are not read */
-    int skip_w = skip >= 0 ? skip >> 6 : -1;
-    uint64_t skip_bit = (uint64_t)1 << (skip & 63);
-    for (int s = 0; n < nen; s++) {
-        for (uint64_t sum = sums[s]; sum; sum &= sum - 1) {
-            int w = s * 64 + __builtin_ctzll(sum);
-            for (uint64_t b = w == skip_w ? bits[w] & ~skip_bit : bits[w]; b; b &= b - 1)
-                out[n++] = w * 64 + __builtin_ctzll(b);
-        }
-    }
-    return n;
-}
-
 /* weft__park_clauses for any clauses. */
 static __attribute__((noinline)) void park_each(weft__task *t)
 {
