@@ -175,10 +175,10 @@ typedef struct weft__task {
     long long en_step;        /* while en: the step after which it has been in the enabled set (its own, or the
                                * step that enabled it) */
     bool polled;              /* its last step was a poll that found nothing (switching away is then free) */
-    weft__spin spin;          /* its busy-wait so far (spin.c) */
     const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */
     int npassed;              /* how many of them in a row (WEFT__PASS_MAX: the next that can must take it) */
     struct weft__task *next_resume; /* resume queue link */
+    weft__spin spin;          /* its busy-wait so far (spin.c; seen[] is not cleared at spawn: only nseen count) */
     weft__arg args[8];        /* WEFT_GO arguments (not cleared at spawn: only nargs are meaningful) */
 } weft__task;
 

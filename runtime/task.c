@@ -56,7 +56,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
         R->task_cap = cap;
     }
     weft__task *t = R->tasks[R->ntasks];
-    memset(t, 0, offsetof(weft__task, args));
+    memset(t, 0, offsetof(weft__task, spin.seen));
     t->id = R->ntasks++;
     weft__en_reserve(R->ntasks);
     t->state = WEFT__T_NEW;
