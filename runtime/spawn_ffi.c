@@ -15,20 +15,21 @@ void weft_go_ffi_at(void (*fn)(void), const char *name, const char *file, int li
         weft__usage("WEFT_GO", file, line, "NULL function");
     if (nargs < 0 || nargs > 8)
         weft__usage("WEFT_GO", file, line, "%d arguments (at most 8)", nargs);
-    weft__arg args[8];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, nargs);
+    va_copy(again, ap);
     for (int i = 0; i < nargs; i++) {
-        args[i] = va_arg(ap, weft__arg);
-        if (args[i].type < WEFT__ARG_I64 || args[i].type > WEFT__ARG_PTR)
+        int type = va_arg(ap, weft__arg).type;
+        if (type < WEFT__ARG_I64 || type > WEFT__ARG_PTR)
             weft__usage("WEFT_GO", file, line, "argument %d has no type tag (use WEFT_GO, not weft_go_ffi_at)", i + 1);
     }
     va_end(ap);
     weft__task *t = weft__spawn(name, file, line);
     t->ffi_fn = fn;
     t->nargs = nargs;
-    for (int i = 0; i < nargs; i++)
-        t->args[i] = args[i];
+    for (int i = 0; i < nargs; i++) /* copied once, straight into the task */
+        t->args[i] = va_arg(again, weft__arg);
+    va_end(again);
 }
 
 /* Prepared call descriptions, one per signature met (argument count and types): preparing one costs more than
