@@ -309,7 +309,8 @@ typedef struct weft__rt {
     int nnews;                  /* their versions move at the next choice unless the step was a busy-wait's */
     bool news_lost;             /* (more than fit: the epoch moves, which every busy-wait takes as news) */
     unsigned spin_epoch;
-    long long progress_step;    /* the last step that made progress (not a busy-wait's or a fruitless poll's), -1 */
+    long long quiet_end;        /* no progress by this step: max_steps steps after the last that made progress (not a
+                                 * busy-wait's or a fruitless poll's) or the clock's last, or 20 * max_steps in all */
     bool idle;                  /* the step under way makes no progress (so far) */
     uint64_t arrivals;
     int ids[WEFT__K_COUNT];     /* per-kind object counters */

@@ -244,6 +244,14 @@ bool weft__clock_held_by(const weft__task *t)
            !(weft__R.nspinning > 0 && weft__spin_waits(t)); /* a busy-wait that waits cannot move */
 }
 
+/* Step number `step` made progress, or was the clock's: max_steps more may go by without any. */
+static void progressed(long long step)
+{
+    weft__rt *R = &weft__R;
+    long long end = step + 1 + R->opt->max_steps, cap = 20 * R->opt->max_steps;
+    R->quiet_end = end < cap ? end : cap;
+}
+
 /* The clock takes step number R->nsteps: remember which tasks could move. */
 static void clock_fired(void)
 {
@@ -256,6 +264,7 @@ static void clock_fired(void)
     }
     R->nclock_wait = weft__en_list(R->clock_wait, -1); /* settled: pick() began with it */
     R->clock_step = R->nsteps;
+    progressed(R->nsteps);
 }
 
 /* max_steps steps have passed since the clock last moved. Time cannot stand still forever while tasks run
@@ -323,9 +332,8 @@ static weft__task *pick(void)
     verify_enabled();
 #endif
     if (!R->idle && R->nsteps > 0)
-        R->progress_step = R->nsteps - 1;
-    long long quiet = R->progress_step > R->clock_step ? R->progress_step : R->clock_step;
-    if (WEFT__UNLIKELY(R->nsteps - (quiet + 1) >= R->opt->max_steps || R->nsteps >= 20 * R->opt->max_steps)) {
+        progressed(R->nsteps - 1);
+    if (WEFT__UNLIKELY(R->nsteps >= R->quiet_end)) {
         park_deferred();
         return no_progress();
     }

@@ -131,7 +131,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->nnews = 0;
     R->news_lost = false;
     R->spin_epoch = 0;
-    R->progress_step = -1;
+    R->quiet_end = R->opt->max_steps; /* quiet since step -1 (20 * max_steps is not less) */
     R->idle = false;
     R->arrivals = 0;
     R->body_done = false;
