@@ -408,7 +408,8 @@ int weft__footprint(int id, int *keys, int cap)
             continue;
         }
     }
-    if (weft__spin_watching(t)) /* a busy-wait that waits: the steps that change what it observed enable it */
+    if (weft__R.nspinning > 0 && weft__spin_watching(t)) /* a busy-wait that waits: the steps that change what it
+                                                            * observed enable it (nspinning: none is long enough) */
         for (int j = 0; j < t->spin.nseen; j++)
             n = spin_keys(t->spin.seen[j].obj, keys, n, cap);
     return n > cap ? -1 : n;
