@@ -422,6 +422,7 @@ void weft__dpor_free(struct dpor *d)
     free(d->seen.v);
     free(d->notdep.v);
     free(d->known.v);
+    free(d->holds.v);
     free(d->races.v);
     free(d->pvc);
     free(d->ver);

@@ -228,6 +228,8 @@ struct dpor {
     iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1; every later event knows its clock */
+    iset holds;      /* (task, X, C) triples: the task held the clock fired at event C, having become able to move
+                      * at event X, while its step commuted with the clock's (races.c, hold_races) */
     iset tmp, ini, seen, races, notdep, known; /* scratch */
     iset child;      /* sleep set for the next new node */
     iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */

@@ -693,13 +693,26 @@ static void watch_all_tasks(struct dpor *d)
     d->watch.n = k;
 }
 
+/* Reverse event x, after which a task became able to move and so holds the clock, with the clock's step
+ * (view, or dependent on everything): neither sleeps in the other's branch (nd->fair). */
+static void hold_race(struct dpor *d, int x, const iset *view, bool all)
+{
+    dnode *nd = EN(d, x);
+    iset_add(&nd->fair, nd->chosen);
+    backtrack(d, x, -1, view, all);
+}
+
 /* The clock could fire but tasks that could move when it last fired have not moved yet (its fairness). Which
  * tasks hold it depends on the order of steps independent of the clock: a holder U that became able to move
  * (its own step, or another's that enabled it) at event X before the clock's last firing C would not hold it
  * had C come before X (U would not have been able to move at C, or X would be its move after C), and one
  * enabled again at X after C would not had the clock fired before X. Either order is a schedule of its own:
- * X races with the clock (C, or its pending step). */
-static void hold_races(struct dpor *d)
+ * X races with the clock (C, or its pending step). When U's step conflicts with the clock's, at once; when it
+ * commutes, the hold is kept (d->holds) until U takes a step that conflicts with the clock's (it may then
+ * observe what the hold ordered: the time, a timer) - a hold of a task that never does is left out, which is
+ * what keeps a fast ticker among tasks that never look at the time from multiplying the schedules. `replay`:
+ * a state the previous execution went through; its races were found then, the holds are kept again. */
+static void hold_races(struct dpor *d, bool replay)
 {
     const weft__rt *R = &weft__R;
     if (d->nev != R->nsteps || R->clock_step < 0 || R->clock_step >= d->nev)
@@ -716,14 +729,42 @@ static void hold_races(struct dpor *d)
             continue; /* X comes before the clock's step in every order */
         iset uv;
         bool uall = !weft__dpor_pending_fp(d, t->id, &uv);
-        if (!weft__dpor_dependent(&uv, uall, &view, all))
-            continue; /* U's step and the clock's commute: U going first loses no order of the two */
+        if (!weft__dpor_dependent(&uv, uall, &view, all)) {
+            if (!handled(&d->holds, t->id, x, c))
+                iset_add_triple(&d->holds, t->id, x, c);
+            continue;
+        }
+        if (replay)
+            continue;
         if (d->debug)
             fprintf(stderr, "    clock held by t%d: X=%d C=%d\n", t->id, x, c);
-        dnode *nd = EN(d, x);
-        iset_add(&nd->fair, nd->chosen);
-        backtrack(d, x, -1, &view, all);
+        hold_race(d, x, &view, all);
     }
+}
+
+/* Process p takes a step with footprint fp (or dependent on everything): if it conflicts with the clock's
+ * step, the holds p kept while its steps commuted with the clock's are reversed now (hold_races); on a
+ * replayed state they were then, and are dropped. */
+static void held_then(struct dpor *d, int p, const iset *fp, bool fall, bool replay)
+{
+    iset view = {0};
+    bool all = !weft__dpor_pending_fp(d, -1, &view);
+    if (!weft__dpor_dependent(fp, fall, &view, all))
+        return;
+    int k = 0;
+    for (int i = 0; i + 2 < d->holds.n; i += 3) {
+        int id = d->holds.v[i], x = d->holds.v[i + 1];
+        if (id != p) {
+            d->holds.v[k++] = id, d->holds.v[k++] = x, d->holds.v[k++] = d->holds.v[i + 2];
+            continue;
+        }
+        if (replay || x >= d->nev)
+            continue;
+        if (d->debug)
+            fprintf(stderr, "    clock held by t%d before: X=%d C=%d\n", id, x, d->holds.v[i + 2]);
+        hold_race(d, x, &view, all);
+    }
+    d->holds.n = k;
 }
 
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
@@ -795,8 +836,8 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         check_watchers(d, &d->watch_all);
     }
     d->wseen = d->nev;
-    if (!replay && R->clock_held)
-        hold_races(d);
+    if (R->clock_held)
+        hold_races(d, replay);
     bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
@@ -859,6 +900,8 @@ void weft__dpor_record(struct dpor *d, int k)
     weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
     /* a replayed state's step is the same event as when the node was last executed: only the tables follow it */
     if (k < d->replaying && nd->ev_of == p && !nd->joined) {
+        if (p >= 0 && d->holds.n)
+            held_then(d, p, &nd->fp, nd->all, true);
         d->ev[e] = k;
         if (nd->all)
             d->last_clock = e;
@@ -879,6 +922,8 @@ void weft__dpor_record(struct dpor *d, int k)
     if (view.n > 0) /* an empty footprint may have no storage yet */
         memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
     nd->fp.n = view.n;
+    if (p >= 0 && d->holds.n)
+        held_then(d, p, &nd->fp, nd->all, k < d->replaying);
     d->ev[e] = k;
     iset *vc = &nd->vc;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
@@ -1030,6 +1075,7 @@ void weft__dpor_races_begin(struct dpor *d)
     d->wseen = 0;
     d->wfull = true;
     d->wn = 0; /* the slots of earlier executions are free */
+    d->holds.n = 0;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;

@@ -582,12 +582,54 @@ static void race_through_clock(void *arg)
     tu_record();
 }
 
+static weft_chan *tokens;
+static int64_t took_at;
+
+static void refill_three(weft_wg *wg)
+{
+    weft_ticker *t = weft_ticker_make(10 * WEFT_MS);
+    for (int i = 0; i < 3; i++) {
+        int one = 1;
+        weft_chan_recv(weft_ticker_chan(t), NULL);
+        weft_chan_send(tokens, &one);
+    }
+    weft_ticker_stop(t);
+    weft_wg_done(wg);
+}
+
+static void take_one(weft_wg *wg)
+{
+    int v;
+    weft_chan_recv(tokens, &v);
+    took_at = weft_now();
+    weft_wg_done(wg);
+}
+
+/* A ticker refills a buffer three times while a taker takes one token and reads the time: the taker can take
+ * at 10, 20, 30 or 40 ms (the clock fires a fourth time before the ticker is stopped). Once the first token is
+ * in, the taker holds the clock (its fairness) unless it became able to move after the clock's last firing;
+ * its receive commutes with the clock's step, so dpor once never reversed the two, and missed 40 ms. */
+static void held_by_a_taker(void *arg)
+{
+    (void)arg;
+    tokens = weft_chan_make(sizeof(int), 8);
+    took_at = -1;
+    weft_wg *wg = weft_wg_make();
+    weft_wg_add(wg, 2);
+    WEFT_GO(refill_three, wg);
+    WEFT_GO(take_one, wg);
+    weft_wg_wait(wg);
+    tu_begin();
+    tu_emit("%lld", (long long)(took_at / WEFT_MS));
+    tu_record();
+}
+
 static void clock_races(void **state)
 {
     (void)state;
-    void (*bodies[])(void *) = {stop_after_make, race_through_clock};
-    const char *const want[][3] = {{"0", "1", NULL}, {"57", "75", NULL}};
-    for (int b = 0; b < 2; b++) {
+    void (*bodies[])(void *) = {stop_after_make, race_through_clock, held_by_a_taker};
+    const char *const want[][5] = {{"0", "1", NULL}, {"57", "75", NULL}, {"10", "20", "30", "40", NULL}};
+    for (int b = 0; b < 3; b++) {
         weft_strategy strategies[] = {WEFT_STRATEGY_DFS, WEFT_STRATEGY_DPOR};
         for (int k = 0; k < 2; k++) {
             weft_options o = tu_exhaustive();
