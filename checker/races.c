@@ -414,12 +414,7 @@ static void relocated_cost(struct dpor *d, dnode *nd, int e, int p, int pick, co
     }
     if (best == choice_cost(nd, pick))
         return;
-    for (int i = 0; i + 1 < nd->cheap.n; i += 2)
-        if (nd->cheap.v[i] == pick) {
-            nd->cheap.v[i + 1] = best;
-            return;
-        }
-    iset_reserve(&nd->cheap, nd->cheap.n + 2);
+    iset_reserve(&nd->cheap, nd->cheap.n + 2); /* pick is new in nd->bt (backtrack): not in nd->cheap yet */
     nd->cheap.v[nd->cheap.n++] = pick;
     nd->cheap.v[nd->cheap.n++] = best;
 }
