@@ -397,6 +397,8 @@ void weft__dpor_free(struct dpor *d)
         free(nd->later.v);
         free(nd->fp.v);
         free(nd->vc.v);
+        free(nd->fp0.v);
+        free(nd->vc0.v);
         free(nd->handled.v);
         free(nd->wseq.v);
         free(nd->fair.v);

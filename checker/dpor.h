@@ -143,10 +143,12 @@ typedef struct dnode {
     iset handled;    /* races with it already handled: triples (version << 9 | process index, newest racing event,
                       * signature of the pending step's footprint) */
     bool all;        /* dependent on everything (the clock, or a footprint too large) */
-    int ev_of;       /* the process whose step fp and vc describe (-2: none yet); when it is `chosen` and the step
-                      * completed or amended nothing (!joined), re-executing the node's state finds the same event
-                      * (the state is a function of the path from the root), and it is not computed again */
-    bool joined;
+    int ev_of;       /* the process whose step fp and vc describe (-2: none yet); when it is `chosen`,
+                      * re-executing the node's state finds the same event (the state is a function of the path
+                      * from the root), and it is not computed again */
+    bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
+                      * keep them as recorded (a replay starts from those, and its step joins and amends again) */
+    iset fp0, vc0;
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
     iset fair;       /* processes whose step here is ordered with the clock's by its fairness, not by their
                       * footprints (races.c, hold_races): neither sleeps in the other's branch */
@@ -243,7 +245,71 @@ struct dpor {
     int charged;     /* the preemptions the bound counts up to the newest node's choice */
     int bound;       /* the preemption bound of this execution's round, -1 none */
     int midkeys[64]; /* a footprint computed while stepping */
+    /* The trail (trail.c): how to undo each change of the tables above (key map, process clocks and versions,
+     * holds) since the root, so that an execution replaying a prefix of the previous one starts from the
+     * tables as they were there instead of building them again. ck[k] is the path's state at the entry of its
+     * node k: its node and choice (a data node's too), and for a task node the trail's length then and the
+     * scalars. Invariant: for k < nck, ck[k] describes the previous execution's path; the trail holds the
+     * undo records of its changes, in order, up to the end of that execution, unless !trail_ok. */
+    iset trail;
+    struct dck {
+        int node, chosen; /* the path entry and its choice (NO_ENTRY: none made) */
+        int tn;           /* trail length at the entry of a task node (after its moved record), else -1 */
+        int nev, nproc, last_clock;
+        bool clock_was;
+    } *ck;
+    int nck, cck;
+    bool trail_ok;   /* the trail is complete (the key map did not grow, no execution outran DPOR_MAX_NODES) */
+    bool tlog;       /* changes are recorded on the trail now */
+    int ffwd;        /* path entries below it replay without the race analysis: the tables were restored to
+                      * their state at ffwd (0: none) */
 };
+
+/* Trail records (trail.c): the payload, then a header (length << 4 | type). */
+enum { T_SLOT_NEW, T_LASTW, T_RMODE, T_READS_N, T_READS, T_RVC, T_PVC, T_VER, T_HOLDS, T_MOVED };
+
+/* Room for n more ints on the trail. */
+static inline int *trail_room(struct dpor *d, int n)
+{
+    iset_reserve(&d->trail, d->trail.n + n);
+    return d->trail.v + d->trail.n;
+}
+
+/* Record (a, b) of type t: a slot's scalar, a process's version. */
+static inline void trail_pair(struct dpor *d, int t, int a, int b)
+{
+    if (!d->tlog)
+        return;
+    int *w = trail_room(d, 3);
+    w[0] = a;
+    w[1] = b;
+    w[2] = 2 << 4 | t;
+    d->trail.n += 3;
+}
+
+/* Record the set s as it is (type t, about index i: a slot, an rvc, a process; -1 none) before it changes. */
+static inline void trail_set(struct dpor *d, int t, int i, const iset *s)
+{
+    if (!d->tlog)
+        return;
+    int *w = trail_room(d, s->n + 3);
+    if (s->n > 0)
+        memcpy(w, s->v, sizeof *w * (size_t)s->n);
+    w[s->n] = i;
+    w[s->n + 1] = s->n;
+    w[s->n + 2] = (s->n + 2) << 4 | t;
+    d->trail.n += s->n + 3;
+}
+
+/* Undo the trail's records down to length tn (the tables go back to their state then). */
+void weft__trail_undo(struct dpor *d, int tn) WEFT__HIDDEN;
+
+/* The execution about to run: restore the tables at the latest task node of the path its prefix shares with the
+ * previous execution (its replay skips the race analysis up to there: d->ffwd); 0 when none (start afresh). */
+int weft__trail_restart(struct dpor *d) WEFT__HIDDEN;
+
+/* Note the path's node k (task or data) at the entry of its choose, before the race analysis of a task node. */
+void weft__trail_mark(struct dpor *d, int k, bool task) WEFT__HIDDEN;
 
 /* The preemptions the bound counts for choosing p at node nd: those before it, one more if the choice preempts,
  * or fewer where the branch could have begun earlier (nd->cheap). */

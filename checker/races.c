@@ -852,30 +852,48 @@ void weft__dpor_races_end(struct dpor *d)
         check_clock(d);
 }
 
+/* Event e, with clock vc, is now the last write of key if it writes it, else a read of it. */
+static inline void note_key(struct dpor *d, int key, int e, const iset *vc)
+{
+    int m = map_slot(d, KBASE(key)), mode = MODE(key);
+    if (mode != WEFT__KM_WRITE) {
+        d->rmode[m] = d->reads[m].n == 0 || d->rmode[m] == mode ? (char)mode : RMODE_MIXED;
+        iset *rd = &d->reads[m]; /* e is the newest event: only its own entries can repeat (join, amend) */
+        int j = rd->n;
+        while (j > 0 && rd->v[j - 1] >> 2 == e && rd->v[j - 1] != (e << 2 | mode))
+            j--;
+        if (j == 0 || rd->v[j - 1] != (e << 2 | mode)) {
+            iset_reserve(rd, rd->n + 1);
+            rd->v[rd->n++] = e << 2 | mode;
+        }
+        vc_join(RVC(d, m, mode), vc->v, vc->n);
+    } else {
+        d->lastw[m] = e;
+        d->reads[m].n = 0;
+        d->rmode[m] = RMODE_MIXED;
+        for (int k = 1; k < 4; k++)
+            RVC(d, m, k)->n = 0;
+    }
+}
+
 /* Event e of node nd, with clock vc, is now the last write of its written keys and a read of the others. */
 static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
 {
-    for (int i = 0; i < nd->fp.n; i++) {
-        int m = map_slot(d, KBASE(nd->fp.v[i])), mode = MODE(nd->fp.v[i]);
-        if (mode != WEFT__KM_WRITE) {
-            d->rmode[m] = d->reads[m].n == 0 || d->rmode[m] == mode ? (char)mode : RMODE_MIXED;
-            iset *rd = &d->reads[m]; /* e is the newest event: only its own entries can repeat (join, amend) */
-            int j = rd->n;
-            while (j > 0 && rd->v[j - 1] >> 2 == e && rd->v[j - 1] != (e << 2 | mode))
-                j--;
-            if (j == 0 || rd->v[j - 1] != (e << 2 | mode)) {
-                iset_reserve(rd, rd->n + 1);
-                rd->v[rd->n++] = e << 2 | mode;
-            }
-            vc_join(RVC(d, m, mode), vc->v, vc->n);
-        } else {
-            d->lastw[m] = e;
-            d->reads[m].n = 0;
-            d->rmode[m] = RMODE_MIXED;
-            for (int k = 1; k < 4; k++)
-                RVC(d, m, k)->n = 0;
-        }
-    }
+    for (int i = 0; i < nd->fp.n; i++)
+        note_key(d, nd->fp.v[i], e, vc);
+}
+
+/* The step of node nd is about to grow (a join or an amend): keep its event as recorded, for a replay. */
+static void keep_recorded(dnode *nd)
+{
+    if (nd->joined)
+        return;
+    nd->joined = true;
+    vc_copy(&nd->vc0, nd->vc.v, nd->vc.n);
+    iset_reserve(&nd->fp0, nd->fp.n);
+    if (nd->fp.n > 0)
+        memcpy(nd->fp0.v, nd->fp.v, sizeof *nd->fp.v * (size_t)nd->fp.n);
+    nd->fp0.n = nd->fp.n;
 }
 
 /* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
@@ -893,8 +911,17 @@ void weft__dpor_record(struct dpor *d, int k)
     }
     int e = d->nev;
     weft__grow((void **)&d->ev, &d->cev, e + 1, sizeof *d->ev);
-    /* a replayed state's step is the same event as when the node was last executed: only the tables follow it */
-    if (k < d->replaying && nd->ev_of == p && !nd->joined) {
+    /* a replayed state's step is the same event as when the node was last executed: only the tables follow it
+     * (from the event as recorded, when its step grew: the step's joins and amends come again as it runs) */
+    if (k < d->replaying && nd->ev_of == p) {
+        if (nd->joined) {
+            nd->joined = false;
+            vc_copy(&nd->vc, nd->vc0.v, nd->vc0.n);
+            iset_reserve(&nd->fp, nd->fp0.n);
+            if (nd->fp0.n > 0)
+                memcpy(nd->fp.v, nd->fp0.v, sizeof *nd->fp0.v * (size_t)nd->fp0.n);
+            nd->fp.n = nd->fp0.n;
+        }
         if (p >= 0 && d->holds.n)
             held_then(d, p, &nd->fp, nd->all, true);
         d->ev[e] = k;
@@ -968,7 +995,7 @@ void weft__dpor_join(struct dpor *d, int id)
     ensure_proc(d, id + 1);
     int e = d->nev - 1;
     dnode *nd = EN(d, e);
-    nd->joined = true; /* not reused next time: the joins are made in order with the wakes, which see its clock */
+    keep_recorded(nd); /* the joins are made in order with the wakes, which see its clock */
     int pi = nd->chosen + 1;
     const iset *q = &d->pvc[id + 1];
     vc_join(&nd->vc, q->v, q->n);
@@ -1000,13 +1027,15 @@ void weft__dpor_amend(struct dpor *d, int key)
         if (KBASE(nd->fp.v[i]) == KBASE(key))
             key = KBASE(key) << 2;
     int p = nd->chosen;
-    nd->joined = true; /* as for a join: not reused */
+    keep_recorded(nd);
     if (d->debug)
         fprintf(stderr, "    amend e=%d key %x\n", e, key);
-    iset one = {&key, 1, 0};
-    d->nev--;
-    race_check(d, p, &one, false);
-    d->nev++;
+    if (d->ev[e] >= d->replaying) { /* a replayed state's step found its races then */
+        iset one = {&key, 1, 0};
+        d->nev--;
+        race_check(d, p, &one, false);
+        d->nev++;
+    }
     iset *vc = &d->tmp;
     vc_copy(vc, nd->vc.v, nd->vc.n);
     int m = map_find(d, KBASE(key));
@@ -1016,9 +1045,13 @@ void weft__dpor_amend(struct dpor *d, int key)
         if (KBASE(nd->fp.v[i]) == KBASE(key))
             nd->fp.v[i] = key;
     iset_add(&nd->fp, key);
-    vc_copy(&nd->vc, vc->v, vc->n);
-    vc_copy(&d->pvc[p + 1], vc->v, vc->n);
-    note_keys(d, nd, e, vc);
+    if (vc->n == nd->vc.n && !memcmp(vc->v, nd->vc.v, sizeof *vc->v * (size_t)vc->n)) {
+        note_key(d, key, e, vc); /* the clock is as it was: the other keys' tables hold it already */
+    } else {
+        vc_copy(&nd->vc, vc->v, vc->n);
+        vc_copy(&d->pvc[p + 1], vc->v, vc->n);
+        note_keys(d, nd, e, vc);
+    }
     if (!d->have_child)
         return;
     iset view;
