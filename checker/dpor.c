@@ -163,6 +163,13 @@ static int index_of(const weft__branch *b, int p)
     return -1;
 }
 
+/* The path's node k took its choice: its mark (weft__trail_mark) names them. */
+static void mark_choice(struct dpor *d, int k)
+{
+    d->ck[k].node = d->path[k];
+    d->ck[k].chosen = PN(d, k)->chosen;
+}
+
 static int choose(weft__explorer *x, const weft__branch *b)
 {
     struct dpor *d = D(x);
@@ -170,23 +177,41 @@ static int choose(weft__explorer *x, const weft__branch *b)
     if (x->cursor >= DPOR_MAX_NODES) {
         if (b->nallowed > 1)
             x->deep = true;
+        d->trail_ok = d->tlog = false; /* the trail stops here: later changes are not undone */
         return b->allowed[0];
     }
+    int k = x->cursor;
+    if (d->ffwd && k == d->ffwd && b->kind == WEFT__BR_TASK)
+        d->ffwd = 0; /* the tables are as they were here (weft__trail_restart) */
+    if (!d->ffwd)
+        weft__trail_mark(d, k, b->kind == WEFT__BR_TASK);
     if (b->kind != WEFT__BR_TASK) {
         if (x->cursor < d->npath) {
             dnode *nd = PN(d, x->cursor++);
             if (nd->kind != b->kind || nd->n != b->n)
                 return weft__diverged(x, "re-executing the same choices, branch point %d offered %d alternatives, "
                                          "%d before", x->cursor, b->n, nd->n);
+            mark_choice(d, k);
             return nd->chosen;
         }
         dnode *nd = push_node(d, b->kind);
         nd->n = b->n;
         nd->chosen = b->allowed[0];
         x->cursor++;
+        mark_choice(d, k);
         return nd->chosen;
     }
-    int k = x->cursor;
+    if (d->ffwd) { /* replaying without the race analysis: the node and its choice only */
+        dnode *nd = PN(d, k);
+        int idx = nd->kind == WEFT__BR_TASK ? index_of(b, nd->chosen) : -1;
+        if (idx < 0)
+            return weft__diverged(x, "re-executing the same choices, step %lld cannot take the step it took before",
+                                  R->nsteps + 1);
+        d->have_child = false; /* below the restored node: the next task node is on the path */
+        x->cursor++;
+        x->charged = d->charged = choice_cost(nd, nd->chosen);
+        return idx;
+    }
     weft__dpor_races_now(d, b->ids, b->n, k < d->replaying);
     dnode *nd;
     int idx;
@@ -249,6 +274,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
     }
     x->cursor++;
     x->charged = d->charged = choice_cost(nd, nd->chosen);
+    mark_choice(d, k);
     weft__dpor_record(d, k);
     if (d->debug) {
         fprintf(stderr, "  [%d] t%d %s fp:", k, nd->chosen, nd->chosen >= 0 ? weft__R.tasks[nd->chosen]->op : "clock");
@@ -405,6 +431,8 @@ void weft__dpor_free(struct dpor *d)
         free(nd->cheap.v);
     }
     free(d->forced.v);
+    free(d->trail.v);
+    free(d->ck);
     for (int i = 0; i < d->cproc; i++)
         free(d->pvc[i].v);
     free(d->nodes);

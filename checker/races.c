@@ -87,6 +87,7 @@ static __attribute__((noinline)) void map_grow(struct dpor *d)
     int oc = d->cmap, *ok = d->lastk, *ow = d->lastw;
     char *orm = d->rmode;
     iset *ord = d->reads, *orvc = d->rvc;
+    d->trail_ok = d->tlog = false; /* its records name slots */
     d->cmap = oc ? 2 * oc : 256;
     d->lastk = malloc(sizeof *d->lastk * (size_t)d->cmap);
     d->lastw = malloc(sizeof *d->lastw * (size_t)d->cmap);
@@ -131,6 +132,7 @@ static inline int map_slot(struct dpor *d, int kb)
         if (d->lastk[i] == kb)
             return i;
         if (d->lastk[i] == -1) {
+            trail_pair(d, T_SLOT_NEW, i, 0);
             d->lastk[i] = kb;
             d->lastw[i] = -1;
             d->reads[i].n = 0;
@@ -688,6 +690,23 @@ static void watch_all_tasks(struct dpor *d)
     d->watch.n = k;
 }
 
+/* Watch every live task whose pending step another's step can complete, in the order the runtime lists
+ * them: the first state after a replayed prefix (d->wfull), whose watch the replay did not keep. */
+static void watch_rebuild(struct dpor *d)
+{
+    const weft__rt *R = &weft__R;
+    for (int i = 0, na = weft__alive(); i < na; i++) {
+        int id = R->alive[i];
+        ensure_proc(d, id + 1);
+        if (d->watched[id + 1] || !handed(R->tasks[id]))
+            continue;
+        iset_reserve(&d->watch, d->watch.n + 1);
+        d->watch.v[d->watch.n++] = id;
+        d->watched[id + 1] = 1;
+        watch_register(d, id);
+    }
+}
+
 /* Reverse event x, after which a task became able to move and so holds the clock, with the clock's step
  * (view, or dependent on everything): neither sleeps in the other's branch (nd->fair). */
 static void hold_race(struct dpor *d, int x, const iset *view, bool all)
@@ -725,8 +744,10 @@ static void hold_races(struct dpor *d, bool replay)
         iset uv;
         bool uall = !weft__dpor_pending_fp(d, t->id, &uv);
         if (!weft__dpor_dependent(&uv, uall, &view, all)) {
-            if (!handled(&d->holds, t->id, x, c))
+            if (!handled(&d->holds, t->id, x, c)) {
+                trail_set(d, T_HOLDS, -1, &d->holds);
                 iset_add_triple(&d->holds, t->id, x, c);
+            }
             continue;
         }
         if (replay)
@@ -746,6 +767,12 @@ static void held_then(struct dpor *d, int p, const iset *fp, bool fall, bool rep
     bool all = !weft__dpor_pending_fp(d, -1, &view);
     if (!weft__dpor_dependent(fp, fall, &view, all))
         return;
+    bool mine = false;
+    for (int i = 0; i + 2 < d->holds.n && !mine; i += 3)
+        mine = d->holds.v[i] == p;
+    if (!mine)
+        return;
+    trail_set(d, T_HOLDS, -1, &d->holds);
     int k = 0;
     for (int i = 0; i + 2 < d->holds.n; i += 3) {
         int id = d->holds.v[i], x = d->holds.v[i + 1];
@@ -791,12 +818,16 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
             if (!R->tasks[R->went_off[i]]->en)
                 check_task(d, R->went_off[i]);
     }
-    for (int i = 0; i < d->moved.n; i++) {
+    if (!replay && d->wfull)
+        watch_rebuild(d);
+    for (int i = 0; i < d->moved.n && !replay; i++) { /* a replayed state's watch is not kept: see wfull */
         int id = d->moved.v[i];
         const weft__task *t = R->tasks[id];
         ensure_proc(d, id + 1);
-        if (!replay && t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what */
-            check_task(d, id);                                /* disabled it races */
+        if (t->state == WEFT__T_PENDING && !t->en) /* it arrived at a step it cannot take: what disabled it */
+            check_task(d, id);                     /* races */
+        if (d->wfull)
+            continue; /* watched as it is now already */
         if (!handed(t)) {
             if (d->watched[id + 1] == 1)
                 d->watched[id + 1] = 2; /* left in d->watch until a full look drops it */
@@ -808,8 +839,7 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         }
         d->watched[id + 1] = 1;
         watch_register(d, id);
-        if (!replay)
-            check_task(d, id);
+        check_task(d, id);
     }
     d->moved.n = 0;
     if (replay) {
@@ -846,6 +876,8 @@ void weft__dpor_races_end(struct dpor *d)
 {
     weft__rt *R = &weft__R;
     d->stepping = false;
+    if (d->ffwd)
+        return; /* ended before its new choice: nothing new */
     for (int i = 0, na = weft__alive(); i < na; i++)
         check_task(d, R->alive[i]);
     if (d->clock_was)
@@ -857,22 +889,35 @@ static inline void note_key(struct dpor *d, int key, int e, const iset *vc)
 {
     int m = map_slot(d, KBASE(key)), mode = MODE(key);
     if (mode != WEFT__KM_WRITE) {
-        d->rmode[m] = d->reads[m].n == 0 || d->rmode[m] == mode ? (char)mode : RMODE_MIXED;
+        char rm = d->reads[m].n == 0 || d->rmode[m] == mode ? (char)mode : RMODE_MIXED;
+        if (rm != d->rmode[m]) {
+            trail_pair(d, T_RMODE, m, d->rmode[m]);
+            d->rmode[m] = rm;
+        }
         iset *rd = &d->reads[m]; /* e is the newest event: only its own entries can repeat (join, amend) */
         int j = rd->n;
         while (j > 0 && rd->v[j - 1] >> 2 == e && rd->v[j - 1] != (e << 2 | mode))
             j--;
         if (j == 0 || rd->v[j - 1] != (e << 2 | mode)) {
+            trail_pair(d, T_READS_N, m, rd->n);
             iset_reserve(rd, rd->n + 1);
             rd->v[rd->n++] = e << 2 | mode;
         }
+        trail_set(d, T_RVC, 3 * m + mode - 1, RVC(d, m, mode));
         vc_join(RVC(d, m, mode), vc->v, vc->n);
     } else {
+        trail_pair(d, T_LASTW, m, d->lastw[m]);
+        trail_pair(d, T_RMODE, m, d->rmode[m]);
+        if (d->reads[m].n)
+            trail_set(d, T_READS, m, &d->reads[m]);
         d->lastw[m] = e;
         d->reads[m].n = 0;
         d->rmode[m] = RMODE_MIXED;
         for (int k = 1; k < 4; k++)
-            RVC(d, m, k)->n = 0;
+            if (RVC(d, m, k)->n) {
+                trail_set(d, T_RVC, 3 * m + k - 1, RVC(d, m, k));
+                RVC(d, m, k)->n = 0;
+            }
     }
 }
 
@@ -929,8 +974,10 @@ void weft__dpor_record(struct dpor *d, int k)
             d->last_clock = e;
         else
             note_keys(d, nd, e, &nd->vc);
+        trail_set(d, T_PVC, pi, &d->pvc[pi]);
         vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
         nd->handled.n = 0;
+        trail_pair(d, T_VER, pi, 0);
         d->ver[pi]++;
         d->nev++;
         d->stepping = true;
@@ -979,8 +1026,10 @@ void weft__dpor_record(struct dpor *d, int k)
         d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
     else
         note_keys(d, nd, e, vc);
+    trail_set(d, T_PVC, pi, &d->pvc[pi]);
     vc_copy(&d->pvc[pi], vc->v, vc->n);
     nd->handled.n = 0;
+    trail_pair(d, T_VER, pi, 0);
     d->ver[pi]++;
     d->nev++;
     d->stepping = true;
@@ -990,7 +1039,7 @@ void weft__dpor_record(struct dpor *d, int k)
  * everything id knew, and so do the keys it wrote and read. */
 void weft__dpor_join(struct dpor *d, int id)
 {
-    if (d->nev == 0)
+    if (d->nev == 0 || d->ffwd)
         return;
     ensure_proc(d, id + 1);
     int e = d->nev - 1;
@@ -999,6 +1048,7 @@ void weft__dpor_join(struct dpor *d, int id)
     int pi = nd->chosen + 1;
     const iset *q = &d->pvc[id + 1];
     vc_join(&nd->vc, q->v, q->n);
+    trail_set(d, T_PVC, pi, &d->pvc[pi]);
     vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
     if (!nd->all)
         note_keys(d, nd, e, &nd->vc);
@@ -1014,7 +1064,7 @@ void weft__dpor_join(struct dpor *d, int id)
  * whose step conflicts with it. */
 void weft__dpor_amend(struct dpor *d, int key)
 {
-    if (d->nev == 0)
+    if (d->nev == 0 || d->ffwd)
         return;
     int e = d->nev - 1;
     dnode *nd = EN(d, e);
@@ -1049,6 +1099,7 @@ void weft__dpor_amend(struct dpor *d, int key)
         note_key(d, key, e, vc); /* the clock is as it was: the other keys' tables hold it already */
     } else {
         vc_copy(&nd->vc, vc->v, vc->n);
+        trail_set(d, T_PVC, p + 1, &d->pvc[p + 1]);
         vc_copy(&d->pvc[p + 1], vc->v, vc->n);
         note_keys(d, nd, e, vc);
     }
@@ -1070,10 +1121,14 @@ void weft__dpor_amend(struct dpor *d, int key)
 /* Task id was woken by the step under way: it now knows everything that step knew. */
 void weft__dpor_wake(struct dpor *d, int id)
 {
+    if (d->ffwd)
+        return;
     ensure_proc(d, id + 1);
+    trail_pair(d, T_VER, id + 1, 0);
     d->ver[id + 1]++; /* its pending step changed */
     iset_reserve(&d->moved, d->moved.n + 1);
     d->moved.v[d->moved.n++] = id;
+    trail_set(d, T_PVC, id + 1, &d->pvc[id + 1]);
     if (d->nev > 0) /* the newest event's clock */
         vc_join(&d->pvc[id + 1], EN(d, d->nev - 1)->vc.v, EN(d, d->nev - 1)->vc.n);
 }
@@ -1081,8 +1136,11 @@ void weft__dpor_wake(struct dpor *d, int id)
 /* Task id was spawned by `parent` (-1: the clock): it starts from its parent's knowledge. */
 void weft__dpor_spawn(struct dpor *d, int id, int parent)
 {
+    if (d->ffwd)
+        return;
     ensure_proc(d, id + 1);
     ensure_proc(d, parent + 1);
+    trail_set(d, T_PVC, id + 1, &d->pvc[id + 1]);
     vc_copy(&d->pvc[id + 1], d->pvc[parent + 1].v, d->pvc[parent + 1].n);
     iset_reserve(&d->moved, d->moved.n + 1);
     d->moved.v[d->moved.n++] = id;
@@ -1091,11 +1149,7 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
 /* Forget the race analysis of the previous execution (a new one begins). */
 void weft__dpor_races_begin(struct dpor *d)
 {
-    d->exec++;
-    d->nev = 0;
-    d->nproc = 0;
-    d->last_clock = -1;
-    d->clock_was = false;
+    d->exec++; /* footprints cached and watchers filed are of the previous execution */
     d->stepping = false;
     for (int i = 0; i < d->watch.n; i++)
         d->watched[d->watch.v[i] + 1] = 0;
@@ -1103,6 +1157,15 @@ void weft__dpor_races_begin(struct dpor *d)
     d->wseen = 0;
     d->wfull = true;
     d->wn = 0; /* the slots of earlier executions are free */
+    d->ffwd = weft__trail_restart(d);
+    d->trail_ok = d->tlog = true;
+    if (d->ffwd > 0)
+        return;
+    d->trail.n = 0;
+    d->nev = 0;
+    d->nproc = 0;
+    d->last_clock = -1;
+    d->clock_was = false;
     d->holds.n = 0;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
