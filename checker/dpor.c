@@ -44,6 +44,7 @@ static dnode *push_node(struct dpor *d, int kind)
     nd->ev_of = NO_ENTRY;
     nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
     nd->cheap.n = 0;
+    nd->scan = 0;
     d->path[d->npath++] = id;
     return nd;
 }
@@ -299,12 +300,14 @@ static bool within_bound(weft__explorer *x, const dnode *nd, int p)
 static int next_entry(weft__explorer *x, struct dpor *d, int k)
 {
     dnode *nd = PN(d, k);
-    for (int i = 0; i < nd->bt.n; i++) {
+    for (int i = nd->scan; i < nd->bt.n; i++) {
         int p = nd->bt.v[i];
-        if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p) || iset_has(&nd->later, p))
+        if (iset_has(&nd->done, p) || iset_has(&nd->sleep, p) || iset_has(&nd->later, p) ||
+            !pset_has(&nd->cand, p)) {
+            if (i == nd->scan)
+                nd->scan++;
             continue;
-        if (!pset_has(&nd->cand, p))
-            continue;
+        }
         if (within_bound(x, nd, p))
             return p;
         defer(x, d, k, p);

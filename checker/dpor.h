@@ -134,6 +134,8 @@ typedef struct dnode {
     bool preempting;
     int preempts;    /* preemptions the bound counts before this step (see cheap) */
     iset bt, done, sleep, later;
+    int scan;        /* task: the entries of bt before it are explored, asleep, queued or not candidates (each
+                      * stays so: bt only grows, done and sleep never shrink, a queued one is done when taken) */
     iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier
                       * state, before a run of independent steps, at that state's cost: the bound counts that
                       * (races.c, relocated_cost) */
