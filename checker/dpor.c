@@ -10,6 +10,7 @@ static struct dpor *D(weft__explorer *x)
         x->dpor = calloc(1, sizeof(struct dpor));
         if (!x->dpor)
             abort();
+        weft__pool_use(true);
         x->dpor->free_node = -1;
         x->dpor->debug = getenv("WEFT_DBG") != NULL;
     }
@@ -420,57 +421,58 @@ void weft__dpor_free(struct dpor *d)
     for (int i = 0; i < d->allocated; i++) {
         dnode *nd = &d->nodes[i];
         free(nd->cand.w);
-        free(nd->bt.v);
-        free(nd->done.v);
-        free(nd->sleep.v);
-        free(nd->later.v);
-        free(nd->fp.v);
-        free(nd->vc.v);
-        free(nd->fp0.v);
-        free(nd->vc0.v);
-        free(nd->handled.v);
-        free(nd->wseq.v);
-        free(nd->fair.v);
-        free(nd->cheap.v);
+        iset_free(&nd->bt);
+        iset_free(&nd->done);
+        iset_free(&nd->sleep);
+        iset_free(&nd->later);
+        iset_free(&nd->fp);
+        iset_free(&nd->vc);
+        iset_free(&nd->fp0);
+        iset_free(&nd->vc0);
+        iset_free(&nd->handled);
+        iset_free(&nd->wseq);
+        iset_free(&nd->fair);
+        iset_free(&nd->cheap);
     }
-    free(d->forced.v);
-    free(d->trail.v);
+    iset_free(&d->forced);
+    iset_free(&d->trail);
     free(d->ck);
     for (int i = 0; i < d->cproc; i++)
-        free(d->pvc[i].v);
+        iset_free(&d->pvc[i]);
     free(d->nodes);
     free(d->path);
     free(d->now);
     free(d->later);
     free(d->ev);
     for (int i = 0; i < d->cmap; i++) {
-        free(d->reads[i].v);
+        iset_free(&d->reads[i]);
         for (int m = 0; m < 3; m++)
-            free(d->rvc[3 * i + m].v);
+            iset_free(&d->rvc[3 * i + m]);
     }
     free(d->reads);
     free(d->rvc);
-    free(d->tmp.v);
-    free(d->ini.v);
-    free(d->seen.v);
-    free(d->notdep.v);
-    free(d->known.v);
-    free(d->holds.v);
-    free(d->races.v);
+    iset_free(&d->tmp);
+    iset_free(&d->ini);
+    iset_free(&d->seen);
+    iset_free(&d->notdep);
+    iset_free(&d->known);
+    iset_free(&d->holds);
+    iset_free(&d->races);
     free(d->pvc);
     free(d->ver);
     free(d->fpc);
     free(d->watched);
     free(d->mark);
-    free(d->watch.v);
-    free(d->watch_all.v);
+    iset_free(&d->watch);
+    iset_free(&d->watch_all);
     for (int i = 0; i < d->wcap; i++)
-        free(d->wmap[i].ids.v);
+        iset_free(&d->wmap[i].ids);
     free(d->wmap);
-    free(d->moved.v);
+    iset_free(&d->moved);
     free(d->lastk);
     free(d->lastw);
     free(d->rmode);
-    free(d->child.v);
+    iset_free(&d->child);
     free(d);
+    weft__pool_use(false);
 }

@@ -15,8 +15,18 @@ typedef struct iset {
     int n, cap;
 } iset;
 
+/* A block of cap ints (a power of two, at least 4) from the sets' pool (pool.c); aborts when memory is out. */
+int *weft__pool_alloc(int cap) WEFT__HIDDEN;
+
+/* Give back block v of cap ints (NULL or cap 0: nothing). */
+void weft__pool_free(int *v, int cap) WEFT__HIDDEN;
+
+/* A search begins (on) or ends using the pool: the pool's memory goes back to the system when none is left. */
+void weft__pool_use(bool on) WEFT__HIDDEN;
+
 /* Room for n elements in s. Sets start small: a search keeps many nodes alive (the rounds of iterative
- * bounding), each with several sets of a few processes. */
+ * bounding), each with several sets of a few processes. A set with cap 0 and elements is a view of memory
+ * it does not own, never grown. */
 static inline void iset_reserve(iset *s, int n)
 {
     if (n <= s->cap)
@@ -24,13 +34,19 @@ static inline void iset_reserve(iset *s, int n)
     int c = s->cap ? 2 * s->cap : 4;
     while (c < n)
         c *= 2;
-    int *v = realloc(s->v, sizeof *v * (size_t)c);
-    if (!v) {
-        fprintf(stderr, "weft: out of memory\n");
-        abort();
-    }
+    int *v = weft__pool_alloc(c);
+    if (s->n > 0)
+        memcpy(v, s->v, sizeof *v * (size_t)s->n);
+    weft__pool_free(s->v, s->cap);
     s->v = v;
     s->cap = c;
+}
+
+/* Give back s's storage (s is empty after). */
+static inline void iset_free(iset *s)
+{
+    weft__pool_free(s->v, s->cap);
+    *s = (iset){0};
 }
 
 static inline void iset_add(iset *s, int x)
@@ -121,35 +137,36 @@ static inline void pset_add_to(const pset *s, iset *out)
  * Invariant: for a node on the path, `chosen` is the choice the current execution takes there, and its event
  * (footprint, vector clock) belongs to the current execution. */
 typedef struct dnode {
+    /* first, what a replay reads of every node of its path (one cache line: a search keeps many nodes) */
     int kind;        /* enum weft__branch_kind */
-    int n;           /* data: alternatives */
     int chosen;      /* task: the process chosen (task id, -1 clock); data: the index */
+    int keep;        /* task: the candidate whose choice is no preemption (the running task), or -2: every
+                      * candidate's is, when `preempting`; without it none is */
+    int preempts;    /* preemptions the bound counts before this step (see cheap) */
+    bool preempting;
+    bool all;        /* the event: dependent on everything (the clock, or a footprint too large) */
+    bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
+                      * keep them as recorded (a replay starts from those, and its step joins and amends again) */
+    iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier
+                      * state, before a run of independent steps, at that state's cost: the bound counts that
+                      * (races.c, relocated_cost) */
+    iset handled;    /* races with the event already handled: triples (version << 9 | process index, newest
+                      * racing event, signature of the pending step's footprint) */
+    int ev_of;       /* the process whose step fp and vc describe (-2: none yet); when it is `chosen`,
+                      * re-executing the node's state finds the same event (the state is a function of the path
+                      * from the root), and it is not computed again */
+    int n;           /* data: alternatives */
     int parent;      /* the node this one is a child of, -1 for the root; free nodes: the next free one */
     int via;         /* the parent's choice that leads here */
     int depth;       /* its index on the path */
     int refs;        /* the path, live children and queued entries that hold it */
     pset cand;       /* task: candidates */
-    int keep;        /* task: the candidate whose choice is no preemption (the running task), or -2: every
-                      * candidate's is, when `preempting`; without it none is */
-    bool preempting;
-    int preempts;    /* preemptions the bound counts before this step (see cheap) */
     iset bt, done, sleep, later;
     int scan;        /* task: the entries of bt before it are explored, asleep, queued or not candidates (each
                       * stays so: bt only grows, done and sleep never shrink, a queued one is done when taken) */
-    iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier
-                      * state, before a run of independent steps, at that state's cost: the bound counts that
-                      * (races.c, relocated_cost) */
     /* the event (this execution) */
     iset fp;         /* footprint keys of the chosen step */
     iset vc;         /* its vector clock */
-    iset handled;    /* races with it already handled: triples (version << 9 | process index, newest racing event,
-                      * signature of the pending step's footprint) */
-    bool all;        /* dependent on everything (the clock, or a footprint too large) */
-    int ev_of;       /* the process whose step fp and vc describe (-2: none yet); when it is `chosen`,
-                      * re-executing the node's state finds the same event (the state is a function of the path
-                      * from the root), and it is not computed again */
-    bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
-                      * keep them as recorded (a replay starts from those, and its step joins and amends again) */
     iset fp0, vc0;
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
     iset fair;       /* processes whose step here is ordered with the clock's by its fairness, not by their

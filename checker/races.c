@@ -101,18 +101,18 @@ static __attribute__((noinline)) void map_grow(struct dpor *d)
     d->nmap = 0;
     for (int i = 0; i < oc; i++) {
         if (ok[i] == -1) {
-            free(ord[i].v);
+            iset_free(&ord[i]);
             for (int m = 0; m < 3; m++)
-                free(orvc[3 * i + m].v);
+                iset_free(&orvc[3 * i + m]);
             continue;
         }
         int j = map_slot(d, ok[i]);
         d->lastw[j] = ow[i];
         d->rmode[j] = orm[i];
-        free(d->reads[j].v);
+        iset_free(&d->reads[j]);
         d->reads[j] = ord[i];
         for (int m = 0; m < 3; m++) {
-            free(d->rvc[3 * j + m].v);
+            iset_free(&d->rvc[3 * j + m]);
             d->rvc[3 * j + m] = orvc[3 * i + m];
         }
     }
@@ -611,11 +611,11 @@ static iset *watchers(struct dpor *d, int obj, bool make)
         d->wn = 0;
         for (int i = 0; i < oc; i++) {
             if (old[i].exec != d->exec) {
-                free(old[i].ids.v);
+                iset_free(&old[i].ids);
                 continue;
             }
             iset *to = watchers(d, old[i].obj, true);
-            free(to->v);
+            iset_free(to);
             *to = old[i].ids;
         }
         free(old);
