@@ -49,6 +49,15 @@ static inline void iset_free(iset *s)
     *s = (iset){0};
 }
 
+/* s := the n ints at v (v may be a view: s takes a copy). */
+static inline void iset_assign(iset *s, const int *v, int n)
+{
+    iset_reserve(s, n);
+    if (n > 0) /* an empty set may have no storage yet */
+        memcpy(s->v, v, sizeof *v * (size_t)n);
+    s->n = n;
+}
+
 static inline void iset_add(iset *s, int x)
 {
     for (int i = 0; i < s->n; i++)

@@ -935,10 +935,7 @@ static void keep_recorded(dnode *nd)
         return;
     nd->joined = true;
     vc_copy(&nd->vc0, nd->vc.v, nd->vc.n);
-    iset_reserve(&nd->fp0, nd->fp.n);
-    if (nd->fp.n > 0)
-        memcpy(nd->fp0.v, nd->fp.v, sizeof *nd->fp.v * (size_t)nd->fp.n);
-    nd->fp0.n = nd->fp.n;
+    iset_assign(&nd->fp0, nd->fp.v, nd->fp.n);
 }
 
 /* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
@@ -962,10 +959,7 @@ void weft__dpor_record(struct dpor *d, int k)
         if (nd->joined) {
             nd->joined = false;
             vc_copy(&nd->vc, nd->vc0.v, nd->vc0.n);
-            iset_reserve(&nd->fp, nd->fp0.n);
-            if (nd->fp0.n > 0)
-                memcpy(nd->fp.v, nd->fp0.v, sizeof *nd->fp0.v * (size_t)nd->fp0.n);
-            nd->fp.n = nd->fp0.n;
+            iset_assign(&nd->fp, nd->fp0.v, nd->fp0.n);
         }
         if (p >= 0 && d->holds.n)
             held_then(d, p, &nd->fp, nd->all, true);
@@ -987,10 +981,7 @@ void weft__dpor_record(struct dpor *d, int k)
     nd->joined = false;
     iset view;
     nd->all = !footprint(d, p, &view);
-    iset_reserve(&nd->fp, view.n);
-    if (view.n > 0) /* an empty footprint may have no storage yet */
-        memcpy(nd->fp.v, view.v, sizeof *view.v * (size_t)view.n);
-    nd->fp.n = view.n;
+    iset_assign(&nd->fp, view.v, view.n);
     if (p >= 0 && d->holds.n)
         held_then(d, p, &nd->fp, nd->all, k < d->replaying);
     d->ev[e] = k;

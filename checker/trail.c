@@ -2,15 +2,6 @@
  * starts from the tables as they were at its end instead of building them again step by step. */
 #include "dpor.h"
 
-/* Set s := the n ints at v. */
-static void set_to(iset *s, const int *v, int n)
-{
-    iset_reserve(s, n);
-    if (n > 0)
-        memcpy(s->v, v, sizeof *v * (size_t)n);
-    s->n = n;
-}
-
 /* Public to checker/: see dpor.h. Records are undone newest first, so a key slot made by the map is the last
  * one made when its record is undone: emptying it leaves every other key's probe sequence as it was. */
 void weft__trail_undo(struct dpor *d, int tn)
@@ -37,16 +28,16 @@ void weft__trail_undo(struct dpor *d, int tn)
             d->ver[p[0]]--;
             break;
         case T_READS:
-            set_to(&d->reads[p[len - 2]], p, p[len - 1]);
+            iset_assign(&d->reads[p[len - 2]], p, p[len - 1]);
             break;
         case T_RVC:
-            set_to(&d->rvc[p[len - 2]], p, p[len - 1]);
+            iset_assign(&d->rvc[p[len - 2]], p, p[len - 1]);
             break;
         case T_PVC:
-            set_to(&d->pvc[p[len - 2]], p, p[len - 1]);
+            iset_assign(&d->pvc[p[len - 2]], p, p[len - 1]);
             break;
         case T_HOLDS:
-            set_to(&d->holds, p, p[len - 1]);
+            iset_assign(&d->holds, p, p[len - 1]);
             break;
         default: /* T_MOVED: a mark, nothing to undo */
             break;
@@ -79,7 +70,7 @@ int weft__trail_restart(struct dpor *d)
     if ((h & 15) != T_MOVED)
         abort();
     const int *p = &d->trail.v[d->trail.n - 1 - len];
-    set_to(&d->moved, p, p[len - 1]);
+    iset_assign(&d->moved, p, p[len - 1]);
     d->trail.n -= len + 1; /* the node's mark records it again */
     d->nev = c->nev;
     d->nproc = c->nproc;
