@@ -13,6 +13,7 @@ static struct dpor *D(weft__explorer *x)
         weft__pool_use(true);
         x->dpor->free_node = -1;
         x->dpor->debug = getenv("WEFT_DBG") != NULL;
+        x->dpor->no_trail = getenv("WEFT_NO_TRAIL") != NULL; /* every replay builds the tables (tests compare) */
     }
     return x->dpor;
 }

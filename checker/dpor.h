@@ -291,6 +291,7 @@ struct dpor {
     bool tlog;       /* changes are recorded on the trail now */
     int ffwd;        /* path entries below it replay without the race analysis: the tables were restored to
                       * their state at ffwd (0: none) */
+    bool no_trail;   /* WEFT_NO_TRAIL set: never restore, every replay builds the tables (test_dpor compares) */
 };
 
 /* Trail records (trail.c): the payload, then a header (length << 4 | type). */

@@ -1148,8 +1148,8 @@ void weft__dpor_races_begin(struct dpor *d)
     d->wseen = 0;
     d->wfull = true;
     d->wn = 0; /* the slots of earlier executions are free */
-    d->ffwd = weft__trail_restart(d);
-    d->trail_ok = d->tlog = true;
+    d->ffwd = d->no_trail ? 0 : weft__trail_restart(d);
+    d->trail_ok = d->tlog = !d->no_trail;
     if (d->ffwd > 0)
         return;
     d->trail.n = 0;

@@ -1,4 +1,5 @@
 /* test_dpor.c: dpor against dfs on random small programs (same outcomes), and exact execution counts. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "progen.h"
 #include "testutil.h"
 
@@ -756,6 +757,43 @@ static void bug_kept_when_body_changes_after(void **state)
     weft_result_free(&r);
 }
 
+/* ---- the trail restores what a replay builds ------------------------------------------------------ */
+
+/* An execution that replays a prefix of the previous one restores the race analysis's tables from the trail
+ * (checker/trail.c); with WEFT_NO_TRAIL every replay builds them again. Both must explore alike: the same
+ * executions, pruned ones, verdict, preemptions and outcomes, with a fixed bound and with iterative bounding,
+ * on programs without timers and with them. */
+static void trail_restores_what_replay_builds(void **state)
+{
+    (void)state;
+    static side a, b;
+    static pg_prog p;
+    bool timers = pg_timers;
+    long long compared = 0, executions = 0;
+    for (int t = 0; t < 2; t++) {
+        pg_timers = t == 1;
+        for (long long seed = first_seed; seed < first_seed + 300; seed++) {
+            pg_generate(&p, (uint64_t)seed);
+            for (int bound = -1; bound <= 1000000; bound += 1000001) {
+                run(&p, WEFT_STRATEGY_DPOR, bound, &a);
+                assert_int_equal(setenv("WEFT_NO_TRAIL", "1", 1), 0);
+                run(&p, WEFT_STRATEGY_DPOR, bound, &b);
+                assert_int_equal(unsetenv("WEFT_NO_TRAIL"), 0);
+                if (a.executions != b.executions || a.pruned != b.pruned || a.v != b.v ||
+                    a.preemptions != b.preemptions || !same_set(&a.out, &b.out))
+                    fail_msg("program %lld (%s, bound %d): with the trail %s, %lld executions, %lld pruned, %d "
+                             "outcomes; without %s, %lld, %lld, %d",
+                             seed, pg_timers ? "timers" : "no timers", bound, weft_verdict_name(a.v), a.executions,
+                             a.pruned, a.out.n, weft_verdict_name(b.v), b.executions, b.pruned, b.out.n);
+                compared++;
+                executions += a.executions;
+            }
+        }
+    }
+    pg_timers = timers;
+    print_message("%lld checks compared, %lld executions each way\n", compared, executions);
+}
+
 static int usage(const char *prog)
 {
     fprintf(stderr, "usage: %s [--long] [--programs N] [--first SEED] [--print SEED] [--timers]\n"
@@ -807,6 +845,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(clock_races),
         cmocka_unit_test(first_deadlock_needs_one_preemption),
         cmocka_unit_test(bug_kept_when_body_changes_after),
+        cmocka_unit_test(trail_restores_what_replay_builds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
