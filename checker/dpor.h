@@ -354,7 +354,8 @@ static inline int choice_cost(const dnode *nd, int p)
 #define PN(d, k) (&(d)->nodes[(d)->path[k]])
 #define EN(d, e) PN(d, (d)->ev[e])
 
-/* Forget the race analysis of the previous execution (a new one begins). */
+/* A new execution begins: the race analysis's tables as they were at the latest task node its path shares with
+ * the previous execution's (weft__trail_restart; d->ffwd), or empty. */
 void weft__dpor_races_begin(struct dpor *d) WEFT__HIDDEN;
 
 /* Race checks at a state: for the tasks whose pending step another's step can complete, and for the clock

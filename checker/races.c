@@ -1137,7 +1137,7 @@ void weft__dpor_spawn(struct dpor *d, int id, int parent)
     d->moved.v[d->moved.n++] = id;
 }
 
-/* Forget the race analysis of the previous execution (a new one begins). */
+/* Public to checker/: see dpor.h. */
 void weft__dpor_races_begin(struct dpor *d)
 {
     d->exec++; /* footprints cached and watchers filed are of the previous execution */
