@@ -907,7 +907,8 @@ static inline void note_key(struct dpor *d, int key, int e, const iset *vc)
         vc_join(RVC(d, m, mode), vc->v, vc->n);
     } else {
         trail_pair(d, T_LASTW, m, d->lastw[m]);
-        trail_pair(d, T_RMODE, m, d->rmode[m]);
+        if (d->rmode[m] != RMODE_MIXED)
+            trail_pair(d, T_RMODE, m, d->rmode[m]);
         if (d->reads[m].n)
             trail_set(d, T_READS, m, &d->reads[m]);
         d->lastw[m] = e;
