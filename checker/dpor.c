@@ -45,6 +45,7 @@ static dnode *push_node(struct dpor *d, int kind)
         d->nodes[nd->parent].refs++;
     nd->ev_of = NO_ENTRY;
     nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
+    nd->amk.n = 0;
     nd->cheap.n = 0;
     nd->scan = 0;
     d->path[d->npath++] = id;
@@ -123,6 +124,18 @@ static void begin(weft__explorer *x)
     weft__dpor_races_begin(d);
 }
 
+/* Whether the keys process r's step gained as it ran at node nd (nd->amk) conflict with footprint f. */
+static bool amended_dependent(const dnode *nd, int r, const iset *f, bool fall)
+{
+    for (int j = 0; j + 1 < nd->amk.n; j += 2)
+        if (nd->amk.v[j] == r) {
+            iset one = {&nd->amk.v[j + 1], 1, 0};
+            if (weft__dpor_dependent(f, fall, &one, false))
+                return true;
+        }
+    return false;
+}
+
 /* The sleep set of the child reached by choosing p at node nd: what was asleep here, and the entries before p
  * in the order races asked for them (bt) that are explored or queued for a later round, that are independent
  * of p's step. Optimal DPOR explores a node's branches in the order they were asked for, the earlier ones
@@ -134,7 +147,7 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
 {
     iset pv, rv, *pf = &pv, *rf = &rv; /* views: valid until the footprint cache grows */
     bool pall = !weft__dpor_pending_fp(d, p, pf);
-    d->child.n = 0;
+    d->child.n = d->child_amk.n = 0;
     for (int pass = 0; pass < 2; pass++) {
         const iset *s = pass ? &nd->bt : &nd->sleep;
         for (int i = 0; i < s->n; i++) {
@@ -151,8 +164,12 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             if ((p < 0 && iset_has(&nd->fair, r)) || (r < 0 && iset_has(&nd->fair, p)))
                 continue; /* ordered with the clock by its fairness */
             bool rall = !weft__dpor_pending_fp(d, r, rf);
-            if (!weft__dpor_dependent(pf, pall, rf, rall))
-                iset_add(&d->child, r);
+            if (weft__dpor_dependent(pf, pall, rf, rall) || amended_dependent(nd, r, pf, pall))
+                continue;
+            iset_add(&d->child, r);
+            for (int j = 0; j + 1 < nd->amk.n; j += 2)
+                if (nd->amk.v[j] == r)
+                    iset_push2(&d->child_amk, r, nd->amk.v[j + 1]);
         }
     }
     d->have_child = true;
@@ -237,9 +254,13 @@ static int choose(weft__explorer *x, const weft__branch *b)
             if (!b->preempt[i])
                 nd->keep = b->ids[i];
         nd->preempts = d->charged;
-        if (d->have_child)
+        if (d->have_child) {
             for (int i = 0; i < d->child.n; i++)
                 iset_add(&nd->sleep, d->child.v[i]);
+            for (int i = 0; i + 1 < d->child_amk.n; i += 2)
+                if (iset_has(&nd->sleep, d->child_amk.v[i]))
+                    iset_push2(&nd->amk, d->child_amk.v[i], d->child_amk.v[i + 1]);
+        }
         idx = -1;
         if (d->fpos < d->forced.n) { /* following a wakeup sequence */
             int q = d->forced.v[d->fpos++];
@@ -433,6 +454,7 @@ void weft__dpor_free(struct dpor *d)
         iset_free(&nd->handled);
         iset_free(&nd->wseq);
         iset_free(&nd->fair);
+        iset_free(&nd->amk);
         iset_free(&nd->cheap);
     }
     iset_free(&d->forced);
@@ -474,6 +496,7 @@ void weft__dpor_free(struct dpor *d)
     free(d->lastw);
     free(d->rmode);
     iset_free(&d->child);
+    iset_free(&d->child_amk);
     free(d);
     weft__pool_use(false);
 }

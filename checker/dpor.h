@@ -67,6 +67,23 @@ static inline void iset_add(iset *s, int x)
     s->v[s->n++] = x;
 }
 
+/* Append the pair (a, b). */
+static inline void iset_push2(iset *s, int a, int b)
+{
+    iset_reserve(s, s->n + 2);
+    s->v[s->n++] = a;
+    s->v[s->n++] = b;
+}
+
+/* Whether the set of pairs s holds (a, b). */
+static inline bool has_pair(const iset *s, int a, int b)
+{
+    for (int i = 0; i + 1 < s->n; i += 2)
+        if (s->v[i] == a && s->v[i + 1] == b)
+            return true;
+    return false;
+}
+
 /* Append the triple (a, b, c) (sets of triples: see handled). */
 static inline void iset_add_triple(iset *s, int a, int b, int c)
 {
@@ -180,6 +197,9 @@ typedef struct dnode {
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
     iset fair;       /* processes whose step here is ordered with the clock's by its fairness, not by their
                       * footprints (races.c, hold_races): neither sleeps in the other's branch */
+    iset amk;        /* (process, key) pairs: keys the step of a process explored here, or asleep here, gained as
+                      * it ran beyond its pending step's footprint (weft__dpor_amend: a timer it armed, the next
+                      * operation it arrived at); a sleeper stays asleep only past steps independent of them too */
 } dnode;
 
 /* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer
@@ -262,6 +282,7 @@ struct dpor {
                       * at event X, while its step commuted with the clock's (races.c, hold_races) */
     iset tmp, ini, seen, races, notdep, known; /* scratch */
     iset child;      /* sleep set for the next new node */
+    iset child_amk;  /* and its sleepers' amended keys (dnode.amk) */
     iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */
     int fpos;
     bool have_child;

@@ -328,8 +328,6 @@ int weft__footprint(int id, int *keys, int cap)
     int n = 0;
     if (weft__R.spin_escape && weft__spin_waits(t)) /* it goes because nothing else can: after everything */
         return -1;
-    if (weft__ops[t->opc].poll) /* finding nothing is about now: ordered with the clock's steps (their fairness */
-        n = add(keys, n, cap, RD(TIME)); /* counts who moved since the clock last did: docs/exploration.md) */
     if (t->opc == WEFT__OP_SLEEP && t->ncl == 1 && t->cl[0].kind == WEFT__CL_SLEEP)
         return add(keys, n, cap, RD(wake_base(t)));
     if (t->opc == WEFT__OP_NOW || t->opc == WEFT__OP_SLEEP)
