@@ -23,6 +23,7 @@ static const struct {
     {PG_COND_WAIT, F_COND, -1, 4},     {PG_COND_SIGNAL, F_COND, -1, 3},   {PG_COND_BROADCAST, F_COND, -1, 3},
     {PG_AFTER, F_TIME, -1, 3},         {PG_TIMER_STOP, F_TIME, -1, 3},    {PG_TIMER_RESET, F_TIME, -1, 4},
     {PG_SLEEP, F_TIME, -1, 3},         {PG_AFTER_FUNC, F_TIME, -1, 4},    {PG_SELECT_TIMEOUT, F_TIME, -1, 3},
+    {PG_TICKER, F_TIME, -1, 4},
     {PG_SPIN_RECV, F_CHAN, -1, 3},     {PG_SPIN_LEN, F_CHAN, -1, 3},      {PG_SPIN_FLAG, F_MUTEX, -1, 3},
     {PG_SET_FLAG, F_MUTEX, -1, 2},
 };
@@ -33,6 +34,9 @@ bool pg_timers = false;
 /* Timer operations per program: the clock may fire at every scheduling point while a timer is pending, so
  * each one multiplies dfs's executions. */
 #define MAX_TIME_OPS 1
+/* Ticks a PG_TICKER receives before it stops the ticker (the clock may fire it again before the stop). Two
+ * would meet a hold dpor does not reverse (docs/exploration.md, the clock's fairness). */
+#define PG_TICKS 1
 #define MAX_CHOOSE 2 /* weft_choose calls per program (each doubles the executions) */
 #define MAX_WEIGHT 9 /* total weight of a program's operations: bounds dfs's executions */
 
@@ -141,7 +145,7 @@ static const char *const op_names[PG_OP_COUNT] = {
     [PG_COND_SIGNAL] = "cond_signal", [PG_COND_BROADCAST] = "cond_broadcast",
     [PG_AFTER] = "after",         [PG_TIMER_STOP] = "timer_stop",
     [PG_TIMER_RESET] = "timer_reset", [PG_SLEEP] = "sleep",
-    [PG_AFTER_FUNC] = "after_func", [PG_SELECT_TIMEOUT] = "select_timeout",
+    [PG_AFTER_FUNC] = "after_func", [PG_SELECT_TIMEOUT] = "select_timeout", [PG_TICKER] = "ticker",
     [PG_SPIN_RECV] = "spin_recv",   [PG_SPIN_LEN] = "spin_len",
     [PG_SPIN_FLAG] = "spin_flag",   [PG_SET_FLAG] = "set_flag",
 };
@@ -181,6 +185,16 @@ bool pg_can_panic(const pg_prog *p)
 bool pg_can_spin(const pg_prog *p)
 {
     return uses(p, OP(PG_SPIN_RECV) | OP(PG_SPIN_LEN) | OP(PG_SPIN_FLAG));
+}
+
+/* Whether the clock may fire more than once (see progen.h). */
+bool pg_clock_refires(const pg_prog *p)
+{
+    int ntime = 0;
+    for (int t = 0; t < PG_NTASK; t++)
+        for (int k = 0; k < p->nops[t]; k++)
+            ntime += p->op[t][k] >= PG_AFTER && p->op[t][k] <= PG_TICKER;
+    return ntime > 1 || uses(p, OP(PG_TICKER) | OP(PG_TIMER_RESET));
 }
 
 /* Whether p polls (see progen.h). */
@@ -414,6 +428,15 @@ static void step(int t, int k)
         spin_flag[o] = 1;
         weft_mutex_unlock(mu[o]);
         break;
+    case PG_TICKER: {
+        weft_ticker *k = weft_ticker_make(dur(o));
+        for (int i = 0; i < PG_TICKS; i++) {
+            weft_chan_recv(weft_ticker_chan(k), &when);
+            log_time(t, when);
+        }
+        weft_ticker_stop(k);
+        break;
+    }
     case PG_SELECT_TIMEOUT: {
         weft_case cs[] = {WEFT_RECV(ch[o], &got, NULL), WEFT_RECV(weft_after(dur(o)), &when, NULL)};
         int i = weft_select(cs, 2);

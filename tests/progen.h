@@ -52,6 +52,7 @@ enum pg_op {
     PG_SLEEP,          /* weft_sleep(d) */
     PG_AFTER_FUNC,     /* after_func(d, f): f touches cell[obj] in a new task (the body waits for it) */
     PG_SELECT_TIMEOUT, /* select { recv ch[obj]; recv weft_after(d) } */
+    PG_TICKER,         /* k = ticker(d); log the time of the PG_TICKS ticks received from it; stop(k) */
     /* busy-waits (fairness: they end when the awaited thing happens; LIVELOCK or LEAK when it never does) */
     PG_SPIN_RECV,      /* poll ch[obj] with a select default until a value (or the close) comes */
     PG_SPIN_LEN,       /* while len(ch[obj]) == 0, yield (a buffered channel; len on an unbuffered one) */
@@ -72,7 +73,7 @@ typedef struct pg_prog {
 } pg_prog;
 
 /* Whether programs use timers (the F_TIME operations). Off by default only for time (timer programs explore
- * far more); CI runs 500 of them (test dpor_timers). They found two dpor bugs with the clock, now fixed and
+ * far more); CI runs 2,000 of them (test dpor_timers). They found two dpor bugs with the clock, now fixed and
  * kept as tests (clock_races in test_dpor.c): a step that stops the timer the clock would fire disables the
  * clock's move (a race the clock never shows by moving), and the clock's latest race may be the step that
  * armed its timer, which hid the earlier races. */
@@ -95,6 +96,11 @@ bool pg_can_spin(const pg_prog *p);
  * on more than the trace (a busy-wait waits until another task's step changes what it observed), so dpor may
  * run a trace more than once. */
 bool pg_can_poll(const pg_prog *p);
+
+/* Whether the clock may fire more than once in an execution of p (two timer operations, a ticker, a timer
+ * reset): its fairness then orders steps the trace does not (a task able to move when the clock fires holds
+ * its next firing), so dpor may run a trace more than once. */
+bool pg_clock_refires(const pg_prog *p);
 
 /* What a test body runs: the program, and where each execution that ends normally reports its outcome. */
 typedef struct pg_run {
