@@ -433,42 +433,46 @@ static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all);
 
 /* The clock's fairness can make the reversal of a race impossible where it asks for it. Reversing event e (a
  * step of task q) with process p's step runs the events after e that do not happen after it (notdep), without
- * any of q's. When q could move at the clock's last firing C before e and has not moved since, q holds the
- * clock's next firing (it may come only once every task that could move at C has moved): the reversal cannot
- * run that firing before e, and p's step may need it (p knows it: a tick it received, a time it read). Then q
- * must not be able to move at C: the event X after which it could (its own step, or the one that woke it)
- * has to come after C. File that (hold_race), unless X comes before C in every order, or an event of the
- * reversal before that firing conflicts with e (it may stop q from moving: take the lock q waits for).
- * Left out: a q that could move since before the reversal's first firing and holds its second (measured in
- * docs/exploration.md: exact for such holds, a ticker among lock steps has no end of schedules). */
+ * any of q's. A firing may come only once every task that could move at the firing before has moved, so q
+ * holds the reversal's first firing when it could move at the clock's last firing C before e and has not
+ * moved since (the clock could not fire at e's state); else, able to move since the event X before, it holds
+ * the reversal's second. Where p's step needs the held firing (p knows it: a tick it received, a time it
+ * read after it), the reversal cannot happen there: q must not be able to move at the firing before, so X (q's
+ * step, or the one that made it able to move) is reversed with that firing instead (hold_race), unless X
+ * comes before it in every order, or an event of the reversal before the held firing conflicts with e (it may
+ * stop q from moving: take the lock q waits for). The second case only for an e that comes after no firing:
+ * filed for every e, a ticker among lock steps is pushed one tick further at each reversal, without end
+ * (docs/exploration.md, the clock's fairness). */
 static void held_by_e(struct dpor *d, int e, const iset *notdep, int p)
 {
     const dnode *en = EN(d, e);
     int q = en->chosen, x = e - 1, c = -1;
-    if (q < 0 || pset_has(&en->cand, -1))
-        return; /* the clock's step, or the clock could fire at e's state: nothing held it */
+    if (q < 0)
+        return;
     while (x >= 0 && EN(d, x)->chosen != q && (pset_has(&EN(d, x)->cand, q) || !pset_has(&EN(d, x + 1)->cand, q))) {
         if (c < 0 && EN(d, x)->chosen == -1)
             c = x;
         x--;
     }
-    if (x < 0 || c < 0 || hb(d, x, c))
+    if (x < 0)
         return;
+    if (c >= 0 ? pset_has(&en->cand, -1) : vc_get(en->vc.v, en->vc.n, 0) > 0)
+        return; /* the clock could fire at e's state (nothing held it), or e comes after a firing */
+    int want = c >= 0 ? 1 : 2, seen = 0; /* the reversal's firing q holds */
     /* the clock's events p's step comes after (the clock is process index 0); the clock's own step all */
     int known = p < 0 ? INT_MAX : vc_get(d->pvc[p + 1].v, d->pvc[p + 1].n, 0);
-    bool needed = p < 0; /* the firing is p's own step when no event of the reversal is one */
-    for (int i = 0; i < notdep->n; i++) {
+    for (int i = 0; i < notdep->n && seen < want; i++) {
         const dnode *nj = EN(d, notdep->v[i]);
         if (nj->chosen == -1) {
             if (notdep->v[i] >= known)
                 return; /* p's step does not need it */
-            needed = true;
-            break;
-        }
-        if (weft__dpor_dependent(&nj->fp, nj->all, &en->fp, en->all))
+            if (seen++ == 0 && c < 0)
+                c = notdep->v[i]; /* q could move there: X has to come after it */
+        } else if (weft__dpor_dependent(&nj->fp, nj->all, &en->fp, en->all)) {
             return;
+        }
     }
-    if (!needed)
+    if (seen + (p < 0) < want || hb(d, x, c))
         return;
     if (d->debug)
         fprintf(stderr, "    clock held by t%d through e=%d: X=%d C=%d\n", q, e, x, c);
