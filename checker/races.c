@@ -423,13 +423,7 @@ static void relocated_cost(struct dpor *d, dnode *nd, int e, int p, int pick, co
     nd->cheap.v[nd->cheap.n++] = best;
 }
 
-/* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
- * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
- * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
- * its initials (the processes whose first step in u nothing in u precedes) must be tried before e, unless one
- * already is. Trying p itself when p could move there (Flanagan and Godefroid) is wrong with sleep sets: p may
- * be asleep there while the reversal needs another process to go first. */
-static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all);
+static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all); /* below: it backtracks */
 
 /* The clock's fairness can make the reversal of a race impossible where it asks for it. Reversing event e (a
  * step of task q) with process p's step runs the events after e that do not happen after it (notdep), without
@@ -479,6 +473,12 @@ static void held_by_e(struct dpor *d, int e, const iset *notdep, int p)
     hold_race(d, x, c, &EN(d, c)->fp, EN(d, c)->all);
 }
 
+/* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
+ * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
+ * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
+ * its initials (the processes whose first step in u nothing in u precedes) must be tried before e, unless one
+ * already is. Trying p itself when p could move there (Flanagan and Godefroid) is wrong with sleep sets: p may
+ * be asleep there while the reversal needs another process to go first. */
 static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 {
     dnode *nd = EN(d, e);
@@ -791,9 +791,10 @@ static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all)
  * enabled again at X after C would not had the clock fired before X. Either order is a schedule of its own:
  * X races with the clock (C, or its pending step). When U's step conflicts with the clock's, at once; when it
  * commutes, the hold is kept (d->holds) until U takes a step that conflicts with the clock's (it may then
- * observe what the hold ordered: the time, a timer) - a hold of a task that never does is left out, which is
- * what keeps a fast ticker among tasks that never look at the time from multiplying the schedules. `replay`:
- * a state the previous execution went through; its races were found then, the holds are kept again. */
+ * observe what the hold ordered: the time, a timer) - a hold of a task that never does is left out (unless a
+ * race's reversal needs it: held_by_e), which is what keeps a fast ticker among tasks that never look at the
+ * time from multiplying the schedules. `replay`: a state the previous execution went through; its races were
+ * found then, the holds are kept again. */
 static void hold_races(struct dpor *d, bool replay)
 {
     const weft__rt *R = &weft__R;
