@@ -46,6 +46,7 @@ static dnode *push_node(struct dpor *d, int kind)
     nd->ev_of = NO_ENTRY;
     nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
     nd->amk.n = 0;
+    nd->held_first = false;
     nd->cheap.n = 0;
     nd->scan = 0;
     d->path[d->npath++] = id;
@@ -161,7 +162,7 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             const weft__task *t = weft__R.tasks[r];
             if (t->state != WEFT__T_PENDING)
                 continue;
-            if ((p < 0 && iset_has(&nd->fair, r)) || (r < 0 && iset_has(&nd->fair, p)))
+            if ((p < 0 && (nd->held_first || iset_has(&nd->fair, r))) || (r < 0 && iset_has(&nd->fair, p)))
                 continue; /* ordered with the clock by its fairness */
             bool rall = !weft__dpor_pending_fp(d, r, rf);
             if (weft__dpor_dependent(pf, pall, rf, rall) || amended_dependent(nd, r, pf, pall))

@@ -171,6 +171,9 @@ typedef struct dnode {
     int preempts;    /* preemptions the bound counts before this step (see cheap) */
     bool preempting;
     bool all;        /* the event: dependent on everything (the clock, or a footprint too large) */
+    bool held_first; /* a hold race asked for the clock first here (races.c, hold_race): in its branch no task
+                      * sleeps, as each task that could move here holds the next firing there, which it did not
+                      * where it went first */
     bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
                       * keep them as recorded (a replay starts from those, and its step joins and amends again) */
     iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier

@@ -767,13 +767,15 @@ static void watch_rebuild(struct dpor *d)
  * event c (d->nev: its pending one; its footprint view, or dependent on everything): neither sleeps in the
  * other's branch (nd->fair). Where the clock could fire at x's state and nothing after x that c knows of has
  * to come first, the branch is the clock's, at x: the hold is about which of the two comes first, and another
- * initial of the reversal (backtrack) would leave x's task holding the clock again. */
+ * initial of the reversal (backtrack) would leave x's task holding the clock again; no task sleeps in it
+ * (nd->held_first: one asleep there would hold the next firing and never move). */
 static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all)
 {
     dnode *nd = EN(d, x);
     iset_add(&nd->fair, nd->chosen);
     const iset *cv = c < d->nev ? &EN(d, c)->vc : &d->pvc[0];
     if (pset_has(&nd->cand, -1) && d->nproc < VC_CAP && !preceded_after(cv, 0, x)) {
+        nd->held_first = true;
         if (!iset_has(&nd->bt, -1)) {
             iset_add(&nd->bt, -1);
             if (d->debug)
