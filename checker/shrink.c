@@ -22,7 +22,8 @@ struct shrink {
     int tie;            /* which ready event goes when the running task cannot go on: tie % 4 == 0 the
                          * earliest, 1 the lowest task id, 2 the highest, 3 the one of the task with the fewest
                          * events left (a short task done first leaves fewer to preempt the long ones); tie >= 4:
-                         * first those after which their task need not be switched away from (cheap) */
+                         * first those after which their task need not be switched away from (cheap), the
+                         * clock's first among them (a firing as early as it may go switches nobody later) */
     int *head;          /* per process (id + 1): its next event not taken, or n */
     int *left;          /* per process (id + 1): its events not taken */
     int *next;          /* per event: the next event of its process, or n */
@@ -113,8 +114,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
         int e = s->head[pi];
         bool c = s->tie >= 4 && cheap(s, e);
         int q = best < 0 ? 0 : b->ids[best];
-        bool better = best < 0 || (c && !best_cheap) ||
-                      (c == best_cheap && ((rule == 0 && e < s->head[q + 1]) ||
+        bool better = best < 0 || (c && !best_cheap) || (c && best_cheap && p < 0) ||
+                      (c == best_cheap && (q >= 0 || !c) && ((rule == 0 && e < s->head[q + 1]) ||
                                            (rule == 1 && p >= 0 && (q < 0 || p < q)) || (rule == 2 && p > q) ||
                                            (rule == 3 && s->left[pi] < s->left[q + 1])));
         if (better) {

@@ -761,6 +761,58 @@ static void clock_races(void **state)
 
 /* ---- the first bug's preemptions ------------------------------------------------------------------ */
 
+static weft_chan *late_ch, *late_len;
+static weft_wg *late_wg;
+
+static void late_sender(void *arg)
+{
+    (void)arg;
+    weft_chan_send(late_ch, NULL);
+    weft_wg_done(late_wg);
+}
+
+static void late_receiver(void *arg)
+{
+    (void)arg;
+    (void)weft_choose(2);
+    (void)weft_chan_len(late_len);
+    weft_chan_recv(late_ch, NULL);
+    weft_wg_done(late_wg);
+}
+
+/* The body waits 1 ms and closes a channel another task sends on (a PANIC once it closes first); a third task
+ * receives from it after a choice and a len. The clock can fire before either task starts: no preemption.
+ * dpor's first PANIC fired it after the third task's len (2: the clock, and the body it woke), and the greedy
+ * re-runs never moved the clock back (the differential test's seed 77944); a cheap clock event goes first. */
+static void close_after_a_timer(void *arg)
+{
+    (void)arg;
+    late_ch = weft_chan_make(0, 0);
+    late_len = weft_chan_make(0, 1);
+    late_wg = weft_wg_make();
+    weft_wg_add(late_wg, 2);
+    WEFT_GO(late_sender, NULL);
+    WEFT_GO(late_receiver, NULL);
+    weft_chan_recv(weft_after(WEFT_MS), NULL);
+    weft_chan_close(late_ch);
+    weft_wg_wait(late_wg);
+}
+
+static void first_bug_with_the_clock_needs_no_preemption(void **state)
+{
+    (void)state;
+    weft_strategy strategies[] = {WEFT_STRATEGY_DFS, WEFT_STRATEGY_DPOR};
+    for (int k = 0; k < 2; k++) {
+        weft_options o = tu_exhaustive();
+        o.strategy = strategies[k];
+        o.max_preemptions = -1;
+        weft_result r = weft_check("late_close", close_after_a_timer, NULL, &o);
+        assert_int_equal(r.verdict, WEFT_PANIC);
+        assert_int_equal(r.preemptions, 0);
+        weft_result_free(&r);
+    }
+}
+
 static weft_mutex *forks[8];
 static weft_wg *dinner;
 
@@ -958,6 +1010,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(dpor_matches_dfs),
         cmocka_unit_test(clock_races),
         cmocka_unit_test(first_deadlock_needs_one_preemption),
+        cmocka_unit_test(first_bug_with_the_clock_needs_no_preemption),
         cmocka_unit_test(bug_kept_when_body_changes_after),
         cmocka_unit_test(trail_restores_what_replay_builds),
     };
