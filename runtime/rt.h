@@ -75,7 +75,6 @@ enum weft__op {
 typedef struct weft__opdesc {
     const char *name;   /* as reports and schedules print it, e.g. "chan_send" */
     const char *verb;   /* as `weft explain` narrates it, e.g. "sends on" */
-    bool poll;          /* it can find nothing and go on (select default, trylock, yield): a fairness point */
     bool blocks;        /* it can wait: a task pending at it may be disabled */
     bool spin;          /* a busy-wait repeats it without making progress (lock, unlock, len, read lock, now) */
     bool handed;        /* another task's step can complete it on its behalf (a rendezvous on an unbuffered channel,
