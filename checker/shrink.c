@@ -114,10 +114,12 @@ static int choose(weft__explorer *x, const weft__branch *b)
         int e = s->head[pi];
         bool c = s->tie >= 4 && cheap(s, e);
         int q = best < 0 ? 0 : b->ids[best];
-        bool better = best < 0 || (c && !best_cheap) || (c && best_cheap && p < 0) ||
-                      (c == best_cheap && (q >= 0 || !c) && ((rule == 0 && e < s->head[q + 1]) ||
-                                           (rule == 1 && p >= 0 && (q < 0 || p < q)) || (rule == 2 && p > q) ||
-                                           (rule == 3 && s->left[pi] < s->left[q + 1])));
+        bool clock = c && best_cheap && (p < 0 || q < 0); /* two cheap events, one the clock's: it goes first */
+        bool better = best < 0 || (c && !best_cheap) ||
+                      (clock ? p < 0
+                             : c == best_cheap && ((rule == 0 && e < s->head[q + 1]) ||
+                                                   (rule == 1 && p >= 0 && (q < 0 || p < q)) || (rule == 2 && p > q) ||
+                                                   (rule == 3 && s->left[pi] < s->left[q + 1])));
         if (better) {
             best = i;
             best_cheap = c;
