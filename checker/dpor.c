@@ -44,9 +44,8 @@ static dnode *push_node(struct dpor *d, int kind)
     if (nd->parent >= 0)
         d->nodes[nd->parent].refs++;
     nd->ev_of = NO_ENTRY;
-    nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = nd->fair.n = 0;
+    nd->cand.nw = nd->bt.n = nd->done.n = nd->sleep.n = nd->later.n = nd->fp.n = nd->wseq.n = 0;
     nd->amk.n = 0;
-    nd->held_first = false;
     nd->cheap.n = 0;
     nd->scan = 0;
     d->path[d->npath++] = id;
@@ -162,8 +161,6 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             const weft__task *t = weft__R.tasks[r];
             if (t->state != WEFT__T_PENDING)
                 continue;
-            if ((p < 0 && (nd->held_first || iset_has(&nd->fair, r))) || (r < 0 && iset_has(&nd->fair, p)))
-                continue; /* ordered with the clock by its fairness */
             bool rall = !weft__dpor_pending_fp(d, r, rf);
             if (weft__dpor_dependent(pf, pall, rf, rall) || amended_dependent(nd, r, pf, pall))
                 continue;
@@ -454,7 +451,6 @@ void weft__dpor_free(struct dpor *d)
         iset_free(&nd->vc0);
         iset_free(&nd->handled);
         iset_free(&nd->wseq);
-        iset_free(&nd->fair);
         iset_free(&nd->amk);
         iset_free(&nd->cheap);
     }
@@ -480,7 +476,7 @@ void weft__dpor_free(struct dpor *d)
     iset_free(&d->seen);
     iset_free(&d->notdep);
     iset_free(&d->known);
-    iset_free(&d->holds);
+    iset_free(&d->joins);
     iset_free(&d->races);
     free(d->pvc);
     free(d->ver);

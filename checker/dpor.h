@@ -171,9 +171,6 @@ typedef struct dnode {
     int preempts;    /* preemptions the bound counts before this step (see cheap) */
     bool preempting;
     bool all;        /* the event: dependent on everything (the clock, or a footprint too large) */
-    bool held_first; /* a hold race asked for the clock first here (races.c, hold_race): in its branch no task
-                      * sleeps, as each task that could move here holds the next firing there, which it did not
-                      * where it went first */
     bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
                       * keep them as recorded (a replay starts from those, and its step joins and amends again) */
     iset cheap;      /* (process, preemptions) pairs: backtrack entries whose branch could have begun at an earlier
@@ -198,8 +195,6 @@ typedef struct dnode {
     iset vc;         /* its vector clock */
     iset fp0, vc0;
     iset wseq;       /* wakeup sequences of backtrack entries: [process, length, processes...] (races.c) */
-    iset fair;       /* processes whose step here is ordered with the clock's by its fairness, not by their
-                      * footprints (races.c, hold_races): neither sleeps in the other's branch */
     iset amk;        /* (process, key) pairs: keys the step of a process explored here, or asleep here, gained as
                       * it ran beyond its pending step's footprint (weft__dpor_amend: a timer it armed, the next
                       * operation it arrived at); a sleeper stays asleep only past steps independent of them too */
@@ -281,8 +276,7 @@ struct dpor {
     iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1; every later event knows its clock */
-    iset holds;      /* (task, X, C) triples: the task held the clock fired at event C, having become able to move
-                      * at event X, while its step commuted with the clock's (races.c, hold_races) */
+    iset joins;      /* scratch: the steps a firing comes after (its JOIN keys, credit.c) */
     iset tmp, ini, seen, races, notdep, known; /* scratch */
     iset child;      /* sleep set for the next new node */
     iset child_amk;  /* and its sleepers' amended keys (dnode.amk) */
@@ -297,8 +291,8 @@ struct dpor {
     int charged;     /* the preemptions the bound counts up to the newest node's choice */
     int bound;       /* the preemption bound of this execution's round, -1 none */
     int midkeys[64]; /* a footprint computed while stepping */
-    /* The trail (trail.c): how to undo each change of the tables above (key map, process clocks and versions,
-     * holds) since the root, so that an execution replaying a prefix of the previous one starts from the
+    /* The trail (trail.c): how to undo each change of the tables above (key map, process clocks and versions)
+     * since the root, so that an execution replaying a prefix of the previous one starts from the
      * tables as they were there instead of building them again. ck[k] is the path's state at the entry of its
      * node k: its node and choice (a data node's too), and for a task node the trail's length then and the
      * scalars. Invariant: for k < nck, ck[k] describes the previous execution's path; the trail holds the
@@ -319,7 +313,7 @@ struct dpor {
 };
 
 /* Trail records (trail.c): the payload, then a header (length << 4 | type). */
-enum { T_SLOT_NEW, T_LASTW, T_RMODE, T_READS_N, T_READS, T_RVC, T_PVC, T_VER, T_HOLDS, T_MOVED };
+enum { T_SLOT_NEW, T_LASTW, T_RMODE, T_READS_N, T_READS, T_RVC, T_PVC, T_VER, T_MOVED };
 
 /* Room for n more ints on the trail. */
 static inline int *trail_room(struct dpor *d, int n)

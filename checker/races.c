@@ -423,56 +423,6 @@ static void relocated_cost(struct dpor *d, dnode *nd, int e, int p, int pick, co
     nd->cheap.v[nd->cheap.n++] = best;
 }
 
-static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all); /* below: it backtracks */
-
-/* The clock's fairness can make the reversal of a race impossible where it asks for it. Reversing event e (a
- * step of task q) with process p's step runs the events after e that do not happen after it (notdep), without
- * any of q's. A firing may come only once every task that could move at the firing before has moved, so q
- * holds the reversal's first firing when it could move at the clock's last firing C before e and has not
- * moved since (the clock could not fire at e's state); else, able to move since the event X before, it holds
- * the reversal's second. Where p's step needs the held firing (p knows it: a tick it received, a time it
- * read after it), the reversal cannot happen there: q must not be able to move at the firing before, so X (q's
- * step, or the one that made it able to move) is reversed with that firing instead (hold_race), unless X
- * comes before it in every order, or an event of the reversal before the held firing conflicts with e (it may
- * stop q from moving: take the lock q waits for). The second case only for an e that comes after no firing:
- * filed for every e, a ticker among lock steps is pushed one tick further at each reversal, without end
- * (docs/exploration.md, the clock's fairness). */
-static void held_by_e(struct dpor *d, int e, const iset *notdep, int p)
-{
-    const dnode *en = EN(d, e);
-    int q = en->chosen, x = e - 1, c = -1;
-    if (q < 0)
-        return;
-    while (x >= 0 && EN(d, x)->chosen != q && (pset_has(&EN(d, x)->cand, q) || !pset_has(&EN(d, x + 1)->cand, q))) {
-        if (c < 0 && EN(d, x)->chosen == -1)
-            c = x;
-        x--;
-    }
-    if (x < 0)
-        return;
-    if (c >= 0 ? pset_has(&en->cand, -1) : vc_get(en->vc.v, en->vc.n, 0) > 0)
-        return; /* the clock could fire at e's state (nothing held it), or e comes after a firing */
-    int want = c >= 0 ? 1 : 2, seen = 0; /* the reversal's firing q holds */
-    /* the clock's events p's step comes after (the clock is process index 0); the clock's own step all */
-    int known = p < 0 ? INT_MAX : vc_get(d->pvc[p + 1].v, d->pvc[p + 1].n, 0);
-    for (int i = 0; i < notdep->n && seen < want; i++) {
-        const dnode *nj = EN(d, notdep->v[i]);
-        if (nj->chosen == -1) {
-            if (notdep->v[i] >= known)
-                return; /* p's step does not need it */
-            if (seen++ == 0 && c < 0)
-                c = notdep->v[i]; /* q could move there: X has to come after it */
-        } else if (weft__dpor_dependent(&nj->fp, nj->all, &en->fp, en->all)) {
-            return;
-        }
-    }
-    if (seen + (p < 0) < want || hb(d, x, c))
-        return;
-    if (d->debug)
-        fprintf(stderr, "    clock held by t%d through e=%d: X=%d C=%d\n", q, e, x, c);
-    hold_race(d, x, c, &EN(d, c)->fp, EN(d, c)->all);
-}
-
 /* Process p's pending step (footprint fp, or dependent on everything) races with event e: make the state
  * before e explore a reversal. Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): the sequence that
  * reverses the race is u = notdep(e).p (the events after e that do not happen after it, then p's step); one of
@@ -491,7 +441,6 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
     iset_reserve(notdep, d->nev - e);
     notdep->n = 0;
     bool p_preceded = all && e + 1 < d->nev;
-    int nf = 0; /* the clock's events in notdep */
     int pe = nd->chosen + 1; /* e's process index: j happens after e when j's clock knows e */
     for (int j = e + 1; j < d->nev; j++) {
         const dnode *nj = EN(d, j);
@@ -499,7 +448,6 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
             continue;
         notdep->v[notdep->n++] = j;
         int q = nj->chosen;
-        nf += q == -1;
         if (iset_has(seen, q))
             continue;
         iset_add(seen, q);
@@ -518,8 +466,6 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         if (!p_preceded)
             iset_add(ini, p);
     }
-    if (nf + (p < 0) > 0)
-        held_by_e(d, e, notdep, p);
     int pick = -1;
     for (int i = 0; i < ini->n; i++) {
         if (iset_has(&nd->bt, ini->v[i]))
@@ -763,104 +709,6 @@ static void watch_rebuild(struct dpor *d)
     }
 }
 
-/* Reverse event x, after which a task became able to move and so holds the clock, with the clock's step at
- * event c (d->nev: its pending one; its footprint view, or dependent on everything): neither sleeps in the
- * other's branch (nd->fair). Where the clock could fire at x's state and nothing after x that c knows of has
- * to come first, the branch is the clock's, at x: the hold is about which of the two comes first, and another
- * initial of the reversal (backtrack) would leave x's task holding the clock again; no task sleeps in it
- * (nd->held_first: one asleep there would hold the next firing and never move). */
-static void hold_race(struct dpor *d, int x, int c, const iset *view, bool all)
-{
-    dnode *nd = EN(d, x);
-    iset_add(&nd->fair, nd->chosen);
-    const iset *cv = c < d->nev ? &EN(d, c)->vc : &d->pvc[0];
-    if (pset_has(&nd->cand, -1) && d->nproc < VC_CAP && !preceded_after(cv, 0, x)) {
-        nd->held_first = true;
-        if (!iset_has(&nd->bt, -1)) {
-            iset_add(&nd->bt, -1);
-            if (d->debug)
-                fprintf(stderr, "    hold race x=%d(t%d) c=%d: the clock first\n", x, nd->chosen, c);
-        }
-        return;
-    }
-    backtrack(d, x, -1, view, all);
-}
-
-/* The clock could fire but tasks that could move when it last fired have not moved yet (its fairness). Which
- * tasks hold it depends on the order of steps independent of the clock: a holder U that became able to move
- * (its own step, or another's that enabled it) at event X before the clock's last firing C would not hold it
- * had C come before X (U would not have been able to move at C, or X would be its move after C), and one
- * enabled again at X after C would not had the clock fired before X. Either order is a schedule of its own:
- * X races with the clock (C, or its pending step). When U's step conflicts with the clock's, at once; when it
- * commutes, the hold is kept (d->holds) until U takes a step that conflicts with the clock's (it may then
- * observe what the hold ordered: the time, a timer) - a hold of a task that never does is left out (unless a
- * race's reversal needs it: held_by_e), which is what keeps a fast ticker among tasks that never look at the
- * time from multiplying the schedules. `replay`: a state the previous execution went through; its races were
- * found then, the holds are kept again. */
-static void hold_races(struct dpor *d, bool replay)
-{
-    const weft__rt *R = &weft__R;
-    if (d->nev != R->nsteps || R->clock_step < 0 || R->clock_step >= d->nev)
-        return; /* events and steps out of step (a very long execution): no analysis */
-    iset view = {0};
-    bool all = !weft__dpor_pending_fp(d, -1, &view);
-    int c = (int)R->clock_step;
-    for (int i = 0; i < R->nclock_wait; i++) {
-        const weft__task *t = R->tasks[R->clock_wait[i]];
-        if (!weft__clock_held_by(t) || t->en_step < 0 || t->en_step >= d->nev)
-            continue;
-        int x = (int)t->en_step;
-        if (x < c ? hb(d, x, c) : !racy(d, x, -1))
-            continue; /* X comes before the clock's step in every order */
-        iset uv;
-        bool uall = !weft__dpor_pending_fp(d, t->id, &uv);
-        if (!weft__dpor_dependent(&uv, uall, &view, all)) {
-            if (!handled(&d->holds, t->id, x, c)) {
-                trail_set(d, T_HOLDS, -1, &d->holds);
-                iset_add_triple(&d->holds, t->id, x, c);
-            }
-            continue;
-        }
-        if (replay)
-            continue;
-        if (d->debug)
-            fprintf(stderr, "    clock held by t%d: X=%d C=%d\n", t->id, x, c);
-        hold_race(d, x, x < c ? c : d->nev, &view, all);
-    }
-}
-
-/* Process p takes a step with footprint fp (or dependent on everything): if it conflicts with the clock's
- * step, the holds p kept while its steps commuted with the clock's are reversed now (hold_races); on a
- * replayed state they were then, and are dropped. */
-static void held_then(struct dpor *d, int p, const iset *fp, bool fall, bool replay)
-{
-    iset view = {0};
-    bool all = !weft__dpor_pending_fp(d, -1, &view);
-    if (!weft__dpor_dependent(fp, fall, &view, all))
-        return;
-    bool mine = false;
-    for (int i = 0; i + 2 < d->holds.n && !mine; i += 3)
-        mine = d->holds.v[i] == p;
-    if (!mine)
-        return;
-    trail_set(d, T_HOLDS, -1, &d->holds);
-    int k = 0;
-    for (int i = 0; i + 2 < d->holds.n; i += 3) {
-        int id = d->holds.v[i], x = d->holds.v[i + 1];
-        if (id != p) {
-            d->holds.v[k++] = id, d->holds.v[k++] = x, d->holds.v[k++] = d->holds.v[i + 2];
-            continue;
-        }
-        if (replay || x >= d->nev)
-            continue;
-        if (d->debug)
-            fprintf(stderr, "    clock held by t%d before: X=%d C=%d\n", id, x, d->holds.v[i + 2]);
-        int c = d->holds.v[i + 2];
-        hold_race(d, x, x < c && c < d->nev ? c : d->nev, &view, all);
-    }
-    d->holds.n = k;
-}
-
 /* Race checks at a state: the tasks whose pending step another's step can complete (kept in d->watch as tasks
  * move); the tasks the last step disabled, and those that arrived at a step they cannot take (what disabled
  * them conflicts with their pending step, and the step that enables it again would hide it: that one is no
@@ -933,8 +781,6 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         check_watchers(d, &d->watch_all);
     }
     d->wseen = d->nev;
-    if (R->clock_held)
-        hold_races(d, replay);
     bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
     /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
      * or reset its timer), a race the clock will never show by moving */
@@ -1011,6 +857,24 @@ static void keep_recorded(dnode *nd)
     iset_assign(&nd->fp0, nd->fp.v, nd->fp.n);
 }
 
+/* Move the JOIN keys of footprint fp (credit.c: steps it comes after, not accesses) into out as step numbers;
+ * returns how many. */
+static int strip_joins(iset *fp, iset *out)
+{
+    out->n = 0;
+    int k = 0;
+    for (int i = 0; i < fp->n; i++) {
+        if (WEFT__KEY_KIND(fp->v[i]) != WEFT__KIND_JOIN) {
+            fp->v[k++] = fp->v[i];
+            continue;
+        }
+        iset_reserve(out, out->n + 1);
+        out->v[out->n++] = WEFT__JOIN_STEP(fp->v[i]);
+    }
+    fp->n = k;
+    return out->n;
+}
+
 /* Record the event of node k (process p about to take its step): its footprint, and the vector clocks it
  * updates: p's own, each key's, and the newest event's. */
 void weft__dpor_record(struct dpor *d, int k)
@@ -1034,8 +898,6 @@ void weft__dpor_record(struct dpor *d, int k)
             vc_copy(&nd->vc, nd->vc0.v, nd->vc0.n);
             iset_assign(&nd->fp, nd->fp0.v, nd->fp0.n);
         }
-        if (p >= 0 && d->holds.n)
-            held_then(d, p, &nd->fp, nd->all, true);
         d->ev[e] = k;
         if (nd->all)
             d->last_clock = e;
@@ -1055,8 +917,7 @@ void weft__dpor_record(struct dpor *d, int k)
     iset view;
     nd->all = !footprint(d, p, &view);
     iset_assign(&nd->fp, view.v, view.n);
-    if (p >= 0 && d->holds.n)
-        held_then(d, p, &nd->fp, nd->all, k < d->replaying);
+    int nj = strip_joins(&nd->fp, &d->joins);
     d->ev[e] = k;
     iset *vc = &nd->vc;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
@@ -1076,6 +937,9 @@ void weft__dpor_record(struct dpor *d, int k)
             vc_join(vc, EN(d, d->last_clock)->vc.v, EN(d, d->last_clock)->vc.n);
         for (int i = 0; i < nd->fp.n; i++)
             join_conflicts(d, map_slot(d, KBASE(nd->fp.v[i])), nd->fp.v[i], vc);
+        for (int i = 0; i < nj; i++) /* the steps its firing needed (credit.c) */
+            if (d->joins.v[i] < e)
+                vc_join(vc, EN(d, d->joins.v[i])->vc.v, EN(d, d->joins.v[i])->vc.n);
     }
     if (pi < VC_CAP) {
         if (vc->n <= pi) {
@@ -1103,7 +967,7 @@ void weft__dpor_record(struct dpor *d, int k)
  * everything id knew, and so do the keys it wrote and read. */
 void weft__dpor_join(struct dpor *d, int id)
 {
-    if (d->nev == 0 || d->ffwd)
+    if (d->nev == 0 || d->ffwd || d->nev != weft__R.nsteps) /* none yet, replaying, or beyond DPOR_MAX_NODES */
         return;
     ensure_proc(d, id + 1);
     int e = d->nev - 1;
@@ -1128,7 +992,7 @@ void weft__dpor_join(struct dpor *d, int id)
  * whose step conflicts with it. */
 void weft__dpor_amend(struct dpor *d, int key)
 {
-    if (d->nev == 0 || d->ffwd)
+    if (d->nev == 0 || d->ffwd || d->nev != weft__R.nsteps) /* none yet, replaying, or beyond DPOR_MAX_NODES */
         return;
     int e = d->nev - 1;
     dnode *nd = EN(d, e);
@@ -1234,7 +1098,6 @@ void weft__dpor_races_begin(struct dpor *d)
     d->nproc = 0;
     d->last_clock = -1;
     d->clock_was = false;
-    d->holds.n = 0;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;
     d->nmap = 0;

@@ -36,9 +36,6 @@ void weft__trail_undo(struct dpor *d, int tn)
         case T_PVC:
             iset_assign(&d->pvc[p[len - 2]], p, p[len - 1]);
             break;
-        case T_HOLDS:
-            iset_assign(&d->holds, p, p[len - 1]);
-            break;
         default: /* T_MOVED: a mark, nothing to undo */
             break;
         }

@@ -19,6 +19,7 @@ typedef struct weft__addr {
 #define BASE(kind, part, id) (((kind) << 24) | ((part) << 22) | ((id) & ((1 << 22) - 1)))
 #define KIND_ADDR 31
 #define KIND_TIME 30 /* the clock and the set of armed timers: one key */
+#define KIND_EN 28   /* whether a task can move (credit.c) */
 #define TIME BASE(KIND_TIME, 0, 0)
 #define W(base) ((base) << 2)
 #define RD(base) (((base) << 2) | WEFT__KM_READ)
@@ -279,6 +280,38 @@ static int wake_base(const weft__task *t)
     return BASE(WEFT__KIND_SLOT, 2, t->id);
 }
 
+/* A JOIN key: the step comes after step number `step` (no wrap: a step beyond 22 bits makes the footprint too
+ * large, dependent on everything, rather than join the wrong step). */
+static int join_step(long long step, int *keys, int n, int cap)
+{
+    if (step >= (1 << 22))
+        return cap + 1;
+    return add(keys, n, cap, RD(BASE(WEFT__KIND_JOIN, 0, (int)step)));
+}
+
+/* The clock's fairness (credit.c) in its step's footprint: it comes after the step that paid for this firing
+ * of each task counted (one that could move since the last firing), and counts on whether each task that has
+ * paid for no more than the firings so far can move (a write: the steps that start or stop it moving, which
+ * increment it, race with the firing before them). */
+static int fairness_keys(int *keys, int n, int cap)
+{
+    weft__rt *R = &weft__R;
+    long long f = R->nfired;
+    for (int i = 0, na = weft__alive(); i < na && n <= cap; i++) {
+        weft__task *t = R->tasks[R->alive[i]];
+        if (t->state != WEFT__T_PENDING)
+            continue;
+        if (t->seen == f && f > 0) {
+            long long s = weft__credit_step_at(t, f);
+            if (s >= 0)
+                n = join_step(s, keys, n, cap);
+        }
+        if (t->credit <= f)
+            n = add(keys, n, cap, W(weft__en_key(t->id)));
+    }
+    return n;
+}
+
 /* The keys of the clock's pending step (at most cap; -1 when more): it moves time (a write of the clock, which
  * reading the time, arming a timer or a sleep, and stopping or resetting one also access), fires the timers
  * due by then and wakes the sleepers due by then (wake_base). */
@@ -298,8 +331,17 @@ int weft__clock_footprint(int *keys, int cap)
         if (z->deadline <= when && u->state == WEFT__T_PENDING && u->arrival == z->arrival)
             n = add(keys, n, cap, W(wake_base(u)));
     }
+    n = fairness_keys(keys, n, cap);
     return n > cap ? -1 : n;
 }
+
+/* Public to weft: see rt.h. */
+int weft__en_key(int id)
+{
+    return BASE(KIND_EN, 0, id);
+}
+
+
 
 /* Every part of object o, written: whatever changes o conflicts with a busy-wait waiting on it. */
 static int spin_keys(const weft__obj *o, int *keys, int n, int cap)

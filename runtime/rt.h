@@ -171,8 +171,16 @@ typedef struct weft__task {
     int nlinked;              /* clauses linked into waiter lists (waitq.c) */
     /* scheduling history in this execution */
     long long last_step;      /* index of its last step, -1 if none */
-    long long en_step;        /* while en: the step after which it has been in the enabled set (its own, or the
-                               * step that enabled it) */
+    /* the clock's fairness (credit.c): each firing is paid for by a step of every task that can move */
+    long long credit;         /* firings it has paid for: one per own step, its spawner's at spawn, and raised to
+                               * the firings so far less one when it becomes able to move */
+    long long cbase;          /* levels up to this one were given (spawn, raise), not reached by its own steps */
+    long long seg_first;      /* its first own step since cbase was set, -1 none yet */
+    long long cur_lv, cur_step; /* cursor: its own step cur_step reached level cur_lv (-1: that level was given) */
+    long long own_last;       /* its latest own step, -1 none */
+    long long seen;           /* the clock's firings so far when it last could move at a choice, -1 never */
+    bool mover;               /* it could move (enabled, not waiting on its busy-wait) at the last choice */
+    unsigned mark;            /* scratch for credit.c */
     bool polled;              /* its last step was a poll that found nothing (switching away is then free) */
     const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */
     int npassed;              /* how many of them in a row (WEFT__PASS_MAX: the next that can must take it) */
@@ -201,6 +209,7 @@ typedef struct weft__step {
     int partner;            /* a rendezvous: the task whose pending operation it completed, else -1 */
     int chose;              /* the last weft_choose value its task drew during the step, else -1 */
     int nchose;             /* how many it drew */
+    long long next_same;    /* a task's step: its task's next own step, -1 none yet (credit.c) */
     const char *file;
     int line;
 } weft__step;
@@ -324,11 +333,10 @@ typedef struct weft__rt {
     int64_t now;                /* the virtual clock */
     int64_t body_time;          /* the clock when task 0 returned */
     int nsleep;                 /* tasks in weft_sleep */
-    long long clock_step;       /* the clock's last step, -1 none */
-    int *clock_wait;            /* tasks that could move when the clock last fired (fairness) */
-    int nclock_wait, clock_wait_cap;
-    bool clock_held;            /* the clock could fire but for tasks of clock_wait that have not moved (the choice
-                                 * under way) */
+    long long nfired;           /* the clock's firings so far (credit.c) */
+    int *movers;                /* the tasks that could move at the last choice, while time is in use (credit.c) */
+    int nmovers, movers_cap;
+    unsigned mover_epoch;
     struct weft_timer *timers, *timers_tail;  /* every timer and ticker of the execution, in creation order */
     struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */
     struct weft_ctx *background;              /* this execution's background context */
@@ -500,9 +508,25 @@ int weft__choose(int kind, int n, const int *ids, const bool *preempt) WEFT__HID
 
 /* ---- Footprints (footprint.c): what the checker asks of pending steps ---- */
 int weft__footprint(int id, int *keys, int cap) WEFT__HIDDEN;
-/* Whether task t holds the clock back (sched.c's fairness for the clock): it could move when the clock last
- * fired, has not moved since, and can move now. */
-bool weft__clock_held_by(const weft__task *t) WEFT__HIDDEN;
+/* ---- The clock's fairness (credit.c) ---- */
+/* Task t, spawned by `parent` (NULL: the body), starts with its spawner's credit. */
+void weft__credit_spawn(weft__task *t, const weft__task *parent) WEFT__HIDDEN;
+/* Task t takes its own step number `step`: one more firing paid for. */
+void weft__credit_step(weft__task *t, long long step) WEFT__HIDDEN;
+/* At a choice while time is in use: cand[0..n) are the enabled tasks; those not waiting on their busy-wait can
+ * move. Note who started or stopped being able to move since the last choice. */
+void weft__credit_movers(const int *cand, int n) WEFT__HIDDEN;
+/* Whether the clock may fire now, when some task can move: each task that could move since its last firing
+ * has paid for the firings so far. */
+bool weft__credit_clock_may(void) WEFT__HIDDEN;
+/* The clock fires (the step under way). */
+void weft__credit_fired(void) WEFT__HIDDEN;
+/* Mover t's own step that paid for firing number `level` (its credit reached it), or -1 when the level was
+ * given (no step of its own paid for it). */
+long long weft__credit_step_at(weft__task *t, long long level) WEFT__HIDDEN;
+/* The key of whether task id can move: a firing that counts on it writes it; a step that starts or stops it
+ * moving increments it (INC mode). */
+int weft__en_key(int id) WEFT__HIDDEN;
 /* The number of address addr among those weft_touch was given in this execution (numbered as tasks arrive at
  * their touch: the same for the same choices, so the checker may keep footprints from one execution to the
  * next). */
@@ -527,6 +551,10 @@ static inline bool weft__keys_conflict(int a, int b)
  * fills; the k-th send needs the (k - cap)-th receive to have emptied its slot), and a mutex's LOCK part, where
  * a lock (a write) is never possible before a release (a read) of the lock it waits for. */
 #define WEFT__KIND_SLOT 29
+/* A key of kind JOIN (always read mode) is no access: the step whose footprint holds it comes after step number
+ * WEFT__KEY_BASE(k) & (2^22 - 1) (credit.c: the clock after the steps that paid for its firing). */
+#define WEFT__KIND_JOIN 27
+#define WEFT__JOIN_STEP(k) (WEFT__KEY_BASE(k) & ((1 << 22) - 1))
 #define WEFT__PART_LOCK 3
 #define WEFT__KEY_KIND(k) ((k) >> 26)
 #define WEFT__KEY_PART(k) (((k) >> 24) & 3)
@@ -763,8 +791,6 @@ static inline void weft__recheck(weft__task *t)
         weft__rt *R = &weft__R;
         t->en = want;
         weft__en_flip(t, want);
-        if (want)
-            t->en_step = R->nsteps - 1;
         if (!want) {
             if (R->nwent_off < R->en_words * 64)
                 R->went_off[R->nwent_off++] = t->id;

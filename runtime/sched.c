@@ -40,7 +40,7 @@ void weft__wake(weft__task *t, int clause)
     weft__unpark(t);
     t->fired = clause;
     t->state = WEFT__T_WOKEN;
-    t->last_step = weft__R.nsteps - 1; /* it took part in the step under way (fairness counts it as moving) */
+    t->last_step = weft__R.nsteps - 1; /* it took part in the step under way */
     resume_push(t);
     if (weft__R.x_every)
         weft__R.hooks->wake(weft__R.x, t->id);
@@ -225,25 +225,6 @@ static bool clock_candidate(int ntask_cands, int64_t *when)
     return true;
 }
 
-/* Fairness for the clock, as for a poller: after it fires, it may fire again only once every task that
- * could move before it fired has moved (or can no longer). Tasks its firing woke do not hold it back, so
- * several timers may still fire before a task they woke gets to run. */
-static bool clock_eligible(void)
-{
-    weft__rt *R = &weft__R;
-    for (int i = 0; i < R->nclock_wait; i++)
-        if (weft__clock_held_by(R->tasks[R->clock_wait[i]]))
-            return false;
-    return true;
-}
-
-/* Public to weft: see rt.h. */
-bool weft__clock_held_by(const weft__task *t)
-{
-    return t->last_step <= weft__R.clock_step && t->state == WEFT__T_PENDING && weft__task_enabled(t) &&
-           !(weft__R.nspinning > 0 && weft__spin_waits(t)); /* a busy-wait that waits cannot move */
-}
-
 /* Step number `step` made progress, or was the clock's: max_steps more may go by without any. */
 static void progressed(long long step)
 {
@@ -252,19 +233,11 @@ static void progressed(long long step)
     R->quiet_end = end < cap ? end : cap;
 }
 
-/* The clock takes step number R->nsteps: remember which tasks could move. */
+/* The clock takes step number R->nsteps. */
 static void clock_fired(void)
 {
-    weft__rt *R = &weft__R;
-    if (R->ntasks > R->clock_wait_cap) {
-        R->clock_wait = realloc(R->clock_wait, sizeof *R->clock_wait * (size_t)R->ntasks);
-        if (!R->clock_wait)
-            abort();
-        R->clock_wait_cap = R->ntasks;
-    }
-    R->nclock_wait = weft__en_list(R->clock_wait, -1); /* settled: pick() began with it */
-    R->clock_step = R->nsteps;
-    progressed(R->nsteps);
+    weft__credit_fired();
+    progressed(weft__R.nsteps);
 }
 
 /* max_steps steps have passed since the clock last moved. Time cannot stand still forever while tasks run
@@ -303,6 +276,7 @@ static inline __attribute__((always_inline)) weft__task *take(weft__task *t, boo
     s->nchose = 0;
     R->preemptions += preempt;
     weft__unpark(t);
+    weft__credit_step(t, R->nsteps);
     s->task = t->id;
     s->op = t->op;
     s->obj = t->ncl > 0 ? t->cl[0].obj : NULL;
@@ -325,7 +299,6 @@ static inline __attribute__((always_inline)) weft__task *take(weft__task *t, boo
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
-    R->clock_held = false;
     weft__spin_after(); /* the step just taken, for busy-waits */
     weft__settle();     /* the enabled set is now exactly the tasks that can move */
 #ifdef WEFT_VERIFY_WAITQ
@@ -341,7 +314,8 @@ static weft__task *pick(void)
         grow_scratch(R->ntasks + 1);
     weft__task *me = R->deferred;
     R->spin_escape = false;
-    if (me && R->nen == 0 && !R->nspinning && !R->timers && !R->nsleep && !R->x_every && weft__task_enabled(me)) {
+    if (me && R->nen == 0 && !R->nspinning && !R->timers && !R->nsleep && !R->nfired && !R->x_every &&
+        weft__task_enabled(me)) {
         /* the running task is the only one that can move, and nothing asks: it goes on without being parked (the
          * outcome of parking it and choosing it, which preempts nothing) */
         R->deferred = NULL;
@@ -370,6 +344,8 @@ static weft__task *pick(void)
         n = weft__en_list(R->cand, -1);
     }
     int nall = n;
+    if (R->timers || R->nsleep || R->nfired) /* time is in use: the clock's fairness follows who can move */
+        weft__credit_movers(R->cand, nall);
     if (R->nspinning > 0) /* fairness: tasks busy-waiting on what nobody changed wait (spin.c) */
         for (int i = 0; i < nall; i++)
             n -= weft__spin_waits(R->tasks[R->cand[i]]);
@@ -391,9 +367,8 @@ static weft__task *pick(void)
     }
     if (n == 0 && !clock)
         stuck();
-    R->clock_held = clock && n > 0 && !clock_eligible();
-    if (R->clock_held)
-        clock = false;
+    if (clock && n > 0 && !weft__credit_clock_may())
+        clock = false; /* a task that can move has not paid for the next firing yet (credit.c) */
     int m = n;
     if (clock)
         R->cand[m++] = -1;

@@ -66,6 +66,7 @@ weft__task *weft__spawn(const char *name, const char *file, int line)
     t->spawn_line = line;
     t->fired = -1;
     t->last_step = -1;
+    weft__credit_spawn(t, R->cur);
     t->passed = NULL;
     t->npassed = 0;
     t->stack = weft__stack_get();
@@ -137,8 +138,9 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->body_done = false;
     R->now = 0;
     R->nsleep = 0;
-    R->clock_step = -1;
-    R->nclock_wait = 0;
+    R->nfired = 0;
+    R->nmovers = 0;
+    R->mover_epoch = 0;
     R->body_time = 0;
     R->timers = R->timers_tail = NULL;
     R->ctxs = R->ctxs_tail = NULL;
