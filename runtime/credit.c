@@ -5,18 +5,19 @@
 
 /*
  * The rule. The clock fires for the (k+1)-th time only once every task that could move at some choice since
- * its k-th firing has a credit of at least k. A task's credit goes up by one with each of its own steps,
- * starts at its spawner's, and when the task starts being able to move (woken, or its busy-wait let go) is
- * raised to k - 1 (k firings so far: it owes the next one a step), or to k when the clock's own step let it
- * move (the firing that woke it does not count). So a task is at most one firing late (two, counting the one
- * that woke it), even when another task takes the lock it waits for each time before the clock fires; a
- * task that ran ahead may see several firings in a row. Which firings may come depends only on each task's
- * own steps and on when it starts and stops being able to move, so two orders of the same steps allow the
- * same firings: the rule is closed under swapping independent steps, which dpor relies on. Its dependences
- * are explicit: a firing comes after the step of each task counted that paid for it (a JOIN key), and writes
- * whether each task that has paid for no more than the firings so far can move (weft__en_key), which each
- * step that starts or stops the task moving increments: the two orders of such a step and the firing are
- * both explored.
+ * its k-th firing has a credit of at least k. A task's credit goes up by one with each of its own steps and
+ * starts at its spawner's; when the task starts being able to move after waiting at a step of its own
+ * (woken, or its busy-wait let go), it is raised to k if lower (k firings so far): the firings while it
+ * waited are not owed, the next is free, and it owes each later one a step. A task stopped by another task's
+ * step before it moved (the lock it was about to take taken first) keeps what it owed, so a task that takes
+ * a lock again before each tick cannot starve the tasks waiting for it: a task that can move is at most one
+ * firing late. A task that ran ahead has paid in advance and may see several firings in a row. Which firings
+ * may come depends only on each task's own steps and on when, and by whose step, it starts and stops being
+ * able to move, so two orders of the same steps allow the same firings: the rule is closed under swapping
+ * independent steps, which dpor relies on. Its dependences are explicit: a firing comes after the step of
+ * each task counted that paid for it (a JOIN key), and writes whether each task that has paid for no more
+ * than the firings so far can move (weft__en_key), which each step that starts or stops the task moving
+ * increments: the two orders of such a step and the firing are both explored.
  */
 
 /* Public to weft: see rt.h. */
@@ -24,7 +25,7 @@ void weft__credit_spawn(weft__task *t, const weft__task *parent)
 {
     t->credit = t->cbase = t->cur_lv = parent ? parent->credit : 0;
     t->seg_first = t->cur_step = t->own_last = t->seen = -1;
-    t->mover = false;
+    t->mover = t->lost = false;
     t->mark = 0;
 }
 
@@ -38,18 +39,18 @@ void weft__credit_step(weft__task *t, long long step)
     if (t->seg_first < 0)
         t->seg_first = step;
     t->own_last = step;
+    t->lost = false;
     t->credit++;
 }
 
-/* Task t starts being able to move: it owes the next firing a step (level `fired`), or, when the clock's step
- * let it move, nothing until the one after (the firing that woke it does not count). */
+/* Task t starts being able to move. After waiting (it stopped at a step of its own), it owes nothing for the
+ * next firing, a step for each after: the firings while it waited do not count. After losing a race (another
+ * task's step stopped it, as taking the lock it was about to take), what it owed stays owed. */
 static void raise_credit(weft__task *t, long long fired)
 {
-    const weft__rt *R = &weft__R;
-    long long level = R->nsteps > 0 && R->steps[R->nsteps - 1].task < 0 ? fired : fired - 1;
-    if (t->credit >= level)
+    if (t->lost || t->credit >= fired)
         return;
-    t->credit = t->cbase = t->cur_lv = level;
+    t->credit = t->cbase = t->cur_lv = fired;
     t->seg_first = t->cur_step = -1;
 }
 
@@ -91,6 +92,7 @@ void weft__credit_movers(const int *cand, int n)
         weft__task *t = R->tasks[R->movers[i]];
         if (t->mark != ep) {
             t->mover = false;
+            t->lost = R->nsteps > 0 && R->steps[R->nsteps - 1].task != t->id;
             changed(t);
         }
     }

@@ -180,6 +180,7 @@ typedef struct weft__task {
     long long own_last;       /* its latest own step, -1 none */
     long long seen;           /* the clock's firings so far when it last could move at a choice, -1 never */
     bool mover;               /* it could move (enabled, not waiting on its busy-wait) at the last choice */
+    bool lost;                /* since its last own step it stopped being able to move at another task's step */
     unsigned mark;            /* scratch for credit.c */
     bool polled;              /* its last step was a poll that found nothing (switching away is then free) */
     const void *passed;       /* a channel its channel steps could have completed on and did not (NULL: none), and */

@@ -33,7 +33,7 @@ bool pg_timers = false;
 
 /* Timer operations per program: the clock may fire at every scheduling point while a timer is pending, so
  * each one multiplies dfs's executions. */
-#define MAX_TIME_OPS 1
+#define MAX_TIME_OPS 2
 /* Ticks a PG_TICKER receives before it stops the ticker (the clock may fire it again before the stop). */
 #define PG_TICKS 2
 #define MAX_CHOOSE 2 /* weft_choose calls per program (each doubles the executions) */
