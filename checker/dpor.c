@@ -192,6 +192,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
 {
     struct dpor *d = D(x);
     weft__rt *R = &weft__R;
+    weft__dpor_flush(d);
     if (x->cursor >= DPOR_MAX_NODES) {
         if (b->nallowed > 1)
             x->deep = true;
@@ -477,6 +478,7 @@ void weft__dpor_free(struct dpor *d)
     iset_free(&d->notdep);
     iset_free(&d->known);
     iset_free(&d->joins);
+    iset_free(&d->prestep);
     iset_free(&d->races);
     free(d->pvc);
     free(d->ver);

@@ -276,14 +276,19 @@ struct dpor {
     iset *rvc;
     int cmap, nmap;
     int last_clock;  /* the last event dependent on everything (the clock), -1; every later event knows its clock */
+    int unnoted;     /* the newest event while its step runs (-1 none): its keys go into the tables once the step
+                      * is over (weft__dpor_flush), so that races looked for as it grows (amends) see the tables
+                      * without it */
     iset joins;      /* scratch: the steps a firing comes after (its JOIN keys, credit.c) */
     iset tmp, ini, seen, races, notdep, known; /* scratch */
+    iset prestep;    /* the newest event's process's clock before its step, joined with what the step learnt as it
+                      * grew (amends, joins): its races looked for again then (weft__dpor_amend) */
     iset child;      /* sleep set for the next new node */
     iset child_amk;  /* and its sleepers' amended keys (dnode.amk) */
     iset forced;     /* the wakeup sequence the branch under way follows (processes, from fpos) */
     int fpos;
     bool have_child;
-    bool clock_was;  /* the clock was a candidate at the previous state */
+    bool clock_was;  /* the clock had a firing due at the previous state (a candidate, or held: credit.c) */
     bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
     int replaying;   /* path entries below it replay the previous execution's states: their races were found then */
@@ -399,6 +404,9 @@ bool weft__dpor_dependent(const iset *a, bool aall, const iset *b, bool ball) WE
 /* The step under way (the newest event) also completes task id's pending step: it comes after id's events. */
 void weft__dpor_join(struct dpor *d, int id) WEFT__HIDDEN;
 
+/* The step under way is over: its event goes into the tables of the keys it accessed (the last write of those
+ * it writes, a read of the others). Called before the next choice and at the end of an execution. */
+void weft__dpor_flush(struct dpor *d);
 /* The step under way (the newest event) also accesses key `key`: its races, clock and the next sleep set follow. */
 void weft__dpor_amend(struct dpor *d, int key) WEFT__HIDDEN;
 

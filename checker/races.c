@@ -781,9 +781,11 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
         check_watchers(d, &d->watch_all);
     }
     d->wseen = d->nev;
-    bool clock = ncand > 0 && cand[ncand - 1] < 0; /* the clock is the last candidate (sched.c) */
-    /* also when the clock could move before the last step and cannot now: that step disabled it (stopped
-     * or reset its timer), a race the clock will never show by moving */
+    /* the clock is the last candidate (sched.c), or a firing is due that its fairness holds (credit.c): its
+     * pending step is the firing's either way */
+    bool clock = (ncand > 0 && cand[ncand - 1] < 0) || R->clock_held;
+    /* also when the clock had a firing due before the last step and has none now: that step disabled it
+     * (stopped or reset its timer), a race the clock will never show by moving */
     if (!replay && (clock || d->clock_was))
         check_clock(d);
     d->clock_was = clock;
@@ -796,10 +798,17 @@ void weft__dpor_races_end(struct dpor *d)
     d->stepping = false;
     if (d->ffwd)
         return; /* ended before its new choice: nothing new */
+    weft__dpor_flush(d);
     for (int i = 0, na = weft__alive(); i < na; i++)
         check_task(d, R->alive[i]);
-    if (d->clock_was)
+    int64_t when;
+    if (weft__clock_next(&when)) { /* firings left: the first of them, and those behind it, race too */
+        int n = weft__clock_footprint_rest(d->midkeys, (int)(sizeof d->midkeys / sizeof *d->midkeys));
+        iset view = {d->midkeys, n < 0 ? 0 : n, 0};
+        race_check(d, -1, &view, n < 0);
+    } else if (d->clock_was) {
         check_clock(d);
+    }
 }
 
 /* Event e, with clock vc, is now the last write of key if it writes it, else a read of it. */
@@ -845,6 +854,17 @@ static void note_keys(struct dpor *d, const dnode *nd, int e, const iset *vc)
 {
     for (int i = 0; i < nd->fp.n; i++)
         note_key(d, nd->fp.v[i], e, vc);
+}
+
+/* Public to checker/: see dpor.h. */
+void weft__dpor_flush(struct dpor *d)
+{
+    if (d->unnoted < 0)
+        return;
+    int e = d->unnoted;
+    d->unnoted = -1;
+    const dnode *nd = EN(d, e);
+    note_keys(d, nd, e, &nd->vc);
 }
 
 /* The step of node nd is about to grow (a join or an amend): keep its event as recorded, for a replay. */
@@ -902,7 +922,7 @@ void weft__dpor_record(struct dpor *d, int k)
         if (nd->all)
             d->last_clock = e;
         else
-            note_keys(d, nd, e, &nd->vc);
+            d->unnoted = e;
         trail_set(d, T_PVC, pi, &d->pvc[pi]);
         vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
         nd->handled.n = 0;
@@ -921,6 +941,7 @@ void weft__dpor_record(struct dpor *d, int k)
     d->ev[e] = k;
     iset *vc = &nd->vc;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
+    vc_copy(&d->prestep, d->pvc[pi].v, d->pvc[pi].n);
     if (nd->all) { /* after every event so far: the latest of each process, which its own clock names */
         int n = d->nproc < VC_CAP ? d->nproc : VC_CAP;
         if (vc->n < n) {
@@ -953,7 +974,7 @@ void weft__dpor_record(struct dpor *d, int k)
     if (nd->all)
         d->last_clock = e; /* the clock, or a step dependent on everything: every later event comes after */
     else
-        note_keys(d, nd, e, vc);
+        d->unnoted = e;
     trail_set(d, T_PVC, pi, &d->pvc[pi]);
     vc_copy(&d->pvc[pi], vc->v, vc->n);
     nd->handled.n = 0;
@@ -976,10 +997,9 @@ void weft__dpor_join(struct dpor *d, int id)
     int pi = nd->chosen + 1;
     const iset *q = &d->pvc[id + 1];
     vc_join(&nd->vc, q->v, q->n);
+    vc_join(&d->prestep, q->v, q->n);
     trail_set(d, T_PVC, pi, &d->pvc[pi]);
     vc_copy(&d->pvc[pi], nd->vc.v, nd->vc.n);
-    if (!nd->all)
-        note_keys(d, nd, e, &nd->vc);
     /* id's step, consumed by this one, could itself have gone first here (its own rendezvous on another of its
      * channels): the two race, and id's step will never come later to show it */
     if (pset_has(&nd->cand, id))
@@ -1019,19 +1039,29 @@ void weft__dpor_amend(struct dpor *d, int key)
     iset *vc = &d->tmp;
     vc_copy(vc, nd->vc.v, nd->vc.n);
     int m = map_find(d, KBASE(key));
-    if (m >= 0)
+    if (m >= 0) {
         join_conflicts(d, m, key, vc);
+        join_conflicts(d, m, key, &d->prestep);
+    }
     for (int i = 0; i < nd->fp.n; i++)
         if (KBASE(nd->fp.v[i]) == KBASE(key))
             nd->fp.v[i] = key;
     iset_add(&nd->fp, key);
-    if (vc->n == nd->vc.n && !memcmp(vc->v, nd->vc.v, sizeof *vc->v * (size_t)vc->n)) {
-        note_key(d, key, e, vc); /* the clock is as it was: the other keys' tables hold it already */
-    } else {
+    if (vc->n != nd->vc.n || memcmp(vc->v, nd->vc.v, sizeof *vc->v * (size_t)vc->n)) {
         vc_copy(&nd->vc, vc->v, vc->n);
         trail_set(d, T_PVC, p + 1, &d->pvc[p + 1]);
         vc_copy(&d->pvc[p + 1], vc->v, vc->n);
-        note_keys(d, nd, e, vc);
+        if (d->ev[e] >= d->replaying) {
+            /* the step now comes after more events: the reversals of its races found before it grew may need
+             * those to go first (an initial found then, before it knew them, is not one) */
+            iset mine = d->pvc[p + 1]; /* what the step knew before it, and what it learnt since */
+            d->pvc[p + 1] = d->prestep;
+            d->nev--;
+            race_check(d, p, &nd->fp, false);
+            d->nev++;
+            d->prestep = d->pvc[p + 1];
+            d->pvc[p + 1] = mine;
+        }
     }
     if (!d->have_child)
         return;
@@ -1097,6 +1127,7 @@ void weft__dpor_races_begin(struct dpor *d)
     d->nev = 0;
     d->nproc = 0;
     d->last_clock = -1;
+    d->unnoted = -1;
     d->clock_was = false;
     for (int i = 0; i < d->cmap; i++)
         d->lastk[i] = -1;

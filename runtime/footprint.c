@@ -312,16 +312,31 @@ static int fairness_keys(int *keys, int n, int cap)
     return n;
 }
 
+static int clock_keys(int64_t when, bool fair, int *keys, int cap);
+
 /* The keys of the clock's pending step (at most cap; -1 when more): it moves time (a write of the clock, which
  * reading the time, arming a timer or a sleep, and stopping or resetting one also access), fires the timers
  * due by then and wakes the sleepers due by then (wake_base). */
 int weft__clock_footprint(int *keys, int cap)
 {
-    weft__rt *R = &weft__R;
     int64_t when;
-    int n = add(keys, 0, cap, W(TIME));
     if (!weft__clock_next(&when))
-        return n;
+        return add(keys, 0, cap, W(TIME));
+    return clock_keys(when, true, keys, cap);
+}
+
+/* Public to weft: see rt.h. */
+int weft__clock_footprint_rest(int *keys, int cap)
+{
+    return clock_keys(INT64_MAX, false, keys, cap);
+}
+
+/* The keys of the clock's steps up to time `when`: it moves time, fires the timers due by then and wakes the
+ * sleepers due by then; with `fair`, what its fairness counts on (at most cap; -1 when more). */
+static int clock_keys(int64_t when, bool fair, int *keys, int cap)
+{
+    weft__rt *R = &weft__R;
+    int n = add(keys, 0, cap, W(TIME));
     for (const struct weft_timer *t = R->timers; t && n <= cap; t = t->next)
         if (t->active && t->when <= when)
             n = fire_keys(t, keys, n, cap);
@@ -331,7 +346,8 @@ int weft__clock_footprint(int *keys, int cap)
         if (z->deadline <= when && u->state == WEFT__T_PENDING && u->arrival == z->arrival)
             n = add(keys, n, cap, W(wake_base(u)));
     }
-    n = fairness_keys(keys, n, cap);
+    if (fair)
+        n = fairness_keys(keys, n, cap);
     return n > cap ? -1 : n;
 }
 

@@ -335,6 +335,7 @@ typedef struct weft__rt {
     int64_t body_time;          /* the clock when task 0 returned */
     int nsleep;                 /* tasks in weft_sleep */
     long long nfired;           /* the clock's firings so far (credit.c) */
+    bool clock_held;            /* at the choice under way, a firing is due but not paid for (credit.c) */
     int *movers;                /* the tasks that could move at the last choice, while time is in use (credit.c) */
     int nmovers, movers_cap;
     unsigned mover_epoch;
@@ -534,6 +535,10 @@ int weft__en_key(int id) WEFT__HIDDEN;
 int weft__addr_id(const void *addr) WEFT__HIDDEN;
 int weft__wait_arrival_key(const weft_wg *wg) WEFT__HIDDEN;
 int weft__clock_footprint(int *keys, int cap) WEFT__HIDDEN;
+/* The keys of every step the clock has left (its pending timers and sleeps, whenever due), as one step's: at the
+ * end of an execution, the firings that did not come (no task left to see them) race with what they would
+ * have been seen by. */
+int weft__clock_footprint_rest(int *keys, int cap) WEFT__HIDDEN;
 int weft__time_arm_key(void) WEFT__HIDDEN;
 int weft__offer_key(const weft_chan *c) WEFT__HIDDEN;
 

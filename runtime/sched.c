@@ -299,6 +299,7 @@ static inline __attribute__((always_inline)) weft__task *take(weft__task *t, boo
 static weft__task *pick(void)
 {
     weft__rt *R = &weft__R;
+    R->clock_held = false;
     weft__spin_after(); /* the step just taken, for busy-waits */
     weft__settle();     /* the enabled set is now exactly the tasks that can move */
 #ifdef WEFT_VERIFY_WAITQ
@@ -367,8 +368,9 @@ static weft__task *pick(void)
     }
     if (n == 0 && !clock)
         stuck();
-    if (clock && n > 0 && !weft__credit_clock_may())
-        clock = false; /* a task that can move has not paid for the next firing yet (credit.c) */
+    R->clock_held = clock && n > 0 && !weft__credit_clock_may();
+    if (R->clock_held)
+        clock = false; /* a task that could move has not paid for the next firing yet (credit.c) */
     int m = n;
     if (clock)
         R->cand[m++] = -1;
