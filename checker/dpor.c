@@ -192,7 +192,8 @@ static int choose(weft__explorer *x, const weft__branch *b)
 {
     struct dpor *d = D(x);
     weft__rt *R = &weft__R;
-    weft__dpor_flush(d);
+    if (b->kind == WEFT__BR_TASK) /* a data choice is made during a step: it may still grow (an amend) */
+        weft__dpor_flush(d);
     if (x->cursor >= DPOR_MAX_NODES) {
         if (b->nallowed > 1)
             x->deep = true;

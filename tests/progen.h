@@ -72,11 +72,12 @@ typedef struct pg_prog {
     int nafter_func;      /* PG_AFTER_FUNC operations: the body's WaitGroup also waits for their functions */
 } pg_prog;
 
-/* Whether programs use timers (the F_TIME operations). Off by default only for time (timer programs explore
- * far more); CI runs 2,000 of them (test dpor_timers). They found two dpor bugs with the clock, now fixed and
- * kept as tests (clock_races in test_dpor.c): a step that stops the timer the clock would fire disables the
- * clock's move (a race the clock never shows by moving), and the clock's latest race may be the step that
- * armed its timer, which hid the earlier races. */
+/* Whether programs use timers (the F_TIME operations, up to two per program). Off by default only for time
+ * (timer programs explore far more); CI runs 2,000 of them (test dpor_timers). They found dpor bugs with the
+ * clock, now fixed and kept as tests (clock_races in test_dpor.c): a step that stops the timer the clock would
+ * fire disables the clock's move (a race the clock never shows by moving), the clock's latest race may be the
+ * step that armed its timer, which hid the earlier races, and the ones docs/exploration.md tells of under the
+ * clock's fairness. */
 extern bool pg_timers;
 
 /* The random program of `seed` (deterministic: the same seed gives the same program on every machine). */
@@ -98,8 +99,8 @@ bool pg_can_spin(const pg_prog *p);
 bool pg_can_poll(const pg_prog *p);
 
 /* Whether the clock may fire more than once in an execution of p (two timer operations, a ticker, a timer
- * reset): its fairness then orders steps the trace does not (a task able to move when the clock fires holds
- * its next firing), so dpor may run a trace more than once. */
+ * reset): a firing's footprint then follows the tasks' credits (runtime/credit.c), which the order of steps
+ * independent of it changes, so dpor may run a trace more than once. */
 bool pg_clock_refires(const pg_prog *p);
 
 /* What a test body runs: the program, and where each execution that ends normally reports its outcome. */

@@ -963,7 +963,7 @@ static int usage(const char *prog)
 {
     fprintf(stderr, "usage: %s [--long] [--programs N] [--first SEED] [--print SEED] [--timers]\n"
                     "  default: 2000 programs (env WEFT_DPOR_PROGRAMS=N), --long: 100000; --timers: programs also\n"
-                    "  use timers (known dpor bugs, see progen.h)\n", prog);
+                    "  use timers (see progen.h)\n", prog);
     return 2;
 }
 
