@@ -941,7 +941,6 @@ void weft__dpor_record(struct dpor *d, int k)
     d->ev[e] = k;
     iset *vc = &nd->vc;
     vc_copy(vc, d->pvc[pi].v, d->pvc[pi].n);
-    vc_copy(&d->prestep, d->pvc[pi].v, d->pvc[pi].n);
     if (nd->all) { /* after every event so far: the latest of each process, which its own clock names */
         int n = d->nproc < VC_CAP ? d->nproc : VC_CAP;
         if (vc->n < n) {
@@ -976,6 +975,9 @@ void weft__dpor_record(struct dpor *d, int k)
     else
         d->unnoted = e;
     trail_set(d, T_PVC, pi, &d->pvc[pi]);
+    iset before = d->prestep; /* p's clock before its step is kept, not copied (weft__dpor_amend) */
+    d->prestep = d->pvc[pi];
+    d->pvc[pi] = before;
     vc_copy(&d->pvc[pi], vc->v, vc->n);
     nd->handled.n = 0;
     trail_pair(d, T_VER, pi, 0);

@@ -68,10 +68,11 @@ void weft__credit_movers(const int *cand, int n)
 {
     weft__rt *R = &weft__R;
     unsigned ep = ++R->mover_epoch;
-    if (n > R->movers_cap) { /* the old list is kept: it is read below */
+    if (R->ntasks > R->movers_cap) { /* the old lists are kept: they are read below */
         int cap = R->ntasks > 16 ? R->ntasks : 16;
         R->movers = realloc(R->movers, sizeof *R->movers * (size_t)cap);
-        if (!R->movers)
+        R->seen = realloc(R->seen, sizeof *R->seen * (size_t)cap);
+        if (!R->movers || !R->seen)
             weft__out_of_memory("the clock's fairness");
         R->movers_cap = cap;
     }
@@ -81,7 +82,10 @@ void weft__credit_movers(const int *cand, int n)
         if (R->nspinning > 0 && weft__spin_waits(t))
             continue;
         t->mark = ep;
-        t->seen = R->nfired;
+        if (t->seen != R->nfired) {
+            t->seen = R->nfired;
+            R->seen[R->nseen++] = t->id;
+        }
         if (!t->mover) {
             t->mover = true;
             raise_credit(t, R->nfired);
@@ -105,10 +109,10 @@ void weft__credit_movers(const int *cand, int n)
 /* Public to weft: see rt.h. */
 bool weft__credit_clock_may(void)
 {
-    weft__rt *R = &weft__R;
-    for (int i = 0, na = weft__alive(); i < na; i++) {
-        const weft__task *t = R->tasks[R->alive[i]];
-        if (t->seen == R->nfired && t->credit < R->nfired && t->state == WEFT__T_PENDING)
+    const weft__rt *R = &weft__R;
+    for (int i = 0; i < R->nseen; i++) { /* not every live task: a step's cost stays apart from the blocked ones */
+        const weft__task *t = R->tasks[R->seen[i]];
+        if (t->credit < R->nfired && t->state == WEFT__T_PENDING)
             return false;
     }
     return true;
@@ -118,6 +122,7 @@ bool weft__credit_clock_may(void)
 void weft__credit_fired(void)
 {
     weft__R.nfired++;
+    weft__R.nseen = 0;
 }
 
 /* Public to weft: see rt.h. */

@@ -338,6 +338,9 @@ typedef struct weft__rt {
     bool clock_held;            /* at the choice under way, a firing is due but not paid for (credit.c) */
     int *movers;                /* the tasks that could move at the last choice, while time is in use (credit.c) */
     int nmovers, movers_cap;
+    int *seen;                  /* the tasks that could move at some choice since the clock last fired (credit.c: the
+                                 * only ones its next firing may wait for), each once; room for movers_cap */
+    int nseen;
     unsigned mover_epoch;
     struct weft_timer *timers, *timers_tail;  /* every timer and ticker of the execution, in creation order */
     struct weft_ctx *ctxs, *ctxs_tail;        /* every cancellable context, in creation order */

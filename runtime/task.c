@@ -140,6 +140,7 @@ void weft__exec_begin(void (*body)(void *), void *arg)
     R->nsleep = 0;
     R->nfired = 0;
     R->nmovers = 0;
+    R->nseen = 0;
     R->mover_epoch = 0;
     R->body_time = 0;
     R->timers = R->timers_tail = NULL;
