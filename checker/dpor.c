@@ -293,6 +293,9 @@ static int choose(weft__explorer *x, const weft__branch *b)
         }
         nd->chosen = b->ids[idx];
         iset_add(&nd->bt, nd->chosen);
+        if (weft__R.spin_escape) /* only busy-waits can move, each dependent on everything: every one goes here */
+            for (int i = 0; i < b->n; i++)
+                iset_add(&nd->bt, b->ids[i]);
         iset_add(&nd->done, nd->chosen);
         child_sleep(d, nd, nd->chosen);
     }

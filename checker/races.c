@@ -495,6 +495,8 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 static void race_check(struct dpor *d, int p, const iset *fp, bool all)
 {
     ensure_proc(d, p + 1);
+    if (all && p >= 0 && weft__R.spin_escape && weft__spin_waits(weft__R.tasks[p]))
+        return; /* a busy-wait let go because nothing else can move: see weft__dpor_escape */
     iset *c = &d->races;
     c->n = 0;
     if (all) {
