@@ -20,8 +20,6 @@ static struct dpor *D(weft__explorer *x)
 
 /* ---- the strategy ------------------------------------------------------------------ */
 
-#define NO_ENTRY (-2) /* processes are task ids and -1, the clock */
-
 /* A new node, child of the node at the end of the path (or the root), pushed on the path. */
 static dnode *push_node(struct dpor *d, int kind)
 {
@@ -154,12 +152,11 @@ static void child_sleep(struct dpor *d, const dnode *nd, int p)
             int r = s->v[i];
             if (pass && r == p)
                 break;
-            if (r == p || r < 0)
+            if (r == p)
                 continue;
             if (pass && !iset_has(&nd->done, r) && !iset_has(&nd->later, r))
                 continue;
-            const weft__task *t = weft__R.tasks[r];
-            if (t->state != WEFT__T_PENDING)
+            if (r >= 0 && weft__R.tasks[r]->state != WEFT__T_PENDING)
                 continue;
             bool rall = !weft__dpor_pending_fp(d, r, rf);
             if (weft__dpor_dependent(pf, pall, rf, rall) || amended_dependent(nd, r, pf, pall))
@@ -249,6 +246,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
         nd = push_node(d, WEFT__BR_TASK);
         pset_fill(&nd->cand, b->ids, b->n);
         nd->preempting = b->preempt != NULL;
+        nd->held = weft__R.clock_held;
         nd->keep = NO_ENTRY;
         for (int i = 0; b->preempt && i < b->n; i++)
             if (!b->preempt[i])
@@ -310,7 +308,7 @@ static int choose(weft__explorer *x, const weft__branch *b)
         for (int i = 0; i < nd->bt.n; i++) fprintf(stderr, " %d", nd->bt.v[i]);
         fprintf(stderr, " sleep:");
         for (int i = 0; i < nd->sleep.n; i++) fprintf(stderr, " %d", nd->sleep.v[i]);
-        fprintf(stderr, "\n");
+        fprintf(stderr, "%s\n", nd->held ? " (the clock held)" : "");
     }
     return idx;
 }

@@ -170,6 +170,7 @@ typedef struct dnode {
                       * candidate's is, when `preempting`; without it none is */
     int preempts;    /* preemptions the bound counts before this step (see cheap) */
     bool preempting;
+    bool held;       /* task: the clock had a firing due that its fairness held (credit.c) */
     bool all;        /* the event: dependent on everything (the clock, or a footprint too large) */
     bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
                       * keep them as recorded (a replay starts from those, and its step joins and amends again) */
@@ -199,6 +200,8 @@ typedef struct dnode {
                       * it ran beyond its pending step's footprint (weft__dpor_amend: a timer it armed, the next
                       * operation it arrived at); a sleeper stays asleep only past steps independent of them too */
 } dnode;
+
+#define NO_ENTRY (-2) /* no process: processes are task ids and -1, the clock */
 
 /* Vector clocks track the first VC_CAP processes; happens-before questions about later processes answer
  * "not known", which only adds races (sound, less reduction) and keeps memory bounded. */
@@ -289,6 +292,7 @@ struct dpor {
     int fpos;
     bool have_child;
     bool clock_was;  /* the clock had a firing due at the previous state (a candidate, or held: credit.c) */
+    bool clock_due;  /* while the clock's races are looked for: it has a firing due at the present state */
     bool debug;      /* WEFT_DBG set: print each event, race and pruning on stderr */
     bool stepping;   /* the newest event's step is under way: objects are changing, footprints are not cached */
     int replaying;   /* path entries below it replay the previous execution's states: their races were found then */

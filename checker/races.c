@@ -319,6 +319,32 @@ static bool preceded_after(const iset *vc, int qi, int e)
     return false;
 }
 
+/* Whether the clock's pending firing, which could not fire at event e's state and was not held there by its
+ * fairness (nothing was due: no timer armed, or each one's channel full), was made possible by e, and by
+ * nothing the reversal could run before it instead: no event after e and independent of it is the clock's,
+ * or could arm a timer or a sleep or make one fire (keys of the time, a timer, or a channel it sends on). The
+ * clock is a select over every timer: another arming would let it fire first, a race of its own. */
+static bool clock_enabled_by(const struct dpor *d, int e)
+{
+    const dnode *nd = EN(d, e);
+    if (nd->held || !(e + 1 < d->nev ? pset_has(&EN(d, e + 1)->cand, -1) || EN(d, e + 1)->held : d->clock_due))
+        return false;
+    int pe = nd->chosen + 1;
+    if (pe >= VC_CAP)
+        return false;
+    for (int j = e + 1; j < d->nev; j++) {
+        const dnode *nj = EN(d, j);
+        if (vc_get(nj->vc.v, nj->vc.n, pe) >= e + 1)
+            continue; /* after e: the reversal does not run it */
+        if (nj->chosen < 0 || nj->all)
+            return false;
+        for (int i = 0; i < nj->fp.n; i++)
+            if (weft__key_times(nj->fp.v[i]))
+                return false;
+    }
+    return true;
+}
+
 /* Whether event e enabled task p's pending step: p has not moved since before e, waits on one object, could
  * not move where e was taken, and could right after (a receive that e made an element for, a lock e released). Then p's step comes
  * after e in every execution: not a race (blocking makes a task disabled, not a step of its own). */
@@ -327,9 +353,11 @@ static bool enabled_by(const struct dpor *d, int e, int p)
     const iset *pv = &d->pvc[p + 1];
     if (p + 1 >= VC_CAP || vc_get(pv->v, pv->n, p + 1) - 1 > e || pset_has(&EN(d, e)->cand, p))
         return false;
+    if (p < 0)
+        return clock_enabled_by(d, e);
     /* a select waiting on several channels may be enabled by another one instead, which need not conflict with
      * e (a timer firing while e closes another channel): only a step waiting on one object is e's alone */
-    if (p < 0 || weft__R.tasks[p]->ncl > 1)
+    if (weft__R.tasks[p]->ncl > 1)
         return false;
     if (e + 1 < d->nev)
         return pset_has(&EN(d, e + 1)->cand, p);
@@ -466,14 +494,15 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
         if (!p_preceded)
             iset_add(ini, p);
     }
-    int pick = -1;
+    int pick = NO_ENTRY; /* the clock is process -1 */
     for (int i = 0; i < ini->n; i++) {
         if (iset_has(&nd->bt, ini->v[i]))
             return;
-        if (pset_has(&nd->cand, ini->v[i]) && (pick < 0 || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
+        if (pset_has(&nd->cand, ini->v[i]) &&
+            (pick == NO_ENTRY || (iset_has(&nd->sleep, pick) && !iset_has(&nd->sleep, ini->v[i]))))
             pick = ini->v[i];
     }
-    if (pick >= 0) {
+    if (pick != NO_ENTRY) {
         iset_add(&nd->bt, pick);
         int w0 = nd->wseq.n;
         wakeup_sequence(d, nd, notdep, p, pick);
@@ -484,8 +513,20 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
                 fprintf(stderr, " %d", nd->wseq.v[i]);
             fprintf(stderr, "\n");
         }
-    } else /* no initial could move there (the model missed an enabling): everything that could */
+    } else if (ini->n == 1 && ini->v[0] == p && !(p < 0 && nd->held)) {
+        /* p alone, and it could not move there: e enabled it (a select enabled_by does not judge; another way in
+         * before e would be an event of notdep, an initial). A firing held by the clock's fairness is not: the
+         * steps that pay for it may come after the race is found (below) */
+    } else { /* no initial could move there (the model missed an enabling): everything that could */
         pset_add_to(&nd->cand, &nd->bt);
+        if (d->debug) {
+            fprintf(stderr, "    race e=%d(t%d) p=t%d: no initial can move there, all asked for; initials:", e,
+                    nd->chosen, p);
+            for (int i = 0; i < ini->n; i++)
+                fprintf(stderr, " %d", ini->v[i]);
+            fprintf(stderr, "\n");
+        }
+    }
 }
 
 /* Process p (id) could take a step with footprint fp: find the events it races with (dependent, by another
@@ -522,7 +563,18 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
     }
     if (racy(d, d->last_clock, p))
         iset_add(c, d->last_clock);
+    /* the direct ones: an event that happens before another candidate happens before p through it (also when
+     * that one enabled p's step: then neither is a race) */
     int k = 0;
+    for (int i = 0; i < c->n; i++) {
+        bool direct = true;
+        for (int j = 0; j < c->n && direct; j++)
+            direct = !(c->v[j] > c->v[i] && hb(d, c->v[i], c->v[j]));
+        if (direct)
+            c->v[k++] = c->v[i];
+    }
+    c->n = k;
+    k = 0;
     for (int i = 0; i < c->n; i++)
         if (!enabled_by(d, c->v[i], p))
             c->v[k++] = c->v[i];
@@ -534,11 +586,6 @@ static void race_check(struct dpor *d, int p, const iset *fp, bool all)
         if (c->v[i] > newest)
             newest = c->v[i];
     for (int i = 0; i < c->n; i++) {
-        bool direct = true;
-        for (int j = 0; j < c->n && direct; j++)
-            direct = !(c->v[j] > c->v[i] && hb(d, c->v[i], c->v[j]));
-        if (!direct)
-            continue;
         /* the same race, with the same pending step and no newer event it depends on, was handled before:
          * u has only grown by events independent of everything after e in it, so the answer stands */
         iset *h = &EN(d, c->v[i])->handled;
@@ -786,6 +833,7 @@ void weft__dpor_races_now(struct dpor *d, const int *cand, int ncand, bool repla
     /* the clock is the last candidate (sched.c), or a firing is due that its fairness holds (credit.c): its
      * pending step is the firing's either way */
     bool clock = (ncand > 0 && cand[ncand - 1] < 0) || R->clock_held;
+    d->clock_due = clock;
     /* also when the clock had a firing due before the last step and has none now: that step disabled it
      * (stopped or reset its timer), a race the clock will never show by moving */
     if (!replay && (clock || d->clock_was))
@@ -807,8 +855,10 @@ void weft__dpor_races_end(struct dpor *d)
     if (weft__clock_next(&when)) { /* firings left: the first of them, and those behind it, race too */
         int n = weft__clock_footprint_rest(d->midkeys, (int)(sizeof d->midkeys / sizeof *d->midkeys));
         iset view = {d->midkeys, n < 0 ? 0 : n, 0};
+        d->clock_due = true;
         race_check(d, -1, &view, n < 0);
     } else if (d->clock_was) {
+        d->clock_due = false;
         check_clock(d);
     }
 }
@@ -1073,7 +1123,7 @@ void weft__dpor_amend(struct dpor *d, int key)
     int k = 0;
     for (int i = 0; i < d->child.n; i++) {
         int r = d->child.v[i];
-        bool keep = r >= 0 && weft__dpor_pending_fp(d, r, &view);
+        bool keep = weft__dpor_pending_fp(d, r, &view); /* a task's pending step, or the clock's next firing */
         for (int j = 0; keep && j < view.n; j++)
             keep = !weft__keys_conflict(view.v[j], key);
         for (int j = 0; keep && j + 1 < d->child_amk.n; j += 2)

@@ -352,6 +352,13 @@ static int clock_keys(int64_t when, bool fair, int *keys, int cap)
 }
 
 /* Public to weft: see rt.h. */
+bool weft__key_times(int key)
+{
+    int kind = WEFT__KEY_KIND(key);
+    return kind == KIND_TIME || kind == WEFT__K_TIMER || kind == WEFT__K_TICKER || kind == WEFT__K_CHAN;
+}
+
+/* Public to weft: see rt.h. */
 int weft__en_key(int id)
 {
     return BASE(KIND_EN, 0, id);

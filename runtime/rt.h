@@ -532,6 +532,9 @@ long long weft__credit_step_at(weft__task *t, long long level) WEFT__HIDDEN;
 /* The key of whether task id can move: a firing that counts on it writes it; a step that starts or stops it
  * moving increments it (INC mode). */
 int weft__en_key(int id) WEFT__HIDDEN;
+/* Whether a step with footprint key `key` could let the clock fire (its access is to the time: arming, stopping
+ * or resetting a timer or a sleep; to a timer; or to a channel, which a receive may make room in). */
+bool weft__key_times(int key) WEFT__HIDDEN;
 /* The number of address addr among those weft_touch was given in this execution (numbered as tasks arrive at
  * their touch: the same for the same choices, so the checker may keep footprints from one execution to the
  * next). */
