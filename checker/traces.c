@@ -1,5 +1,6 @@
-/* traces.c: count the distinct Mazurkiewicz traces a check ran (--count-traces), from each execution's Foata
- * normal form under the dependency relation dpor uses; for tests and benchmarks of partial-order reduction. */
+/* traces.c: count the distinct Mazurkiewicz traces a check ran (--count-traces), each execution's events with
+ * the order of their dependent pairs under the relation dpor uses; for tests and benchmarks of partial-order
+ * reduction. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,6 @@ struct weft__traces {
         uint64_t data;  /* choices it made since its last event (they belong to its next one), 0 none */
     } *proc;            /* per process, at id + 1 */
     int nproc, cproc;
-    int *depth;
-    int cdepth;
     uint64_t *set;      /* hashes of the traces seen (open addressing, 0 empty) */
     long long cset, nset;
 };
@@ -161,24 +160,22 @@ static bool dependent(const struct weft__traces *t, const tev *a, const tev *b)
     return false;
 }
 
-/* The execution ended: add its trace to the set. O(events^2): a tool for tests and benchmarks. */
+/* The execution ended: add its trace to the set. Two executions are the same trace when they have the same
+ * events and order every dependent pair of them the same way (Mazurkiewicz), so the trace is hashed as the
+ * set of its events, each with the set of the earlier events it depends on or was woken by. (A Foata normal
+ * form, the events by layer, is no canonical form when footprints follow the state: two orders of a pair
+ * dependent in one and independent in the other can give the same layers.) O(events^2): a tool for tests
+ * and benchmarks. */
 void weft__traces_end(struct weft__traces *t)
 {
-    weft__grow((void **)&t->depth, &t->cdepth, t->nev, sizeof *t->depth);
     uint64_t h = 0;
     for (int j = 0; j < t->nev; j++) {
         const tev *e = &t->ev[j];
-        int d = 1;
-        if (e->after >= 0 && t->depth[e->after] + 1 > d)
-            d = t->depth[e->after] + 1;
-        if (e->join >= 0 && t->depth[e->join] + 1 > d)
-            d = t->depth[e->join] + 1;
-        for (int i = j - 1; i >= 0; i--)
-            if (t->depth[i] + 1 > d && dependent(t, &t->ev[i], e))
-                d = t->depth[i] + 1;
-        t->depth[j] = d;
-        /* the Foata normal form is the set of (layer, event); a sum of hashes does not depend on order */
-        h += mix(e->what ^ mix((uint64_t)d << 32 ^ (uint64_t)(unsigned)e->local));
+        uint64_t id = mix(e->what ^ (uint64_t)(unsigned)e->local << 32), before = 0;
+        for (int i = 0; i < j; i++)
+            if (i == e->after || i == e->join || dependent(t, &t->ev[i], e))
+                before += mix(mix(t->ev[i].what ^ (uint64_t)(unsigned)t->ev[i].local << 32) + 1);
+        h += mix(id ^ mix(before));
     }
     for (int i = 0; i < t->nproc; i++) /* choices after a process's last event */
         if (t->proc[i].data)
@@ -226,7 +223,6 @@ void weft__traces_free(struct weft__traces *t)
     free(t->ev);
     free(t->keys);
     free(t->proc);
-    free(t->depth);
     free(t->set);
     free(t);
 }

@@ -156,8 +156,8 @@ static long long nprograms = 2000, first_seed = 1;
 /* For every generated program: a bug is found by dpor exactly when dfs finds one, both verdicts are ones the
  * program can have (the first bug found may legitimately differ: the search orders differ), and on clean
  * programs both see exactly the same set of outcomes (what each task observed, and the final memory) and run
- * the same number of Mazurkiewicz traces, and dpor runs each trace once where no task polls and the clock
- * fires at most once (its fairness orders more than the trace: pg_clock_refires). dpor runs twice:
+ * the same number of Mazurkiewicz traces, and dpor runs each trace once where the clock fires at most once
+ * (its fairness orders more than the trace: pg_clock_refires). dpor runs twice:
  * without a bound and with iterative bounding (whose first bug must need the fewest preemptions, those of
  * iterative dfs's, or at most one more, where no task polls). Every disagreement is named (the first 10 with their programs and outcomes) and fails the test at the end. */
 /* Built against a dpor that keeps few nodes for later rounds (tests/CMakeLists.txt): its rounds start over. */
@@ -192,7 +192,7 @@ static void dpor_matches_dfs(void **state)
             : !bug_a && !same_set(&a.out, &b.out)                   ? "different outcome sets"
             : !bug_a && !same_set(&a.out, &c.out)                   ? "different outcome sets (iterative bounding)"
             : !bug_a && (b.traces > a.traces || c.traces > a.traces) ? "dpor ran a trace dfs did not"
-            : !bug_a && !poll && !refires && b.executions != b.traces ? "dpor ran some trace twice"
+            : !bug_a && !refires && b.executions != b.traces ? "dpor ran some trace twice"
                                                                     : NULL;
         if (why && ++mismatches > 10)
             print_error("program %lld: %s\n", seed, why);
@@ -232,10 +232,10 @@ static void dpor_matches_dfs(void **state)
             dpor_pruned += b.pruned;
             iter_execs += c.executions;
             /* iterative bounding may run a trace again: sleep sets and a bound do not always mix (docs) */
-            iter_twice += !poll && !refires ? c.executions - c.traces : 0;
+            iter_twice += !refires ? c.executions - c.traces : 0;
             dfs_traces += a.traces;
             outcomes += a.out.n;
-            exact += !poll && !refires;
+            exact += !refires;
             most = a.out.n > most ? a.out.n : most;
             if (a.executions > slowest)
                 slowest = a.executions, slowest_seed = seed;
@@ -244,7 +244,7 @@ static void dpor_matches_dfs(void **state)
     print_message("%lld programs: %lld clean (dfs %lld executions, %lld distinct traces, %lld outcomes in all; "
                   "dpor %lld and %lld pruned, with iterative "
                   "bounding %lld; at most %d outcomes; no trace run twice by dpor on the %lld "
-                  "without polls or a clock firing twice, %lld run again under iterative bounding), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic, %lld livelock; dpor's first "
+                  "on which the clock fires at most once, %lld run again under iterative bounding), %lld with a bug (dfs first found: %lld deadlock, %lld leak, %lld panic, %lld livelock; dpor's first "
                   "with the fewest preemptions on %lld of the %lld without polls, one more on the others); most dfs "
                   "executions: %lld, program %lld\n",
                   nprograms, clean, dfs_execs, dfs_traces, outcomes, dpor_execs, dpor_pruned, iter_execs, most, exact, iter_twice, buggy, by_verdict[WEFT_DEADLOCK],
