@@ -171,6 +171,7 @@ typedef struct dnode {
     int preempts;    /* preemptions the bound counts before this step (see cheap) */
     bool preempting;
     bool held;       /* task: the clock had a firing due that its fairness held (credit.c) */
+    bool owed;       /* the event: its step paid for the clock's next firing, which could not come before it */
     bool all;        /* the event: dependent on everything (the clock, or a footprint too large) */
     bool joined;     /* the step completed another's or was amended: fp and vc grew while it ran, and fp0, vc0
                       * keep them as recorded (a replay starts from those, and its step joins and amends again) */

@@ -327,6 +327,8 @@ static bool preceded_after(const iset *vc, int qi, int e)
 static bool clock_enabled_by(const struct dpor *d, int e)
 {
     const dnode *nd = EN(d, e);
+    if (nd->owed) /* the firing needed e: a step of a task that owed it */
+        return true;
     if (nd->held || !(e + 1 < d->nev ? pset_has(&EN(d, e + 1)->cand, -1) || EN(d, e + 1)->held : d->clock_due))
         return false;
     int pe = nd->chosen + 1;
@@ -986,6 +988,7 @@ void weft__dpor_record(struct dpor *d, int k)
     }
     nd->ev_of = p;
     nd->joined = false;
+    nd->owed = p >= 0 && weft__credit_owes(weft__R.tasks[p]);
     iset view;
     nd->all = !footprint(d, p, &view);
     iset_assign(&nd->fp, view.v, view.n);

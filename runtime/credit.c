@@ -119,6 +119,12 @@ bool weft__credit_clock_may(void)
 }
 
 /* Public to weft: see rt.h. */
+bool weft__credit_owes(const weft__task *t)
+{
+    return t->seen == weft__R.nfired && t->credit < weft__R.nfired;
+}
+
+/* Public to weft: see rt.h. */
 void weft__credit_fired(void)
 {
     weft__R.nfired++;

@@ -524,6 +524,9 @@ void weft__credit_movers(const int *cand, int n) WEFT__HIDDEN;
 /* Whether the clock may fire now, when some task can move: each task that could move since its last firing
  * has paid for the firings so far. */
 bool weft__credit_clock_may(void) WEFT__HIDDEN;
+/* Whether task t owes the clock's next firing a step: it could move since the last firing and has not paid for
+ * it; the firing cannot come before t's next step. */
+bool weft__credit_owes(const weft__task *t) WEFT__HIDDEN;
 /* The clock fires (the step under way). */
 void weft__credit_fired(void) WEFT__HIDDEN;
 /* Mover t's own step that paid for firing number `level` (its credit reached it), or -1 when the level was
