@@ -18,7 +18,7 @@
  * sizes of the same model and strategy are skipped.
  */
 
-#define MAXN 12
+#define MAXN 14
 
 /* ---- dining philosophers (a cycle of n locks), the deadlock and the ordered fix ---------------- */
 
@@ -391,7 +391,7 @@ static long long forks(int n) { return (1LL << n) - 2; }
 
 static const model models[] = {
     {"philosophers_deadlock", philosophers_deadlock, 2, 10, true, WEFT_DEADLOCK, "philosophers", NULL},
-    {"philosophers_ordered", philosophers_ordered, 2, 10, false, WEFT_OK, "philosophers", forks},
+    {"philosophers_ordered", philosophers_ordered, 2, 14, false, WEFT_OK, "philosophers", forks},
     {"philosophers_chans", philosophers_chans, 2, 10, false, WEFT_OK, "philosophers", forks},
     {"independent", independent, 2, 8, false, WEFT_OK, "tasks", one},
     {"one_mutex", one_mutex, 2, 7, false, WEFT_OK, "tasks", factorial},
