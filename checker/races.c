@@ -538,7 +538,7 @@ static void backtrack(struct dpor *d, int e, int p, const iset *fp, bool all)
 static void race_check(struct dpor *d, int p, const iset *fp, bool all)
 {
     ensure_proc(d, p + 1);
-    if (all && p >= 0 && weft__R.spin_escape && weft__spin_waits(weft__R.tasks[p]))
+    if (all && p >= 0 && weft__spin_escapes(weft__R.tasks[p]))
         return; /* a busy-wait let go because nothing else can move (no other task's step could come after
                  * it); its state asks for every such busy-wait instead (choose in dpor.c) */
     iset *c = &d->races;

@@ -112,7 +112,7 @@ bool weft__credit_clock_may(void)
     const weft__rt *R = &weft__R;
     for (int i = 0; i < R->nseen; i++) { /* not every live task: a step's cost stays apart from the blocked ones */
         const weft__task *t = R->tasks[R->seen[i]];
-        if (t->credit < R->nfired && t->state == WEFT__T_PENDING)
+        if (weft__credit_owes(t) && t->state == WEFT__T_PENDING)
             return false;
     }
     return true;

@@ -391,7 +391,7 @@ int weft__footprint(int id, int *keys, int cap)
 {
     const weft__task *t = weft__R.tasks[id];
     int n = 0;
-    if (weft__R.spin_escape && weft__spin_waits(t)) /* it goes because nothing else can: after everything */
+    if (weft__spin_escapes(t)) /* it goes because nothing else can: after everything */
         return -1;
     if (t->opc == WEFT__OP_SLEEP && t->ncl == 1 && t->cl[0].kind == WEFT__CL_SLEEP)
         return add(keys, n, cap, RD(wake_base(t)));

@@ -448,6 +448,9 @@ void weft__spin_step(const weft__task *t) WEFT__HIDDEN;
 bool weft__spin_watching(const weft__task *t) WEFT__HIDDEN;
 /* Whether pending task t waits on its busy-wait (nothing it observed changed); see R->spin_escape. */
 bool weft__spin_waits(const weft__task *t) WEFT__HIDDEN;
+/* Whether t's pending step, if taken now, is a busy-wait let go because nothing else can move: dependent on
+ * everything, yet no other task's step could have come after it. */
+bool weft__spin_escapes(const weft__task *t) WEFT__HIDDEN;
 void weft__step_idle(void) WEFT__HIDDEN;
 void weft__wake(weft__task *t, int clause) WEFT__HIDDEN;
 /* Queue a new task to run up to its first visible operation before the next choice (sched.c). */

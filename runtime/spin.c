@@ -133,6 +133,12 @@ bool weft__spin_watching(const weft__task *t)
     return true;
 }
 
+/* Public to weft: see rt.h. */
+bool weft__spin_escapes(const weft__task *t)
+{
+    return weft__R.spin_escape && weft__spin_waits(t);
+}
+
 /* Whether pending task t waits on its busy-wait: it is watching (above) and nothing it observed has changed
  * since. It may still go when nothing else can (R->spin_escape). */
 bool weft__spin_waits(const weft__task *t)
